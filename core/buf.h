@@ -1,0 +1,32 @@
+/* buf.h: a growable byte buffer with a ceiling set when it is created.
+ * Every buffer that grows from outside input gets a ceiling (page bytes, HTTP
+ * bodies, decompressed sizes), so hostile input cannot exhaust memory. */
+#ifndef PROVCHECK_BUF_H
+#define PROVCHECK_BUF_H
+#include <stddef.h>
+#include <stdarg.h>
+
+typedef struct buf {
+    char *data;   /* always NUL-terminated when non-NULL */
+    size_t len;
+    size_t cap;
+    size_t max;   /* 0 = no ceiling */
+} buf;
+
+#define BUF_INIT {NULL, 0, 0, 0}
+
+void buf_init(buf *b, size_t max);
+/* All appenders return 0, or -1 when the ceiling would be passed or memory ran out
+ * (the buffer keeps what it had). */
+int buf_append(buf *b, const void *data, size_t len);
+int buf_puts(buf *b, const char *s);
+int buf_putc(buf *b, int c);
+int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int buf_vprintf(buf *b, const char *fmt, va_list ap);
+/* Hands the bytes to the caller (free() them); the buffer is empty afterwards.
+ * Never returns NULL unless out of memory: an empty buffer gives "". */
+char *buf_detach(buf *b, size_t *len_out);
+void buf_reset(buf *b);
+void buf_free(buf *b);
+
+#endif

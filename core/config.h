@@ -1,0 +1,52 @@
+/* config.h: provcheck.lua, loaded in the rule sandbox, turned into plain C values.
+ * Keys: site_root, include, exclude, rules, overrides, rule_paths, plugins, plus the
+ * documented extras in docs/config.md (max_page_bytes, limits = {instructions,
+ * memory}). Unknown keys are setup errors naming file and line. */
+#ifndef PROVCHECK_CONFIG_H
+#define PROVCHECK_CONFIG_H
+#include <stddef.h>
+#include "cfgval.h"
+#include "finding.h"
+
+typedef struct rule_setting {
+    char *id;
+    int has_severity;     /* 0 = use the rule's default */
+    severity sev;         /* SEV_OFF turns the rule off */
+    cfgval *options;      /* CV_MAP or NULL */
+} rule_setting;
+
+typedef struct config_override {
+    char **files; size_t file_count;   /* globs relative to the site root */
+    rule_setting *rules; size_t rule_count;
+} config_override;
+
+typedef struct config {
+    char *path;           /* the file as named, for messages; NULL = no config file */
+    char *dir;            /* its folder ("." when none) */
+    char *site_root;      /* as written in the config, or NULL */
+    char **include; size_t include_count;   /* defaults filled in: **\/*.html, **\/*.htm */
+    char **exclude; size_t exclude_count;
+    rule_setting *rules; size_t rule_count;
+    config_override *overrides; size_t override_count;
+    char **rule_paths; size_t rule_path_count;
+    char **plugins; size_t plugin_count;
+    size_t max_page_bytes;        /* default 16 MiB */
+    long long max_instructions;   /* per rule per page; default 20,000,000 */
+    size_t max_memory;            /* per rule per page, bytes; default 64 MiB */
+} config;
+
+/* The built-in defaults (no file). NULL only when out of memory. */
+config *config_default(void);
+/* Load from text (read from a file, a tree or the index by the caller). `label` names
+ * the file in messages ("site/provcheck.lua"). 0, or -1 with err_set naming label and
+ * line. */
+int config_load(config **out, const char *label, const char *dir, const char *text,
+                size_t len);
+void config_free(config *c);
+
+/* Glob match: '*' within a segment, '**' across segments, '?', [...]; '/'-separated. */
+int glob_match(const char *pattern, const char *path);
+/* Whether a site path is in scope (include and not exclude). */
+int config_path_included(const config *c, const char *site_path);
+
+#endif

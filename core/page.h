@@ -1,0 +1,123 @@
+/* page.h: the page model. Bytes in, a libxml2 document out, and lazy views on it.
+ *
+ * Free of Lua: the bindings (lua_page.c, lua_node.c) know the page only through this
+ * header. Every view is computed on first use and cached in the page, so all rules on
+ * a page share one parse, one visible-text extraction and one normalization.
+ *
+ * Ownership: a page owns its bytes, document and views; everything a getter returns
+ * is borrowed from the page and lives until page_free. A page is used by one thread
+ * at a time.
+ *
+ * Offsets: "text offsets" are byte offsets into page_text() (normalized, 0-based);
+ * "raw offsets" are byte offsets into page_raw_text(). */
+#ifndef PROVCHECK_PAGE_H
+#define PROVCHECK_PAGE_H
+#include <stddef.h>
+#include <libxml/tree.h>
+#include "cfgval.h"
+
+typedef struct page page;
+
+/* Answers whether a link target exists where the page was found (files, a git tree,
+ * or HTTP in audits). `site_path` is the resolved path relative to the site root,
+ * '/'-separated, without a leading '/', query or fragment; a folder means its
+ * index.html (the resolver handles that). Returns 1 exists, 0 missing. */
+typedef int (*page_target_exists_fn)(void *ctx, const char *site_path);
+
+typedef struct page_identity {
+    const char *path;     /* report path, '/'-separated */
+    const char *site_path;/* path relative to the site root (for resolving hrefs) */
+    const char *url;      /* NULL outside audits */
+    const char *blob;     /* 40 hex or NULL */
+    const char *commit;   /* 40 hex or NULL */
+} page_identity;
+
+/* A new page over `bytes` (taken: freed with the page, even on failure). Copies the
+ * identity strings. NULL only when out of memory. Nothing is parsed yet. */
+page *page_new(const page_identity *id, char *bytes, size_t len);
+void page_free(page *p);
+
+const char *page_path(const page *p);
+const char *page_site_path(const page *p);
+const char *page_url(const page *p);
+const char *page_blob(const page *p);
+const char *page_commit(const page *p);
+void page_set_resolver(page *p, page_target_exists_fn fn, void *ctx);
+
+/* Parse (once; later calls return the first result). 0, or -1 when the page cannot
+ * be checked (empty, binary, undecodable): page_error() then says why, in words fit
+ * for a `page-error` finding. */
+int page_parse(page *p);
+const char *page_error(const page *p);
+const char *page_charset(const page *p);   /* the encoding used, e.g. "UTF-8" */
+xmlDocPtr page_doc(page *p);               /* NULL when parsing failed */
+
+/* Visible text as CONTRACT.md defines it, block boundaries and <br> as one space,
+ * white space runs collapsed to one space, not case folded. */
+const char *page_raw_text(page *p, size_t *len_out);
+/* The normalized visible text (NFKC, full case fold, white space, quotes, dashes). */
+const char *page_text(page *p, size_t *len_out);
+
+/* Where a byte of the normalized text came from: the text node (or NULL), and its
+ * 1-based line and column in the source (column 0 = unknown). 0, or -1 when the
+ * offset is out of range. */
+int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out,
+                     int *line_out, int *column_out);
+
+/* Find `needle` (normalized first, here) in the normalized text from `from`.
+ * Returns the text offset, or -1 when absent. Bounded, linear work. */
+long page_text_find(page *p, const char *needle, size_t needle_len, size_t from);
+
+/* Whether a node is visible (not in head/script/style/template/comment, no hidden,
+ * aria-hidden="true", display:none or visibility:hidden on it or an ancestor). */
+int page_node_visible(page *p, xmlNodePtr node);
+/* The node's visible text, like page_raw_text but for a subtree. Borrowed: cached
+ * per node in the page. */
+const char *page_node_text(page *p, xmlNodePtr node, size_t *len_out);
+int page_node_line(page *p, xmlNodePtr node);     /* 1-based, 0 unknown */
+int page_node_column(page *p, xmlNodePtr node);   /* 1-based, 0 unknown */
+/* Where findings about absent things point: <article>, else <body>, else NULL
+ * (line 1). */
+xmlNodePtr page_anchor(page *p);
+
+typedef struct page_link {
+    const char *href;       /* attribute value, as written (entities decoded) */
+    const char *text;       /* normalized visible text of the link */
+    xmlNodePtr node;
+    int visible;
+} page_link;
+const page_link *page_links(page *p, size_t *count_out);
+
+/* Content of the first <meta name=NAME> or <meta property=NAME> (case-insensitive
+ * name), or NULL. */
+const char *page_meta(page *p, const char *name);
+
+/* The parsed <script type="application/ld+json"> blocks as a CV_LIST (one item per
+ * block that parsed; blocks that do not parse are skipped). Never NULL after a
+ * successful parse. */
+const cfgval *page_jsonld(page *p);
+
+/* CSS subset: type, *, .class, #id, [attr], [attr=v], [attr*=v], [attr^=v],
+ * [attr$=v], descendant and child combinators, comma lists. Matches in document
+ * order, without duplicates. 0, or -1 with a message in *err_out (caller frees) for
+ * a selector that does not parse. *out is malloc'd (caller frees the array). */
+int page_select(page *p, const char *css, xmlNodePtr **out, size_t *count_out,
+                char **err_out);
+/* XPath 1.0 over the document, node-set results only, same contract as page_select. */
+int page_xpath(page *p, const char *expr, xmlNodePtr **out, size_t *count_out,
+               char **err_out);
+
+/* Inline suppressions: <!-- provcheck-disable RULE[, RULE...] -- reason -->. */
+typedef struct page_suppression {
+    char **rules; size_t rule_count;
+    const char *reason;   /* NULL when none */
+    int line, column;
+} page_suppression;
+const page_suppression *page_suppressions(page *p, size_t *count_out);
+
+/* Resolve an href against the page for existence checks. Returns 1 exists,
+ * 0 missing, -1 not checkable here (absolute http(s) URL, mailto:, empty, "#",
+ * javascript:). Uses the resolver set with page_set_resolver; without one, -1. */
+int page_link_target_exists(page *p, const char *href);
+
+#endif

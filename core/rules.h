@@ -1,0 +1,69 @@
+/* rules.h: the rule set (metadata, read once on the main thread) and the engine
+ * (per worker: a sandboxed lua_State with every rule compiled once).
+ *
+ * A ruleset is read-only after ruleset_load and shared by all workers. An engine is
+ * owned by one thread. */
+#ifndef PROVCHECK_RULES_H
+#define PROVCHECK_RULES_H
+#include <stddef.h>
+#include "cfgval.h"
+#include "config.h"
+#include "finding.h"
+#include "page.h"
+#include "source.h"
+
+typedef struct rule_option {
+    char *name;
+    char *type;           /* "string" | "string[]" | "number" | "integer" | "boolean" */
+    cfgval *def;          /* default value (may be CV_NIL) */
+    char *doc;
+} rule_option;
+
+typedef struct rule_meta {
+    char *id;
+    char *summary;
+    severity default_sev;
+    rule_option *options; size_t option_count;
+    char *docs;
+    char *origin;         /* "builtin", a rule_path folder, or "plugin:<name>" */
+    char *chunkname;      /* "@rules/privacy-link.lua" for messages */
+    char *source; size_t source_len;   /* Lua source text, compiled per worker */
+} rule_meta;
+
+typedef struct ruleset {
+    rule_meta *rules; size_t count;    /* sorted by id */
+    /* helper modules visible to require(): name -> source */
+    char **module_names; char **module_sources; size_t *module_lens; size_t module_count;
+    const config *cfg;                 /* borrowed */
+    /* per rule: the effective base setting (config applied), parallel to rules */
+    severity *base_sev;                /* SEV_OFF = not run */
+    cfgval **base_options;             /* defaults merged with config options */
+    /* a digest of every rule source, module and the effective config: result caches
+       key on it */
+    char digest[65];
+} ruleset;
+
+/* Load the built-in rules, the config's rule_paths and plugins (read through `fs`,
+ * relative to the config's folder), and validate the config against them: unknown
+ * rule ids, unknown options, wrong option types are setup errors (-1, err_set). */
+int ruleset_load(ruleset **out, const config *cfg, const vfs *fs);
+void ruleset_free(ruleset *rs);
+const rule_meta *ruleset_find(const ruleset *rs, const char *id);
+/* Restrict to the given ids (--rule): the others are turned off; a listed rule that
+ * was off runs at its default severity. -1 (err_set) for an unknown id. */
+int ruleset_only(ruleset *rs, char **ids, size_t count);
+
+typedef struct engine engine;
+/* A worker's engine: a new sandboxed state with every rule that can run compiled.
+ * NULL with err_set on failure (a rule that does not compile is a setup error, found
+ * by ruleset_load already). */
+engine *engine_new(const ruleset *rs);
+void engine_free(engine *e);
+/* Run every rule that applies to the page (effective severity from config and
+ * overrides for its site path), turning throws and limit hits into rule-error
+ * findings, applying inline suppressions (and adding unused-suppression findings),
+ * and fingerprinting. Parses the page if needed: a page that fails to parse gets one
+ * page-error finding. Appends to out. 0, or -1 only when out of memory. */
+int engine_check_page(engine *e, page *p, finding_list *out);
+
+#endif
