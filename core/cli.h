@@ -1,0 +1,94 @@
+/* cli.h: the command line. Parsed check options, check targets (where pages, config
+ * and rules come from), the shared check pipeline, and the command table.
+ *
+ * Ownership of the pieces: cli_args.c/cli_check.c/cli_files.c (files mode and the
+ * pipeline), git_target.c (git modes, cache, notes), baseline.c (baselines),
+ * audit (its own command). Each command is `int cmd_x(int argc, char **argv)`
+ * returning an exit code (err.h); argv[0] is the command name. */
+#ifndef PROVCHECK_CLI_H
+#define PROVCHECK_CLI_H
+#include <stddef.h>
+#include "check.h"
+#include "config.h"
+#include "report.h"
+#include "rules.h"
+#include "source.h"
+
+typedef struct check_args {
+    const char *config_path;      /* -c, --config; NULL = look for provcheck.lua */
+    const char *format;           /* -f, --format; "text" */
+    const char *output;           /* -o, --output; NULL = stdout */
+    int fail_on_never;            /* --fail-on never */
+    severity fail_on;             /* --fail-on; SEV_ERROR */
+    long max_warnings;            /* --max-warnings; -1 = no limit */
+    int jobs;                     /* -j; 0 = number of CPUs */
+    char **rules; size_t rule_count;   /* --rule (repeatable) */
+    const char *baseline;         /* --baseline FILE */
+    const char *rev;              /* --rev */
+    int staged;                   /* --staged */
+    const char *changed_since;    /* --changed-since */
+    int record;                   /* --record */
+    int no_cache;                 /* --no-cache */
+    int shard_index, shard_count; /* --shard K/N (or CI_NODE_INDEX/CI_NODE_TOTAL) */
+    int quiet, verbose;           /* --quiet, --verbose */
+    char **paths; size_t path_count;   /* positional PATHs */
+} check_args;
+
+/* Parse the check options (shared by check, baseline, blame, history). Returns 0,
+ * 1 when --help was printed, or -1 on a usage error (message already printed to
+ * stderr). `usage` is the command's help text. */
+int check_args_parse(check_args *a, int argc, char **argv, const char *usage);
+void check_args_free(check_args *a);
+
+/* Where one check run reads from. Opened from check_args by a target opener. */
+typedef struct check_target {
+    source *src;                  /* owned */
+    config *cfg;                  /* owned */
+    vfs fs;                       /* the config's folder (rule_paths, plugins) */
+    void (*fs_close)(vfs *fs);
+    check_options opts;           /* cache hooks filled in by the target */
+    void *state;                  /* opener-private (repository, cache), owned */
+    void (*state_close)(void *state);
+} check_target;
+
+/* Files mode (no --rev/--staged). 0, or -1 with err_set. */
+int files_target_open(check_target *t, const check_args *a);
+/* Git modes (--rev, --staged; --changed-since applies to every mode and is handled
+ * here too, since it needs the repository). 0, or -1 with err_set. */
+int git_target_open(check_target *t, const check_args *a);
+void check_target_close(check_target *t);
+
+/* The whole pipeline up to a sorted, filtered report: open the target, load the
+ * ruleset (with --rule), run, apply the baseline. The caller frees *rs_out (may be
+ * NULL when not wanted) and the report. 0, or -1 with err_set (setup error). */
+int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_args *a);
+
+/* Apply a baseline: findings whose fingerprint it holds become suppressed
+ * (SUPP_BASELINE). Stale entries are listed on stderr when verbose. 0 or -1. */
+int baseline_apply(report *r, const char *path, int verbose);
+
+/* Exit code for a finished report under --fail-on and --max-warnings. */
+int check_exit_code(const report *r, const check_args *a);
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+extern const command commands[];   /* commands.c; ends with a NULL name */
+
+int cmd_check(int argc, char **argv);
+int cmd_baseline(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_blame(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+int cmd_install_hook(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_test_rules(int argc, char **argv);
+
+#endif
