@@ -33,6 +33,8 @@ typedef struct config {
     size_t max_page_bytes;        /* default 16 MiB */
     long long max_instructions;   /* per rule per page; default 20,000,000 */
     size_t max_memory;            /* per rule per page, bytes; default 64 MiB */
+    cfgval *audit;                /* the `audit` table as written (user_agent, headers,
+                                     cookies...), validated by the audit command; NULL */
 } config;
 
 /* The built-in defaults (no file). NULL only when out of memory. */
