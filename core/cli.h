@@ -57,6 +57,10 @@ int files_target_open(check_target *t, const check_args *a);
  * here too, since it needs the repository). 0, or -1 with err_set. */
 int git_target_open(check_target *t, const check_args *a);
 void check_target_close(check_target *t);
+/* --record (git_notes.c): store the JSON report as a git note on the checked commit
+ * (ref refs/notes/provcheck, replacing an older note). cmd_check calls it after the
+ * report was written, when a->record is set. 0, or -1 with err_set. */
+int git_target_record(const check_target *t, const report *r);
 
 /* The whole pipeline up to a sorted, filtered report: open the target, load the
  * ruleset (with --rule), run, apply the baseline. The caller frees *rs_out (may be

@@ -51,4 +51,9 @@ report_writer report_writer_for(const char *format);
  * to stdout when path is NULL or "-". 0, or -1 with err_set. */
 int write_file_atomic(const char *path, const char *data, size_t len);
 
+/* CI formats (report_sarif.c, report_junit.c, report_github.c; docs/ci.md). */
+int report_write_sarif(const report *r, const report_options *o, buf *out);
+int report_write_junit(const report *r, const report_options *o, buf *out);
+int report_write_github(const report *r, const report_options *o, buf *out);
+
 #endif

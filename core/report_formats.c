@@ -7,6 +7,9 @@ struct format_entry { const char *name; report_writer write; };
 static const struct format_entry formats[] = {
     {"text", report_write_text},
     {"json", report_write_json},
+    {"sarif", report_write_sarif},
+    {"junit", report_write_junit},
+    {"github", report_write_github},
 };
 
 report_writer report_writer_for(const char *format)

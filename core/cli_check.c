@@ -1,0 +1,213 @@
+/* cli_check.c: `provcheck check` and the pipeline every check-like command shares:
+ * target -> ruleset -> check_run -> baseline -> report -> exit code. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include "cli.h"
+#include "err.h"
+
+static const char check_usage[] =
+    "usage: provcheck check [options] [PATH...]\n"
+    "\n"
+    "Check pages: files (the default), a git revision (--rev) or the index (--staged).\n"
+    "Without PATH the whole site root is checked.\n"
+    "\n"
+    "options:\n"
+    "  -c, --config FILE       config file (default: ./provcheck.lua, else at the git\n"
+    "                          work tree root, else the built-in defaults)\n"
+    "  -f, --format FMT        text (default), json, sarif, junit, github\n"
+    "  -o, --output FILE       write the report to FILE atomically instead of stdout\n"
+    "      --fail-on LEVEL     error (default), warning, never\n"
+    "      --max-warnings N    also exit 1 when more than N warnings are found\n"
+    "  -j, --jobs N            worker threads (default: number of CPUs)\n"
+    "      --rule ID           run only this rule (repeatable)\n"
+    "      --baseline FILE     findings in this JSON report are suppressed\n"
+    "      --rev REV           check the pages as committed at REV\n"
+    "      --staged            check the content staged in the index\n"
+    "      --changed-since BASE  only pages changed between BASE and the target\n"
+    "      --record            with --rev: store the JSON report as a git note\n"
+    "      --shard K/N         check only shard K of N (default: CI_NODE_INDEX/\n"
+    "                          CI_NODE_TOTAL when set)\n"
+    "      --no-cache          ignore and do not write the result cache\n"
+    "  -q, --quiet             text: show errors only\n"
+    "  -v, --verbose           progress and timing on stderr\n"
+    "  -h, --help              this help\n"
+    "\n"
+    "exit status: 0 clean, 1 findings at or above --fail-on (or too many warnings),\n"
+    "2 usage or setup error (no report file is written then)\n";
+
+void check_target_close(check_target *t)
+{
+    if (!t)
+        return;
+    if (t->src && t->src->free)
+        t->src->free(t->src);
+    if (t->fs_close)
+        t->fs_close(&t->fs);
+    if (t->state && t->state_close)
+        t->state_close(t->state);
+    config_free(t->cfg);
+    memset(t, 0, sizeof *t);   /* closing twice is harmless */
+}
+
+static double seconds_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_args *a)
+{
+    memset(out, 0, sizeof *out);
+    if (rs_out)
+        *rs_out = NULL;
+    ruleset *rs = NULL;
+    int rc = -1;
+    double started = seconds_now();
+
+    int git_mode = a->rev || a->staged || a->changed_since;
+    if ((git_mode ? git_target_open(t, a) : files_target_open(t, a)) < 0)
+        goto cleanup;
+    if (ruleset_load(&rs, t->cfg, &t->fs) < 0)
+        goto cleanup;
+    if (a->rule_count && ruleset_only(rs, a->rules, a->rule_count) < 0)
+        goto cleanup;
+
+    check_options opts = t->opts;
+    opts.jobs = a->jobs;
+    opts.shard_index = a->shard_index;
+    opts.shard_count = a->shard_count;
+    if (a->no_cache) {
+        opts.cached = NULL;
+        opts.store = NULL;
+    }
+    if (check_run(out, t->src, rs, &opts) < 0)
+        goto cleanup;
+    if (a->baseline && baseline_apply(out, a->baseline, a->verbose) < 0)
+        goto cleanup;
+    if (a->verbose)
+        fprintf(stderr, "provcheck: %zu pages checked in %.3f s\n", out->page_count,
+                seconds_now() - started);
+    rc = 0;
+cleanup:
+    if (rc < 0) {
+        report_free(out);
+        memset(out, 0, sizeof *out);
+        ruleset_free(rs);
+        rs = NULL;
+        /* the ruleset borrows the target's config, so it goes first */
+        check_target_close(t);
+    }
+    if (rs_out)
+        *rs_out = rs;
+    else
+        ruleset_free(rs);
+    return rc;
+}
+
+int check_exit_code(const report *r, const check_args *a)
+{
+    size_t warnings = 0;
+    int failing = 0;
+    for (size_t i = 0; i < r->findings.count; i++) {
+        const finding *f = &r->findings.items[i];
+        if (f->suppression != SUPP_NONE)
+            continue;
+        if (f->sev == SEV_WARNING)
+            warnings++;
+        if (!a->fail_on_never && f->sev != SEV_OFF && f->sev >= a->fail_on)
+            failing = 1;
+    }
+    if (a->max_warnings >= 0 && warnings > (size_t)a->max_warnings)
+        failing = 1;
+    return failing ? EXIT_FINDINGS : EXIT_CLEAN;
+}
+
+static int writes_to_stdout(const char *output)
+{
+    return !output || strcmp(output, "-") == 0;
+}
+
+/* ANSI colour only for a person watching a terminal: not in files or pipes, and
+   not when NO_COLOR is set to a non-empty value (no-color.org). */
+static int want_color(const check_args *a)
+{
+    const char *no_color = getenv("NO_COLOR");
+    if (no_color && *no_color)
+        return 0;
+    return writes_to_stdout(a->output) && isatty(STDOUT_FILENO);
+}
+
+/* A report file is replaced atomically (temp file + rename), but a device or a
+   pipe (-o /dev/null, -o /dev/stderr, a FIFO) must be written into: renaming over
+   it would replace the device node itself. */
+static int write_report(const char *output, const char *data, size_t len)
+{
+    struct stat st;
+    if (writes_to_stdout(output) || stat(output, &st) != 0 || S_ISREG(st.st_mode))
+        return write_file_atomic(output, data, len);
+    int fd = open(output, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return err_set("%s: %s", output, strerror(errno));
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            close(fd);
+            return err_set("%s: %s", output, strerror(e));
+        }
+        done += (size_t)n;
+    }
+    if (close(fd) < 0)
+        return err_set("%s: %s", output, strerror(errno));
+    return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+    check_args a;
+    int parsed = check_args_parse(&a, argc, argv, check_usage);
+    if (parsed != 0)
+        return parsed > 0 ? EXIT_CLEAN : EXIT_SETUP;
+
+    int rc = EXIT_SETUP;
+    check_target t;
+    memset(&t, 0, sizeof t);
+    report r;
+    memset(&r, 0, sizeof r);
+    ruleset *rs = NULL;
+    buf bytes = BUF_INIT;
+
+    report_writer write = report_writer_for(a.format);
+    if (check_pipeline(&r, &rs, &t, &a) < 0)
+        goto cleanup;
+    report_options ro = {0};
+    ro.color = want_color(&a);
+    ro.quiet = a.quiet;
+    if (write(&r, &ro, &bytes) < 0) {
+        err_set("cannot format the report as %s", a.format);
+        goto cleanup;
+    }
+    /* the note goes first: a failure is a setup error, and those leave no report */
+    if (a.record && git_target_record(&t, &r) < 0)
+        goto cleanup;
+    if (write_report(a.output, bytes.data ? bytes.data : "", bytes.len) < 0)
+        goto cleanup;
+    rc = check_exit_code(&r, &a);
+cleanup:
+    buf_free(&bytes);
+    report_free(&r);
+    ruleset_free(rs);
+    check_target_close(&t);
+    check_args_free(&a);
+    return rc;
+}

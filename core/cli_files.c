@@ -1,0 +1,185 @@
+/* cli_files.c: files mode. Finds the config (-c, ./provcheck.lua, or provcheck.lua
+ * at the git work tree root), works out the site root per CONTRACT.md and opens
+ * the file-system source over it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cli.h"
+#include "cli_util.h"
+#include "err.h"
+#include "fileio.h"
+#include "src_fs.h"
+
+#define CONFIG_NAME "provcheck.lua"
+#define CONFIG_MAX_BYTES (4u << 20)
+
+static int path_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static int is_directory(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    if (name[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
+        return strdup(name);
+    size_t dl = strlen(dir), nl = strlen(name);
+    char *out = malloc(dl + nl + 2);
+    if (!out)
+        return NULL;
+    memcpy(out, dir, dl);
+    size_t at = dl;
+    if (dir[dl - 1] != '/')
+        out[at++] = '/';
+    memcpy(out + at, name, nl + 1);
+    return out;
+}
+
+/* The folder part of a path as given: "a/b/c.lua" -> "a/b", "c.lua" -> ".",
+   "/c.lua" -> "/". */
+static char *folder_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return strdup(".");
+    if (slash == path)
+        return strdup("/");
+    return strndup(path, (size_t)(slash - path));
+}
+
+/* provcheck.lua at the root of the git work tree around the current directory, or
+   NULL. The work tree root is the nearest folder upwards holding a .git (a folder,
+   or a file in worktrees and submodules). */
+static char *config_at_work_tree_root(void)
+{
+    char *dir = getcwd(NULL, 0);
+    if (!dir)
+        return NULL;
+    for (;;) {
+        char *dotgit = join_path(dir, ".git");
+        int found = dotgit && path_exists(dotgit);
+        free(dotgit);
+        if (found) {
+            char *cfg = join_path(dir, CONFIG_NAME);
+            if (cfg && !path_exists(cfg)) {
+                free(cfg);
+                cfg = NULL;
+            }
+            free(dir);
+            return cfg;
+        }
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+            break;
+        *slash = '\0';
+    }
+    free(dir);
+    return NULL;
+}
+
+int cli_config_load(config **out, const char *config_path)
+{
+    *out = NULL;
+    char *path = NULL;
+    if (config_path) {
+        path = strdup(config_path);
+    } else if (path_exists(CONFIG_NAME)) {
+        path = strdup(CONFIG_NAME);
+    } else {
+        path = config_at_work_tree_root();
+        if (!path) {
+            *out = config_default();
+            return *out ? 0 : err_set("out of memory");
+        }
+    }
+    if (!path)
+        return err_set("out of memory");
+
+    int rc = -1;
+    char *text = NULL, *dir = NULL;
+    size_t len = 0;
+    if (is_directory(path)) {
+        err_set("%s: is a folder; --config names a file", path);
+        goto cleanup;
+    }
+    if (file_read_all(path, CONFIG_MAX_BYTES, &text, &len) < 0)
+        goto cleanup;   /* fileio names the file and the reason */
+    dir = folder_of(path);
+    if (!dir) {
+        err_set("out of memory");
+        goto cleanup;
+    }
+    rc = config_load(out, path, dir, text, len);
+cleanup:
+    free(text);
+    free(dir);
+    free(path);
+    return rc;
+}
+
+/* The site root per CONTRACT.md: the config's site_root (relative to the config's
+   folder), else the config's folder, else the one PATH when it is a folder, else
+   the current directory. */
+static char *site_root_for(const config *cfg, const check_args *a)
+{
+    if (cfg->path) {
+        if (cfg->site_root)
+            return join_path(cfg->dir, cfg->site_root);
+        return strdup(cfg->dir ? cfg->dir : ".");
+    }
+    if (a->path_count == 1 && is_directory(a->paths[0]))
+        return strdup(a->paths[0]);
+    return strdup(".");
+}
+
+/* Whether PATH names the site root itself, so the whole site is checked. */
+static int same_folder(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISDIR(sa.st_mode) &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int files_target_open(check_target *t, const check_args *a)
+{
+    memset(t, 0, sizeof *t);
+    char *root = NULL;
+    int rc = -1;
+
+    if (cli_config_load(&t->cfg, a->config_path) < 0)
+        goto cleanup;
+    root = site_root_for(t->cfg, a);
+    if (!root) {
+        err_set("out of memory");
+        goto cleanup;
+    }
+    if (!is_directory(root)) {
+        err_set("site root %s: %s", root, path_exists(root) ? "not a folder"
+                                                              : strerror(ENOENT));
+        goto cleanup;
+    }
+    char **paths = a->paths;
+    size_t path_count = a->path_count;
+    if (path_count == 1 && same_folder(paths[0], root))
+        path_count = 0;
+    if (src_fs_open(&t->src, root, path_count ? paths : NULL, path_count, t->cfg) < 0)
+        goto cleanup;
+    if (vfs_fs_open(&t->fs, t->cfg->dir ? t->cfg->dir : ".") < 0)
+        goto cleanup;
+    t->fs_close = vfs_fs_close;
+    rc = 0;
+cleanup:
+    free(root);
+    if (rc < 0)
+        check_target_close(t);
+    return rc;
+}

@@ -1,0 +1,1074 @@
+/* cmd_audit.c: `provcheck audit`: fetch a live site politely (http_fetch.h), check
+ * its pages with the same rules and page model as `check` (src_http.h), and
+ * optionally remember the audit (audit_db.h), compare it with the previous one,
+ * and compare the live pages with a git revision (audit_drift.h).
+ *
+ * Order of work: options and config (setup errors exit 2 before any request),
+ * sitemaps, page fetches (crawling from them when asked), the check on -j workers
+ * over the spilled bodies, drift, the database, the report. */
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <curl/curl.h>
+#include "audit_db.h"
+#include "audit_drift.h"
+#include "cli.h"
+#include "cli_util.h"
+#include "crawl.h"
+#include "err.h"
+#include "http_fetch.h"
+#include "json_write.h"
+#include "sha256.h"
+#include "sitemap.h"
+#include "src_http.h"
+
+#define MAX_SITEMAPS 1000
+#define SITEMAP_MAX_ENTRIES 50000
+#define SITEMAP_MAX_BYTES (64u * 1024 * 1024)
+
+static const char audit_usage[] =
+    "usage: provcheck audit [options] [URL...]\n"
+    "\n"
+    "Check a live site over HTTP(S): the URLs given, the pages sitemaps list, and\n"
+    "with --crawl the same-origin pages they link to. Polite by default: robots.txt\n"
+    "is honoured and each host gets at most --rate requests per second.\n"
+    "\n"
+    "options:\n"
+    "      --sitemap URL       fetch the pages a sitemap lists (urlset or sitemap\n"
+    "                          index, gzip allowed); repeatable\n"
+    "      --crawl             also follow same-origin links, breadth first\n"
+    "      --max-pages N       stop after N pages (default 10000)\n"
+    "      --timeout SECONDS   per request, connect included (default 30)\n"
+    "      --rate R            requests per second per host (default 2; 0 = unlimited)\n"
+    "      --concurrency N     transfers at once (default 8)\n"
+    "      --user-agent UA     default provcheck/" PROVCHECK_VERSION " (config: audit.user_agent)\n"
+    "      --header 'K: V'     send this request header (repeatable; never logged)\n"
+    "      --db FILE           remember this audit in an SQLite database; unchanged\n"
+    "                          pages (ETag, Last-Modified) reuse their last result\n"
+    "      --compare           with --db: new, fixed and still-open findings against\n"
+    "                          the previous audit of the site\n"
+    "      --against-rev REV   report drift between live pages and REV's pages...\n"
+    "      --map URL_PREFIX=PATH_PREFIX  ...mapping URLs to paths (repeatable)\n"
+    "      --shard K/N         audit only shard K of N, split by URL (default:\n"
+    "                          JOB_COMPLETION_INDEX + PROVCHECK_SHARD_TOTAL, or\n"
+    "                          CI_NODE_INDEX/CI_NODE_TOTAL)\n"
+    "  -c, --config FILE       config file (default: ./provcheck.lua, ...)\n"
+    "  -f, --format FMT        text (default), json, sarif, junit, github\n"
+    "  -o, --output FILE       write the report to FILE atomically\n"
+    "      --fail-on LEVEL     error (default), warning, never\n"
+    "  -j, --jobs N            checking threads (default: number of CPUs)\n"
+    "  -q, --quiet             no progress or notes on stderr\n"
+    "  -h, --help              this help\n"
+    "\n"
+    "exit status: 0 clean, 1 findings at or above --fail-on (a page that could not be\n"
+    "fetched is a fetch-error), 2 usage or setup error\n";
+
+typedef struct audit_args {
+    char **urls; size_t url_count;
+    char **sitemaps; size_t sitemap_count;
+    char **headers; size_t header_count;
+    char **maps; size_t map_count;
+    int crawl, compare, quiet, jobs, concurrency;
+    long max_pages;
+    double timeout, rate;
+    const char *db, *against_rev, *config, *format, *output, *user_agent;
+    int fail_on_never;
+    severity fail_on;
+    int shard_k, shard_n;
+} audit_args;
+
+static void audit_args_free(audit_args *a)
+{
+    free(a->urls);
+    free(a->sitemaps);
+    free(a->headers);
+    free(a->maps);
+}
+
+static int push_arg(char ***list, size_t *count, char *value)
+{
+    char **grown = realloc(*list, (*count + 1) * sizeof *grown);
+    if (!grown)
+        return -1;
+    grown[(*count)++] = value;
+    *list = grown;
+    return 0;
+}
+
+static int parse_number(const char *s, double lo, double hi, double *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (*end || v != v || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_shard(const char *s, int *k, int *n)
+{
+    char *end = NULL;
+    long kk = strtol(s, &end, 10);
+    if (end == s || *end != '/')
+        return -1;
+    const char *rest = end + 1;
+    long nn = strtol(rest, &end, 10);
+    if (end == rest || *end || nn < 1 || nn > 100000 || kk < 1 || kk > nn)
+        return -1;
+    *k = (int)kk;
+    *n = (int)nn;
+    return 0;
+}
+
+/* Kubernetes indexed Jobs give JOB_COMPLETION_INDEX (0-based); the total comes
+   from PROVCHECK_SHARD_TOTAL. CI systems give CI_NODE_INDEX/CI_NODE_TOTAL (1-based). */
+static int shard_from_env(audit_args *a)
+{
+    const char *idx = getenv("JOB_COMPLETION_INDEX"), *total = getenv("PROVCHECK_SHARD_TOTAL");
+    int base = 0;
+    if (!(idx && total)) {
+        idx = getenv("CI_NODE_INDEX");
+        total = getenv("CI_NODE_TOTAL");
+        base = 1;
+    }
+    if (!idx || !total || !*idx || !*total)
+        return 0;
+    char spec[64];
+    long k = strtol(idx, NULL, 10) + (base ? 0 : 1);
+    snprintf(spec, sizeof spec, "%ld/%s", k, total);
+    if (parse_shard(spec, &a->shard_k, &a->shard_n) < 0)
+        return cli_usage_error("audit", "shard index %s and total %s do not make a shard "
+                               "K/N with 1 <= K <= N", idx, total);
+    return 0;
+}
+
+/* 0, 1 when --help was printed, -1 on a usage error (printed). */
+static int audit_args_parse(audit_args *a, int argc, char **argv)
+{
+    memset(a, 0, sizeof *a);
+    a->max_pages = 10000;
+    a->timeout = 30;
+    a->rate = 2;
+    a->concurrency = 8;
+    a->format = "text";
+    a->fail_on = SEV_ERROR;
+    int shard_given = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *v = NULL, *missing = NULL;
+        double num = 0;
+        /* True when the option matched with a value; a match without one sets
+           `missing` and falls to the usage error below. */
+#define VALUE_OPT(S, L) (cli_option_value(argc, argv, &i, S, L, &v) && \
+                         (v ? 1 : (missing = L, 0)))
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(audit_usage, stdout);
+            return 1;
+        } else if (strcmp(arg, "--crawl") == 0) {
+            a->crawl = 1;
+        } else if (strcmp(arg, "--compare") == 0) {
+            a->compare = 1;
+        } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+            a->quiet = 1;
+        } else if (VALUE_OPT("--sitemap", "--sitemap")) {
+            if (push_arg(&a->sitemaps, &a->sitemap_count, (char *)v) < 0)
+                return cli_usage_error("audit", "out of memory");
+        } else if (VALUE_OPT("--header", "--header")) {
+            if (!strchr(v, ':'))
+                return cli_usage_error("audit", "--header takes 'Name: value'");
+            if (push_arg(&a->headers, &a->header_count, (char *)v) < 0)
+                return cli_usage_error("audit", "out of memory");
+        } else if (VALUE_OPT("--map", "--map")) {
+            if (!strchr(v, '='))
+                return cli_usage_error("audit", "--map takes URL_PREFIX=PATH_PREFIX, not '%s'", v);
+            if (push_arg(&a->maps, &a->map_count, (char *)v) < 0)
+                return cli_usage_error("audit", "out of memory");
+        } else if (VALUE_OPT("--max-pages", "--max-pages")) {
+            if (parse_number(v, 1, 1e9, &num) < 0)
+                return cli_usage_error("audit", "--max-pages takes a positive number, not '%s'", v);
+            a->max_pages = (long)num;
+        } else if (VALUE_OPT("--timeout", "--timeout")) {
+            if (parse_number(v, 0.001, 86400, &num) < 0)
+                return cli_usage_error("audit", "--timeout takes seconds (> 0), not '%s'", v);
+            a->timeout = num;
+        } else if (VALUE_OPT("--rate", "--rate")) {
+            if (parse_number(v, 0, 1e6, &num) < 0)
+                return cli_usage_error("audit", "--rate takes requests per second (0 = "
+                                       "unlimited), not '%s'", v);
+            a->rate = num;
+        } else if (VALUE_OPT("--concurrency", "--concurrency")) {
+            if (parse_number(v, 1, 1024, &num) < 0)
+                return cli_usage_error("audit", "--concurrency takes 1..1024, not '%s'", v);
+            a->concurrency = (int)num;
+        } else if (VALUE_OPT("-j", "--jobs")) {
+            if (parse_number(v, 1, 1024, &num) < 0)
+                return cli_usage_error("audit", "--jobs takes 1..1024, not '%s'", v);
+            a->jobs = (int)num;
+        } else if (VALUE_OPT("--shard", "--shard")) {
+            if (parse_shard(v, &a->shard_k, &a->shard_n) < 0)
+                return cli_usage_error("audit", "--shard takes K/N with 1 <= K <= N, not '%s'", v);
+            shard_given = 1;
+        } else if (VALUE_OPT("--fail-on", "--fail-on")) {
+            if (strcmp(v, "never") == 0)
+                a->fail_on_never = 1;
+            else if ((strcmp(v, "error") && strcmp(v, "warning")) ||
+                     severity_parse(v, &a->fail_on) < 0)
+                return cli_usage_error("audit", "--fail-on takes error, warning or never");
+        } else if (VALUE_OPT("--db", "--db")) {
+            a->db = v;
+        } else if (VALUE_OPT("--against-rev", "--against-rev")) {
+            a->against_rev = v;
+        } else if (VALUE_OPT("--user-agent", "--user-agent")) {
+            a->user_agent = v;
+        } else if (VALUE_OPT("-c", "--config")) {
+            a->config = v;
+        } else if (VALUE_OPT("-f", "--format")) {
+            a->format = v;
+        } else if (VALUE_OPT("-o", "--output")) {
+            a->output = v;
+        } else if (missing) {
+            return cli_usage_error("audit", "%s needs a value", missing);
+        } else if (arg[0] == '-' && arg[1]) {
+            return cli_usage_error("audit", "unknown option %s", arg);
+        } else if (push_arg(&a->urls, &a->url_count, (char *)arg) < 0) {
+            return cli_usage_error("audit", "out of memory");
+        }
+#undef VALUE_OPT
+    }
+    if (!a->url_count && !a->sitemap_count)
+        return cli_usage_error("audit", "give at least one URL or --sitemap URL");
+    if (a->compare && !a->db)
+        return cli_usage_error("audit", "--compare needs --db FILE");
+    if (a->against_rev && !a->map_count)
+        return cli_usage_error("audit", "--against-rev needs at least one --map URL_PREFIX=PATH_PREFIX");
+    if (a->map_count && !a->against_rev)
+        return cli_usage_error("audit", "--map needs --against-rev REV");
+    if (!report_writer_for(a->format))
+        return cli_usage_error("audit", "unknown format '%s' (text, json, sarif, junit, github)",
+                               a->format);
+    if (!shard_given && shard_from_env(a) < 0)
+        return -1;
+    return 0;
+}
+
+/* ---- the `audit` table of the config ---- */
+
+typedef struct audit_config {
+    char *user_agent;
+    char **headers; size_t header_count;
+    char *cookies;
+} audit_config;
+
+static void audit_config_free(audit_config *c)
+{
+    free(c->user_agent);
+    for (size_t i = 0; i < c->header_count; i++)
+        free(c->headers[i]);
+    free(c->headers);
+    free(c->cookies);
+    memset(c, 0, sizeof *c);
+}
+
+static int add_header(audit_config *c, const char *name, const char *value)
+{
+    size_t n = strlen(name) + strlen(value) + 3;
+    char *line = malloc(n);
+    if (!line)
+        return err_set("out of memory");
+    snprintf(line, n, "%s: %s", name, value);
+    if (push_arg(&c->headers, &c->header_count, line) < 0) {
+        free(line);
+        return err_set("out of memory");
+    }
+    return 0;
+}
+
+/* Header names and values must not smuggle a second header or request line. */
+static int header_safe(const char *s)
+{
+    for (; *s; s++)
+        if (*s == '\r' || *s == '\n')
+            return 0;
+    return 1;
+}
+
+/* Values are never quoted in messages: they may be credentials. */
+static int audit_config_read(audit_config *out, const config *cfg)
+{
+    memset(out, 0, sizeof *out);
+    const cfgval *a = cfg ? cfg->audit : NULL;
+    const char *file = cfg && cfg->path ? cfg->path : "provcheck.lua";
+    if (!a)
+        return 0;
+    if (a->kind != CV_MAP && !(a->kind == CV_LIST && a->count == 0))
+        return err_set("%s: audit: expected a table", file);
+    for (size_t i = 0; a->kind == CV_MAP && i < a->count; i++) {
+        const char *key = a->keys[i];
+        const cfgval *v = a->items[i];
+        if (strcmp(key, "user_agent") == 0) {
+            if (v->kind != CV_STR || !v->slen || !header_safe(v->s))
+                return err_set("%s: audit.user_agent: expected a non-empty string", file);
+            if (!(out->user_agent = strdup(v->s)))
+                return err_set("out of memory");
+        } else if (strcmp(key, "headers") == 0) {
+            if (v->kind == CV_MAP) {
+                for (size_t j = 0; j < v->count; j++) {
+                    if (v->items[j]->kind != CV_STR || !header_safe(v->items[j]->s) ||
+                        !header_safe(v->keys[j]) || strchr(v->keys[j], ':'))
+                        return err_set("%s: audit.headers[\"%s\"]: expected a string value",
+                                       file, v->keys[j]);
+                    if (add_header(out, v->keys[j], v->items[j]->s) < 0)
+                        return -1;
+                }
+            } else if (v->kind != CV_LIST || v->count != 0) {
+                return err_set("%s: audit.headers: expected a table of name = value", file);
+            }
+        } else if (strcmp(key, "cookies") == 0) {
+            buf b = BUF_INIT;
+            if (v->kind == CV_STR && header_safe(v->s)) {
+                buf_puts(&b, v->s);
+            } else if (v->kind == CV_MAP) {
+                for (size_t j = 0; j < v->count; j++) {
+                    if (v->items[j]->kind != CV_STR || !header_safe(v->items[j]->s) ||
+                        strpbrk(v->keys[j], "=;\r\n")) {
+                        buf_free(&b);
+                        return err_set("%s: audit.cookies[\"%s\"]: expected a string value",
+                                       file, v->keys[j]);
+                    }
+                    buf_printf(&b, "%s%s=%s", j ? "; " : "", v->keys[j], v->items[j]->s);
+                }
+            } else {
+                buf_free(&b);
+                return err_set("%s: audit.cookies: expected a string or a table of name = value",
+                               file);
+            }
+            out->cookies = buf_detach(&b, NULL);
+            if (!out->cookies)
+                return err_set("out of memory");
+        } else {
+            return err_set("%s: audit.%s: unknown key (known: user_agent, headers, cookies)",
+                           file, key);
+        }
+    }
+    return 0;
+}
+
+/* ---- the run ---- */
+
+typedef struct audit_run {
+    const audit_args *args;
+    const config *cfg;
+    const ruleset *rs;
+    http_fetcher *fetcher;
+    audit_db *db;
+    http_page_store store;
+    url_set seen;            /* page URLs queued */
+    url_set origins;         /* seed origins: crawling stays inside them */
+    size_t queued;           /* page URLs queued, for --max-pages */
+    size_t skipped, disallowed_links, sitemaps;
+    char **seeds; char **seed_lastmods; size_t seed_count, seed_cap;
+    int config_globs;        /* include/exclude set by the config: apply to URL paths */
+    int failed;              /* out of memory or a spill failure in a callback */
+    char failure[512];
+    double started_at;
+    /* validators to store, parallel to store pages by URL */
+    audit_page_info *info; size_t info_count, info_cap;
+} audit_run;
+
+typedef struct page_job {
+    int crawled;             /* found by --crawl (robots refusals are not errors) */
+    long long cache_audit;   /* the audit whose result a 304 reuses */
+    char *lastmod;
+} page_job;
+
+static double now_mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void note(const audit_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(const audit_run *run, const char *fmt, ...)
+{
+    if (run->args->quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("provcheck audit: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+static void run_fail(audit_run *run, const char *why)
+{
+    if (!run->failed)
+        snprintf(run->failure, sizeof run->failure, "%s", why && *why ? why : "out of memory");
+    run->failed = 1;
+}
+
+/* The same split as check's --shard, over the URL. */
+static int in_shard(const audit_args *a, const char *url)
+{
+    if (a->shard_n <= 1)
+        return 1;
+    unsigned char digest[32];
+    sha256(url, strlen(url), digest);
+    uint64_t h = 0;
+    for (int i = 0; i < 8; i++)
+        h = (h << 8) | digest[i];
+    return (int)(h % (uint64_t)a->shard_n) == a->shard_k - 1;
+}
+
+/* Include/exclude globs apply to URL paths where the config sets them. */
+static int in_scope(const audit_run *run, const char *url)
+{
+    if (!run->config_globs)
+        return 1;
+    char *path = NULL, *site_path = NULL;
+    if (http_url_paths(url, NULL, &path, &site_path) < 0)
+        return 0;
+    int yes = config_path_included(run->cfg, site_path);
+    free(path);
+    free(site_path);
+    return yes;
+}
+
+static int config_sets_globs(const config *cfg)
+{
+    if (!cfg || !cfg->path)
+        return 0;
+    if (cfg->exclude_count)
+        return 1;
+    static const char *defaults[] = {"**/*.html", "**/*.htm"};
+    if (cfg->include_count != 2)
+        return 1;
+    for (size_t i = 0; i < 2; i++)
+        if (strcmp(cfg->include[i], defaults[i]) != 0)
+            return 1;
+    return 0;
+}
+
+static int add_seed(audit_run *run, const char *url, const char *lastmod)
+{
+    char *norm = url_normalize(NULL, url);
+    if (!norm)
+        return 0;   /* not http(s): sitemaps may list anything */
+    int added = url_set_add(&run->seen, norm);
+    if (added <= 0) {
+        free(norm);
+        return added;
+    }
+    if (run->seed_count == run->seed_cap) {
+        size_t cap = run->seed_cap ? run->seed_cap * 2 : 256;
+        char **s = realloc(run->seeds, cap * sizeof *s);
+        char **l = s ? realloc(run->seed_lastmods, cap * sizeof *l) : NULL;
+        if (s)
+            run->seeds = s;
+        if (!s || !l) {
+            free(norm);
+            return -1;
+        }
+        run->seed_lastmods = l;
+        run->seed_cap = cap;
+    }
+    run->seed_lastmods[run->seed_count] = lastmod ? strdup(lastmod) : NULL;
+    run->seeds[run->seed_count++] = norm;
+    return 1;
+}
+
+static audit_page_info *info_add(audit_run *run)
+{
+    if (run->info_count == run->info_cap) {
+        size_t cap = run->info_cap ? run->info_cap * 2 : 256;
+        audit_page_info *grown = realloc(run->info, cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        run->info = grown;
+        run->info_cap = cap;
+    }
+    audit_page_info *pi = &run->info[run->info_count++];
+    memset(pi, 0, sizeof *pi);
+    return pi;
+}
+
+static void store_failure(audit_run *run, const http_result *r, const char *message)
+{
+    if (!http_page_store_add(&run->store, r->url, r->final_url, HTTP_PAGE_FAILED, r->status,
+                             message, NULL, 0))
+        run_fail(run, err_last());
+}
+
+/* ---- sitemaps ---- */
+
+static void sitemap_done(void *ctx, const http_result *r, void *user)
+{
+    audit_run *run = ctx;
+    (void)user;
+    if (r->outcome != HTTP_OK) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "sitemap: %s", r->message ? r->message : "not fetched");
+        store_failure(run, r, msg);
+        return;
+    }
+    sitemap sm;
+    char *why = NULL;
+    if (sitemap_parse(&sm, r->body, r->len, SITEMAP_MAX_ENTRIES, SITEMAP_MAX_BYTES, &why) < 0) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "sitemap: %s", why ? why : "cannot be read");
+        free(why);
+        store_failure(run, r, msg);
+        return;
+    }
+    for (size_t i = 0; i < sm.count; i++) {
+        const sitemap_entry *e = &sm.entries[i];
+        if (sm.is_index) {
+            if (run->sitemaps >= MAX_SITEMAPS)
+                break;
+            char *norm = url_normalize(r->final_url, e->loc);
+            if (!norm)
+                continue;
+            http_request rq = {.url = norm, .any_type = 1};
+            run->sitemaps++;
+            if (http_fetcher_add(run->fetcher, &rq) < 0)
+                run_fail(run, err_last());
+            free(norm);
+        } else if (add_seed(run, e->loc, e->lastmod) < 0) {
+            run_fail(run, NULL);
+        }
+    }
+    sitemap_free(&sm);
+}
+
+/* ---- pages ---- */
+
+static void progress(void *ctx, size_t done, size_t queued)
+{
+    audit_run *run = ctx;
+    double elapsed = now_mono() - run->started_at;
+    double rate = elapsed > 0 ? (double)done / elapsed : 0;
+    if (queued)
+        fprintf(stderr, "\rprovcheck audit: fetched %zu, queued %zu, %.1f pages/s, ETA %.0f s   ",
+                done, queued, rate, rate > 0 ? (double)queued / rate : 0.0);
+    else
+        fprintf(stderr, "\rprovcheck audit: fetched %zu in %.1f s%30s\n", done, elapsed, "");
+}
+
+static int queue_page(audit_run *run, const char *url, const char *lastmod, int crawled)
+{
+    page_job *pj = calloc(1, sizeof *pj);
+    if (!pj)
+        return -1;
+    pj->crawled = crawled;
+    pj->lastmod = lastmod ? strdup(lastmod) : NULL;
+    http_request rq = {.url = url, .user = pj};
+    char *etag = NULL, *lm = NULL;
+    if (run->db && !run->args->against_rev) {
+        long long id = 0;
+        if (audit_db_cache_get(run->db, url, run->rs->digest, &etag, &lm, &id) > 0) {
+            rq.etag = etag;
+            rq.last_modified = lm;
+            pj->cache_audit = id;
+        }
+    }
+    int rc = http_fetcher_add(run->fetcher, &rq);
+    free(etag);
+    free(lm);
+    if (rc < 0) {
+        free(pj->lastmod);
+        free(pj);
+        return -1;
+    }
+    run->queued++;
+    return 0;
+}
+
+static void crawl_from(audit_run *run, const http_result *r)
+{
+    char **links = NULL;
+    size_t count = 0;
+    if (crawl_links(r->final_url, r->body, r->len, &links, &count) < 0) {
+        run_fail(run, NULL);
+        return;
+    }
+    for (size_t i = 0; i < count && run->queued < (size_t)run->args->max_pages; i++) {
+        char *origin = http_origin(links[i]);
+        int inside = origin && url_set_has(&run->origins, origin);
+        free(origin);
+        if (!inside || !in_scope(run, links[i]))
+            continue;
+        int added = url_set_add(&run->seen, links[i]);
+        if (added < 0 || (added == 1 && queue_page(run, links[i], NULL, 1) < 0))
+            run_fail(run, err_last());
+    }
+    crawl_links_free(links, count);
+}
+
+static void page_done(void *ctx, const http_result *r, void *user)
+{
+    audit_run *run = ctx;
+    page_job *pj = user;
+    int keep = !pj->crawled || in_shard(run->args, r->url);
+    http_page *p = NULL;
+    switch (r->outcome) {
+    case HTTP_OK:
+        if (run->args->crawl)
+            crawl_from(run, r);
+        if (!keep)
+            break;
+        p = http_page_store_add(&run->store, r->url, r->final_url, HTTP_PAGE_BODY, r->status,
+                                NULL, r->body, r->len);
+        if (!p)
+            run_fail(run, err_last());
+        break;
+    case HTTP_NOT_MODIFIED:
+        if (!keep)
+            break;
+        p = http_page_store_add(&run->store, r->url, r->final_url, HTTP_PAGE_REUSED,
+                                r->status, NULL, NULL, 0);
+        if (!p || !run->db ||
+            audit_db_findings_for_url(run->db, pj->cache_audit, r->url, &p->reused) < 0)
+            run_fail(run, err_last());
+        break;
+    case HTTP_NOT_HTML:
+        run->skipped++;
+        note(run, "%s: %s", r->url, r->message);
+        break;
+    case HTTP_DISALLOWED:
+        /* A page asked for by name or by a sitemap must be accounted for; a link
+           found while crawling is simply not followed. */
+        if (pj->crawled)
+            run->disallowed_links++;
+        else
+            store_failure(run, r, r->message);
+        break;
+    case HTTP_FAILED:
+    case HTTP_BLOCKED:
+        if (keep)
+            store_failure(run, r, r->message);
+        break;
+    }
+    if (p) {
+        p->lastmod = pj->lastmod;
+        pj->lastmod = NULL;
+        if (r->outcome == HTTP_OK || r->outcome == HTTP_NOT_MODIFIED) {
+            p->etag = r->etag ? strdup(r->etag) : NULL;
+            p->last_modified = r->last_modified ? strdup(r->last_modified) : NULL;
+        }
+    }
+    free(pj->lastmod);
+    free(pj);
+}
+
+/* ---- output ---- */
+
+static void finding_json(buf *b, const finding *f)
+{
+    buf_puts(b, "{ \"rule\": ");
+    json_write_string(b, f->rule);
+    buf_printf(b, ", \"severity\": \"%s\", \"message\": ", severity_name(f->sev));
+    json_write_string(b, f->message);
+    buf_puts(b, ", \"path\": ");
+    json_write_string(b, f->path);
+    buf_puts(b, ", \"url\": ");
+    json_write_string(b, f->url);
+    buf_puts(b, ", \"fingerprint\": ");
+    json_write_string(b, f->fingerprint);
+    buf_puts(b, " }");
+}
+
+static void compare_json(buf *b, long long prev, const audit_compare *c)
+{
+    const finding_list *lists[] = {&c->added, &c->fixed, &c->still_open};
+    const char *names[] = {"new", "fixed", "open"};
+    if (prev)
+        buf_printf(b, "\"compare\": { \"previous_audit\": %lld", prev);
+    else
+        buf_puts(b, "\"compare\": { \"previous_audit\": null");
+    for (int l = 0; l < 3; l++) {
+        buf_printf(b, ",\n    \"%s\": [", names[l]);
+        for (size_t i = 0; i < lists[l]->count; i++) {
+            buf_puts(b, i ? ",\n      " : "\n      ");
+            finding_json(b, &lists[l]->items[i]);
+        }
+        buf_puts(b, lists[l]->count ? "\n    ]" : "]");
+    }
+    buf_puts(b, " }");
+}
+
+static void compare_text(buf *b, long long prev, const audit_compare *c)
+{
+    if (!prev) {
+        buf_puts(b, "\ncompare: no previous audit of this site: every finding is new\n");
+    } else {
+        buf_printf(b, "\ncompare with audit #%lld: %zu new, %zu fixed, %zu still open\n", prev,
+                   c->added.count, c->fixed.count, c->still_open.count);
+    }
+    const finding_list *lists[] = {&c->added, &c->fixed, &c->still_open};
+    const char *names[] = {"new", "fixed", "open"};
+    for (int l = 0; l < 3; l++)
+        for (size_t i = 0; i < lists[l]->count; i++) {
+            const finding *f = &lists[l]->items[i];
+            buf_printf(b, "  %-5s %s  %s  %s\n", names[l], f->url ? f->url : f->path, f->rule,
+                       f->message);
+        }
+}
+
+/* Append the comparison to the formatted report: as a member of the JSON object,
+   after the text report, or on stderr for the other formats. */
+static int add_compare(buf *out, const char *format, long long prev, const audit_compare *c)
+{
+    buf extra = BUF_INIT;
+    int rc = 0;
+    if (strcmp(format, "json") == 0) {
+        while (out->len && (out->data[out->len - 1] == '\n' || out->data[out->len - 1] == ' '))
+            out->len--;
+        if (!out->len || out->data[out->len - 1] != '}')
+            return err_set("cannot add the comparison to the JSON report");
+        out->len--;
+        out->data[out->len] = '\0';
+        buf_puts(&extra, ",\n  ");
+        compare_json(&extra, prev, c);
+        buf_puts(&extra, "\n}\n");
+        rc = buf_append(out, extra.data, extra.len);
+    } else if (strcmp(format, "text") == 0) {
+        compare_text(&extra, prev, c);
+        rc = buf_append(out, extra.data, extra.len);
+    } else {
+        compare_text(&extra, prev, c);
+        fputs(extra.data ? extra.data : "", stderr);
+    }
+    buf_free(&extra);
+    return rc < 0 ? err_set("out of memory") : 0;
+}
+
+static int exit_code(const report *r, const audit_args *a)
+{
+    check_args ca;
+    memset(&ca, 0, sizeof ca);
+    ca.fail_on = a->fail_on;
+    ca.fail_on_never = a->fail_on_never;
+    ca.max_warnings = -1;
+    return check_exit_code(r, &ca);
+}
+
+static void iso_time(char *out, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int fill_settings(http_settings *s, const audit_args *a, const audit_config *ac,
+                         const config *cfg, char ***headers_out)
+{
+    http_settings_default(s);
+    s->user_agent = a->user_agent ? a->user_agent
+                  : ac->user_agent ? ac->user_agent : s->user_agent;
+    s->timeout = a->timeout;
+    s->rate = a->rate;
+    s->concurrency = a->concurrency;
+    if (cfg && cfg->max_page_bytes)
+        s->max_bytes = cfg->max_page_bytes;
+    s->cookies = ac->cookies;
+    size_t n = ac->header_count + a->header_count;
+    char **h = calloc(n ? n : 1, sizeof *h);
+    if (!h)
+        return err_set("out of memory");
+    for (size_t i = 0; i < ac->header_count; i++)
+        h[i] = ac->headers[i];
+    for (size_t i = 0; i < a->header_count; i++) {
+        if (!header_safe(a->headers[i])) {
+            free(h);
+            return err_set("--header: a header must be one line");
+        }
+        h[ac->header_count + i] = a->headers[i];
+    }
+    s->headers = h;
+    s->header_count = n;
+    *headers_out = h;
+    return 0;
+}
+
+static int add_drift_rule(report *r)
+{
+    for (size_t i = 0; i < r->rule_count; i++)
+        if (strcmp(r->rules[i].id, RULE_DRIFT) == 0)
+            return 0;
+    int any = 0;
+    for (size_t i = 0; i < r->findings.count; i++)
+        if (strcmp(r->findings.items[i].rule, RULE_DRIFT) == 0)
+            any = 1;
+    if (!any)
+        return 0;
+    report_rule *rules = realloc(r->rules, (r->rule_count + 1) * sizeof *rules);
+    if (!rules)
+        return -1;
+    r->rules = rules;
+    size_t at = 0;
+    while (at < r->rule_count && strcmp(r->rules[at].id, RULE_DRIFT) < 0)
+        at++;
+    memmove(&r->rules[at + 1], &r->rules[at], (r->rule_count - at) * sizeof *rules);
+    report_rule *rr = &r->rules[at];
+    memset(rr, 0, sizeof *rr);
+    rr->id = strdup(RULE_DRIFT);
+    rr->summary = strdup("The live page differs from the page committed at the revision");
+    rr->sev = SEV_WARNING;
+    r->rule_count++;
+    return rr->id && rr->summary ? 0 : -1;
+}
+
+static void run_free(audit_run *run)
+{
+    http_page_store_free(&run->store);
+    url_set_free(&run->seen);
+    url_set_free(&run->origins);
+    for (size_t i = 0; i < run->seed_count; i++) {
+        free(run->seeds[i]);
+        free(run->seed_lastmods[i]);
+    }
+    free(run->seeds);
+    free(run->seed_lastmods);
+    free(run->info);
+}
+
+/* Trust and remember the origin of a seed (config headers and cookies go there;
+   crawling stays inside the seeds' origins). */
+static int add_origin(audit_run *run, const char *url)
+{
+    char *origin = http_origin(url);
+    if (!origin)
+        return err_set("%s: not an http(s) URL", url);
+    int rc = url_set_add(&run->origins, origin) < 0 ? err_set("out of memory")
+             : http_fetcher_trust(run->fetcher, url);
+    free(origin);
+    return rc;
+}
+
+static int fetch_everything(audit_run *run)
+{
+    const audit_args *a = run->args;
+    int show = !a->quiet && isatty(STDERR_FILENO);
+    run->started_at = now_mono();
+    for (size_t i = 0; i < a->sitemap_count; i++) {
+        http_request rq = {.url = a->sitemaps[i], .any_type = 1};
+        if (add_origin(run, a->sitemaps[i]) < 0 || http_fetcher_add(run->fetcher, &rq) < 0)
+            return -1;
+        run->sitemaps++;
+    }
+    for (size_t i = 0; i < a->url_count; i++) {
+        if (add_origin(run, a->urls[i]) < 0)
+            return -1;
+        if (add_seed(run, a->urls[i], NULL) < 0)
+            return err_set("out of memory");
+    }
+    if (a->sitemap_count &&
+        http_fetcher_run(run->fetcher, sitemap_done, NULL, run) < 0)
+        return -1;
+    if (run->failed)
+        return err_set("%s", run->failure);
+    size_t out_of_scope = 0;
+    for (size_t i = 0; i < run->seed_count && run->queued < (size_t)a->max_pages; i++) {
+        const char *url = run->seeds[i];
+        if (!in_scope(run, url)) {
+            out_of_scope++;
+            continue;
+        }
+        /* Crawling needs every page's links; the shard filter then applies to what
+           is kept. Without it, a shard fetches its own pages only. */
+        if (!a->crawl && !in_shard(a, url))
+            continue;
+        if (queue_page(run, url, run->seed_lastmods[i], 0) < 0)
+            return -1;
+    }
+    if (out_of_scope)
+        note(run, "%zu URLs outside the config's include/exclude globs were not fetched",
+             out_of_scope);
+    if (http_fetcher_run(run->fetcher, page_done, show ? progress : NULL, run) < 0)
+        return -1;
+    if (run->failed)
+        return err_set("%s", run->failure);
+    if (run->disallowed_links)
+        note(run, "%zu linked pages disallowed by robots.txt were not crawled",
+             run->disallowed_links);
+    if (run->skipped)
+        note(run, "%zu responses were not HTML and were skipped", run->skipped);
+    return 0;
+}
+
+static int collect_info(audit_run *run)
+{
+    for (size_t i = 0; i < run->store.count; i++) {
+        const http_page *p = &run->store.items[i];
+        audit_page_info *pi = info_add(run);
+        if (!pi)
+            return err_set("out of memory");
+        pi->url = p->url;
+        pi->status = p->status;
+        pi->lastmod = p->lastmod;
+        /* Only a page checked now (or reused) may be reused next time. */
+        if (p->kind != HTTP_PAGE_FAILED) {
+            pi->etag = p->etag;
+            pi->last_modified = p->last_modified;
+        }
+    }
+    return 0;
+}
+
+static int write_output(const audit_args *a, const char *data, size_t len)
+{
+    return write_file_atomic(a->output, data, len);
+}
+
+int cmd_audit(int argc, char **argv)
+{
+    audit_args a;
+    int parsed = audit_args_parse(&a, argc, argv);
+    if (parsed != 0) {
+        audit_args_free(&a);
+        return parsed > 0 ? EXIT_CLEAN : EXIT_SETUP;
+    }
+    int rc = EXIT_SETUP;
+    config *cfg = NULL;
+    ruleset *rs = NULL;
+    vfs fs;
+    int fs_open = 0;
+    audit_config ac;
+    memset(&ac, 0, sizeof ac);
+    char **headers = NULL;
+    audit_run run;
+    memset(&run, 0, sizeof run);
+    http_page_store_init(&run.store);
+    source *src = NULL;
+    report r;
+    memset(&r, 0, sizeof r);
+    buf out = BUF_INIT;
+    audit_drift *drift = NULL;
+    audit_compare cmp;
+    memset(&cmp, 0, sizeof cmp);
+    char started[32];
+    iso_time(started, sizeof started);
+    int curl_ready = 0;
+
+    err_clear();
+    if (cli_config_load(&cfg, a.config) < 0 || audit_config_read(&ac, cfg) < 0)
+        goto cleanup;
+    if (vfs_fs_open(&fs, cfg->dir ? cfg->dir : ".") < 0)
+        goto cleanup;
+    fs_open = 1;
+    if (ruleset_load(&rs, cfg, &fs) < 0)
+        goto cleanup;
+    if (a.against_rev && audit_drift_open(&drift, a.against_rev, a.maps, a.map_count) < 0)
+        goto cleanup;
+    if (a.db && audit_db_open(&run.db, a.db, 0) < 0)
+        goto cleanup;
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        err_set("cannot initialise libcurl");
+        goto cleanup;
+    }
+    curl_ready = 1;
+    http_settings hs;
+    if (fill_settings(&hs, &a, &ac, cfg, &headers) < 0)
+        goto cleanup;
+    run.args = &a;
+    run.cfg = cfg;
+    run.rs = rs;
+    run.config_globs = config_sets_globs(cfg);
+    if (!(run.fetcher = http_fetcher_new(&hs)))
+        goto cleanup;
+    for (size_t i = 0; i < a.url_count; i++) {
+        char *o = http_origin(a.urls[i]);
+        free(o);
+        if (!o) {
+            err_set("%s: not an http(s) URL", a.urls[i]);
+            goto cleanup;
+        }
+    }
+    if (fetch_everything(&run) < 0)
+        goto cleanup;
+
+    char *site = http_origin(a.url_count ? a.urls[0] : a.sitemaps[0]);
+    int opened = src_http_open(&src, &run.store, run.fetcher, site ? site : "", hs.max_bytes);
+    if (opened < 0) {
+        free(site);
+        goto cleanup;
+    }
+    check_options co;
+    memset(&co, 0, sizeof co);
+    co.jobs = a.jobs;
+    co.cached = src_http_cached;
+    co.cache_ctx = src;
+    if (check_run(&r, src, rs, &co) < 0) {
+        free(site);
+        goto cleanup;
+    }
+    size_t unmapped = 0;
+    if (drift) {
+        if (audit_drift_run(drift, &run.store, &r, &unmapped) < 0 || add_drift_rule(&r) < 0) {
+            free(site);
+            err_set("out of memory comparing with %s", a.against_rev);
+            goto cleanup;
+        }
+        if (unmapped)
+            note(&run, "%zu pages are under no --map prefix (listed as drift info findings)",
+                 unmapped);
+    }
+    long long id = 0, prev = 0;
+    if (run.db) {
+        if (collect_info(&run) < 0) {
+            free(site);
+            goto cleanup;
+        }
+        char shard[32];
+        snprintf(shard, sizeof shard, "%d/%d", a.shard_k, a.shard_n);
+        audit_meta meta = {.site = site ? site : "", .started = started,
+                           .ruleset = rs->digest, .shard = a.shard_n > 1 ? shard : NULL};
+        if (audit_db_store(run.db, &meta, &r, run.info, run.info_count, &id) < 0 ||
+            (a.compare && audit_db_previous(run.db, meta.site, id, &prev) < 0) ||
+            (a.compare && audit_db_compare(run.db, prev, id, &cmp) < 0)) {
+            free(site);
+            goto cleanup;
+        }
+    }
+    free(site);
+    report_options ro;
+    memset(&ro, 0, sizeof ro);
+    if (report_writer_for(a.format)(&r, &ro, &out) < 0) {
+        err_set("cannot format the report as %s", a.format);
+        goto cleanup;
+    }
+    if (a.compare && add_compare(&out, a.format, prev, &cmp) < 0)
+        goto cleanup;
+    if (write_output(&a, out.data ? out.data : "", out.len) < 0)
+        goto cleanup;
+    rc = exit_code(&r, &a);
+cleanup:
+    audit_compare_free(&cmp);
+    buf_free(&out);
+    report_free(&r);
+    if (src)
+        src->free(src);
+    http_fetcher_free(run.fetcher);
+    audit_db_close(run.db);
+    run_free(&run);
+    audit_drift_close(drift);
+    free(headers);
+    audit_config_free(&ac);
+    ruleset_free(rs);
+    if (fs_open)
+        vfs_fs_close(&fs);
+    config_free(cfg);
+    if (curl_ready)
+        curl_global_cleanup();
+    audit_args_free(&a);
+    return rc;
+}

@@ -1,0 +1,460 @@
+/* config.c: provcheck.lua, run in the rule sandbox and read into plain C values
+ * (config.h). Uses sandbox.h, cfgval_lua.h, err.h.
+ *
+ * Messages name the file and, where Lua knows it (syntax and runtime errors), the
+ * line. For a bad key or value the line is found by looking for the key in the
+ * text, which is right for every config written by hand. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lauxlib.h>
+#include "buf.h"
+#include "cfgval_lua.h"
+#include "config.h"
+#include "err.h"
+#include "sandbox.h"
+
+#define DEFAULT_MAX_PAGE_BYTES ((size_t)16 * 1024 * 1024)
+#define DEFAULT_MAX_INSTRUCTIONS 20000000LL
+#define DEFAULT_MAX_MEMORY ((size_t)64 * 1024 * 1024)
+/* provcheck.lua is a table literal, not a program: a small budget is plenty */
+#define CONFIG_INSTRUCTIONS 50000000LL
+#define CONFIG_MEMORY ((size_t)64 * 1024 * 1024)
+
+static const char *const KNOWN_KEYS[] = {
+    "site_root", "include", "exclude", "rules", "overrides", "rule_paths", "plugins",
+    "max_page_bytes", "limits", "audit", NULL};
+
+typedef struct load_ctx {
+    const char *label;
+    const char *text;
+    size_t len;
+} load_ctx;
+
+static void free_strings(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static void free_settings(rule_setting *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(r[i].id);
+        cfgval_free(r[i].options);
+    }
+    free(r);
+}
+
+void config_free(config *c)
+{
+    if (!c)
+        return;
+    free(c->path);
+    free(c->dir);
+    free(c->site_root);
+    free_strings(c->include, c->include_count);
+    free_strings(c->exclude, c->exclude_count);
+    free_settings(c->rules, c->rule_count);
+    for (size_t i = 0; i < c->override_count; i++) {
+        free_strings(c->overrides[i].files, c->overrides[i].file_count);
+        free_settings(c->overrides[i].rules, c->overrides[i].rule_count);
+    }
+    free(c->overrides);
+    free_strings(c->rule_paths, c->rule_path_count);
+    free_strings(c->plugins, c->plugin_count);
+    cfgval_free(c->audit);
+    free(c);
+}
+
+static int set_default_include(config *c)
+{
+    c->include = calloc(2, sizeof *c->include);
+    if (!c->include)
+        return -1;
+    c->include[0] = strdup("**/*.html");
+    c->include[1] = strdup("**/*.htm");
+    c->include_count = 2;
+    return c->include[0] && c->include[1] ? 0 : -1;
+}
+
+config *config_default(void)
+{
+    config *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->dir = strdup(".");
+    c->max_page_bytes = DEFAULT_MAX_PAGE_BYTES;
+    c->max_instructions = DEFAULT_MAX_INSTRUCTIONS;
+    c->max_memory = DEFAULT_MAX_MEMORY;
+    if (!c->dir || set_default_include(c) < 0) {
+        config_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static int is_ident_char(char ch)
+{
+    return isalnum((unsigned char)ch) || ch == '_';
+}
+
+/* The line where `key` is first written as a table key (`key =` or `["key"]`),
+   or 0. */
+static int key_line(const load_ctx *lc, const char *key)
+{
+    size_t klen = strlen(key);
+    int line = 1;
+    for (size_t i = 0; i < lc->len; i++) {
+        if (lc->text[i] == '\n') {
+            line++;
+            continue;
+        }
+        if (i + klen > lc->len || memcmp(lc->text + i, key, klen) != 0)
+            continue;
+        char before = i ? lc->text[i - 1] : ' ';
+        size_t j = i + klen;
+        if (before == '"' || before == '\'') {
+            if (j < lc->len && lc->text[j] == before)
+                return line;
+            continue;
+        }
+        if (is_ident_char(before))
+            continue;
+        while (j < lc->len && (lc->text[j] == ' ' || lc->text[j] == '\t'))
+            j++;
+        if (j < lc->len && lc->text[j] == '=' && (j + 1 >= lc->len || lc->text[j + 1] != '='))
+            return line;
+    }
+    return 0;
+}
+
+/* "label:line: where: message" (line when it can be found from `key`). */
+static int config_error(const load_ctx *lc, const char *key, const char *where,
+                        const char *msg)
+{
+    int line = key ? key_line(lc, key) : 0;
+    if (line)
+        return err_set("%s:%d: %s: %s", lc->label, line, where, msg);
+    return err_set("%s: %s: %s", lc->label, where, msg);
+}
+
+static int read_string(const load_ctx *lc, const char *key, const cfgval *v, char **out)
+{
+    if (v->kind != CV_STR)
+        return config_error(lc, key, key, "must be a string");
+    *out = strdup(v->s);
+    return *out ? 0 : err_set("out of memory");
+}
+
+/* A list of strings; a single string counts as a list of one. */
+static int read_string_list(const load_ctx *lc, const char *key, const char *where,
+                            const cfgval *v, char ***out, size_t *count_out)
+{
+    if (v->kind == CV_STR) {
+        *out = calloc(1, sizeof **out);
+        if (!*out || !((*out)[0] = strdup(v->s)))
+            return err_set("out of memory");
+        *count_out = 1;
+        return 0;
+    }
+    if (v->kind != CV_LIST)
+        return config_error(lc, key, where, "must be a list of strings");
+    for (size_t i = 0; i < v->count; i++)
+        if (v->items[i]->kind != CV_STR)
+            return config_error(lc, key, where, "must be a list of strings");
+    *out = calloc(v->count ? v->count : 1, sizeof **out);
+    if (!*out)
+        return err_set("out of memory");
+    for (size_t i = 0; i < v->count; i++) {
+        (*out)[i] = strdup(v->items[i]->s);
+        if (!(*out)[i])
+            return err_set("out of memory");
+        *count_out = i + 1;
+    }
+    return 0;
+}
+
+static int read_severity(const load_ctx *lc, const char *key, const char *where,
+                         const cfgval *v, severity *out)
+{
+    if (v->kind != CV_STR || severity_parse(v->s, out) < 0)
+        return config_error(lc, key, where,
+                            "severity must be \"off\", \"info\", \"warning\" or \"error\"");
+    return 0;
+}
+
+/* rules = { id = "warning" | { severity = ..., option = ... } } */
+static int read_rules(const load_ctx *lc, const char *where, const cfgval *v,
+                      rule_setting **out, size_t *count_out)
+{
+    if (v->kind == CV_LIST && v->count == 0)
+        return 0;
+    if (v->kind != CV_MAP)
+        return config_error(lc, "rules", where, "must be a table of rule id = settings");
+    *out = calloc(v->count ? v->count : 1, sizeof **out);
+    if (!*out)
+        return err_set("out of memory");
+    for (size_t i = 0; i < v->count; i++) {
+        rule_setting *rs = &(*out)[i];
+        const char *id = v->keys[i];
+        const cfgval *item = v->items[i];
+        rs->id = strdup(id);
+        if (!rs->id)
+            return err_set("out of memory");
+        *count_out = i + 1;
+        buf w = BUF_INIT;
+        buf_printf(&w, "%s.%s", where, id);
+        int rc = 0;
+        if (item->kind == CV_STR) {
+            rc = read_severity(lc, id, w.data, item, &rs->sev);
+            rs->has_severity = 1;
+        } else if (item->kind == CV_MAP || (item->kind == CV_LIST && item->count == 0)) {
+            rs->options = cfgval_map();
+            if (!rs->options)
+                rc = err_set("out of memory");
+            for (size_t k = 0; rc == 0 && item->kind == CV_MAP && k < item->count; k++) {
+                if (strcmp(item->keys[k], "severity") == 0) {
+                    rc = read_severity(lc, id, w.data, item->items[k], &rs->sev);
+                    rs->has_severity = 1;
+                } else if (cfgval_set(rs->options, item->keys[k],
+                                      cfgval_clone(item->items[k])) < 0) {
+                    rc = err_set("out of memory");
+                }
+            }
+        } else {
+            rc = config_error(lc, id, w.data,
+                              "must be a severity (\"off\", \"info\", \"warning\", "
+                              "\"error\") or a table of severity and options");
+        }
+        buf_free(&w);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int read_overrides(const load_ctx *lc, const cfgval *v, config *c)
+{
+    if (v->kind != CV_LIST)
+        return config_error(lc, "overrides", "overrides",
+                            "must be a list of { files = ..., rules = ... }");
+    c->overrides = calloc(v->count ? v->count : 1, sizeof *c->overrides);
+    if (!c->overrides)
+        return err_set("out of memory");
+    for (size_t i = 0; i < v->count; i++) {
+        config_override *o = &c->overrides[i];
+        c->override_count = i + 1;
+        const cfgval *item = v->items[i];
+        char where[64];
+        snprintf(where, sizeof where, "overrides[%zu]", i + 1);
+        if (item->kind != CV_MAP)
+            return config_error(lc, "overrides", where,
+                                "must be a table { files = ..., rules = ... }");
+        const cfgval *files = cfgval_get(item, "files");
+        const cfgval *rules = cfgval_get(item, "rules");
+        for (size_t k = 0; k < item->count; k++) {
+            if (strcmp(item->keys[k], "files") && strcmp(item->keys[k], "rules")) {
+                char msg[160];
+                snprintf(msg, sizeof msg, "unknown key '%.100s' (expected files and rules)",
+                         item->keys[k]);
+                return config_error(lc, item->keys[k], where, msg);
+            }
+        }
+        if (!files)
+            return config_error(lc, "overrides", where, "needs files = { globs }");
+        char fw[80];
+        snprintf(fw, sizeof fw, "%s.files", where);
+        if (read_string_list(lc, "files", fw, files, &o->files, &o->file_count) < 0)
+            return -1;
+        if (rules) {
+            char rw[80];
+            snprintf(rw, sizeof rw, "%s.rules", where);
+            if (read_rules(lc, rw, rules, &o->rules, &o->rule_count) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int read_positive(const load_ctx *lc, const char *key, const char *where,
+                         const cfgval *v, double *out)
+{
+    if (v->kind != CV_NUM || v->n < 1 || v->n != (double)(long long)v->n)
+        return config_error(lc, key, where, "must be a positive integer");
+    *out = v->n;
+    return 0;
+}
+
+static int read_limits(const load_ctx *lc, const cfgval *v, config *c)
+{
+    if (v->kind != CV_MAP)
+        return config_error(lc, "limits", "limits",
+                            "must be a table { instructions = N, memory = BYTES }");
+    for (size_t i = 0; i < v->count; i++) {
+        double n = 0;
+        const char *k = v->keys[i];
+        char where[80];
+        snprintf(where, sizeof where, "limits.%.60s", k);
+        if (strcmp(k, "instructions") == 0) {
+            if (read_positive(lc, k, where, v->items[i], &n) < 0)
+                return -1;
+            c->max_instructions = (long long)n;
+        } else if (strcmp(k, "memory") == 0) {
+            if (read_positive(lc, k, where, v->items[i], &n) < 0)
+                return -1;
+            c->max_memory = (size_t)n;
+        } else {
+            return config_error(lc, k, where,
+                                "unknown key (expected instructions and memory)");
+        }
+    }
+    return 0;
+}
+
+static int read_key(const load_ctx *lc, const char *key, const cfgval *v, config *c)
+{
+    if (v->kind == CV_NIL)
+        return 0;
+    if (strcmp(key, "site_root") == 0)
+        return read_string(lc, key, v, &c->site_root);
+    if (strcmp(key, "include") == 0) {
+        free_strings(c->include, c->include_count);
+        c->include = NULL;
+        c->include_count = 0;
+        return read_string_list(lc, key, key, v, &c->include, &c->include_count);
+    }
+    if (strcmp(key, "exclude") == 0)
+        return read_string_list(lc, key, key, v, &c->exclude, &c->exclude_count);
+    if (strcmp(key, "rule_paths") == 0)
+        return read_string_list(lc, key, key, v, &c->rule_paths, &c->rule_path_count);
+    if (strcmp(key, "plugins") == 0)
+        return read_string_list(lc, key, key, v, &c->plugins, &c->plugin_count);
+    if (strcmp(key, "rules") == 0)
+        return read_rules(lc, "rules", v, &c->rules, &c->rule_count);
+    if (strcmp(key, "overrides") == 0)
+        return read_overrides(lc, v, c);
+    if (strcmp(key, "limits") == 0)
+        return read_limits(lc, v, c);
+    if (strcmp(key, "max_page_bytes") == 0) {
+        double n = 0;
+        if (read_positive(lc, key, key, v, &n) < 0)
+            return -1;
+        c->max_page_bytes = (size_t)n;
+        return 0;
+    }
+    if (strcmp(key, "audit") == 0) {
+        if (v->kind != CV_MAP && v->kind != CV_LIST)
+            return config_error(lc, key, key, "must be a table");
+        c->audit = cfgval_clone(v);
+        return c->audit ? 0 : err_set("out of memory");
+    }
+    return config_error(lc, key, key, "unknown key");
+}
+
+static int known_key(const char *key)
+{
+    for (int i = 0; KNOWN_KEYS[i]; i++)
+        if (strcmp(KNOWN_KEYS[i], key) == 0)
+            return 1;
+    return 0;
+}
+
+/* Run the file and read its table. 0, or -1 with err_set. */
+static int run_config(const load_ctx *lc, cfgval **out)
+{
+    int rc = -1;
+    char *msg = NULL;
+    char *chunkname = NULL;
+    sandbox *sb = sandbox_new(CONFIG_INSTRUCTIONS, CONFIG_MEMORY);
+    if (!sb)
+        return err_set("out of memory");
+    lua_State *L = sandbox_state(sb);
+    buf name = BUF_INIT;
+    buf_printf(&name, "@%s", lc->label);
+    chunkname = buf_detach(&name, NULL);
+    if (!chunkname) {
+        err_set("out of memory");
+        goto cleanup;
+    }
+    if (sandbox_load(sb, lc->text, lc->len, chunkname, &msg) < 0) {
+        err_set("%s", msg ? msg : "cannot load the config");
+        goto cleanup;
+    }
+    sandbox_run_begin(sb);
+    if (sandbox_pcall(sb, 0, 1, &msg) < 0) {
+        if (sandbox_limit_hit(sb))
+            err_set("%s: %s", lc->label, msg);
+        else
+            err_set("%s", msg ? msg : "the config failed");
+        goto cleanup;
+    }
+    if (!lua_istable(L, -1)) {
+        err_set("%s: must return a table (it returned a %s)", lc->label,
+                luaL_typename(L, -1));
+        goto cleanup;
+    }
+    /* name unknown top-level keys before reading values, so a typo is reported
+       as such and not as a value problem */
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            lua_pop(L, 1);
+            err_set("%s: the returned table may only have string keys", lc->label);
+            goto cleanup;
+        }
+        const char *key = lua_tostring(L, -1);
+        if (!known_key(key)) {
+            config_error(lc, key, key, "unknown key");
+            lua_pop(L, 1);
+            goto cleanup;
+        }
+    }
+    char *read_err = NULL;
+    if (cfgval_lua_read(L, -1, lc->label, out, &read_err) < 0) {
+        err_set("%s", read_err ? read_err : "out of memory");
+        free(read_err);
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    free(msg);
+    free(chunkname);
+    sandbox_free(sb);
+    return rc;
+}
+
+int config_load(config **out, const char *label, const char *dir, const char *text,
+                size_t len)
+{
+    *out = NULL;
+    load_ctx lc = {label ? label : "provcheck.lua", text, len};
+    cfgval *root = NULL;
+    config *c = config_default();
+    if (!c)
+        return err_set("out of memory");
+    free(c->dir);
+    c->dir = strdup(dir && *dir ? dir : ".");
+    c->path = strdup(lc.label);
+    if (!c->dir || !c->path) {
+        config_free(c);
+        return err_set("out of memory");
+    }
+    if (run_config(&lc, &root) < 0)
+        goto fail;
+    if (root->kind == CV_MAP) {
+        for (size_t i = 0; i < root->count; i++)
+            if (read_key(&lc, root->keys[i], root->items[i], c) < 0)
+                goto fail;
+    }
+    cfgval_free(root);
+    *out = c;
+    return 0;
+fail:
+    cfgval_free(root);
+    config_free(c);
+    return -1;
+}

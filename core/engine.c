@@ -1,0 +1,484 @@
+/* engine.c: every rule on one page (rules.h). One engine per worker thread: a
+ * sandbox with every rule that can run compiled once, its check function and
+ * options kept in the registry. Per page: parse, work out each rule's severity and
+ * options from the config's overrides, run each rule under the budget, copy each
+ * report{} into a finding at once, turn throws and limit hits into rule-error
+ * findings, apply inline suppressions, fingerprint.
+ *
+ * Uses sandbox.h, lua_page.h, cfgval_lua.h, rules_private.h, page.h, finding.h.
+ *
+ * Suppressions naming a rule that is not loaded at all give an unused-suppression
+ * finding ("names an unknown rule") except under --rule; naming a known rule that
+ * did not run on the page (off there, or not selected) gives nothing: it may run
+ * elsewhere or in another configuration. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lauxlib.h>
+#include "buf.h"
+#include "cfgval_lua.h"
+#include "err.h"
+#include "lua_page.h"
+#include "rules_private.h"
+#include "sandbox.h"
+
+/* A rule that reports more than this on one page has a bug (or loops). */
+#define MAX_FINDINGS_PER_RULE 1000
+/* Compiling a rule runs its top level only. */
+#define COMPILE_INSTRUCTIONS 10000000LL
+
+typedef struct opt_entry {
+    size_t rule;
+    uint64_t mask;        /* which overrides matched */
+    severity sev;
+    int ref;              /* options table (read-only proxy) in the registry */
+} opt_entry;
+
+struct engine {
+    const ruleset *rs;
+    const ruleset_private *rp;
+    sandbox *sb;
+    lua_page_ctx ctx;
+    int *check_ref;       /* per rule; LUA_NOREF when the rule never runs */
+    int *opts_ref;        /* per rule: base options */
+    int report_ref;
+    opt_entry *cache; size_t cache_count, cache_cap;
+    /* the rule running now, for report{} */
+    size_t cur_rule;
+    severity cur_sev;
+    finding_list cur;
+};
+
+static const config *engine_config(const engine *e)
+{
+    return e->rs->cfg;
+}
+
+static int rule_can_run(const ruleset *rs, const ruleset_private *rp, size_t i)
+{
+    if (rp->only)
+        return rp->only[i];
+    if (rs->base_sev[i] != SEV_OFF)
+        return 1;
+    const config *c = rs->cfg;
+    for (size_t o = 0; c && o < c->override_count; o++)
+        for (size_t k = 0; k < c->overrides[o].rule_count; k++) {
+            const rule_setting *s = &c->overrides[o].rules[k];
+            if (strcmp(s->id, rs->rules[i].id) == 0 && s->has_severity &&
+                s->sev != SEV_OFF)
+                return 1;
+        }
+    return 0;
+}
+
+static engine *engine_of(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* report{ message = ..., node = ... | at = offset } */
+static int report_l(lua_State *L)
+{
+    engine *e = engine_of(L);
+    page *p = e->ctx.p;
+    if (!p)
+        return luaL_error(L, "report{} called after the page was checked");
+    if (lua_type(L, 1) == LUA_TSTRING) {   /* report("message") shorthand */
+        lua_createtable(L, 0, 1);
+        lua_pushvalue(L, 1);
+        lua_setfield(L, -2, "message");
+        lua_replace(L, 1);
+    }
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        const char *k = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        if (!k || (strcmp(k, "message") && strcmp(k, "node") && strcmp(k, "at")))
+            return luaL_error(L, "report{}: unknown field '%s' (expected message, node, "
+                                 "at)", k ? k : luaL_typename(L, -1));
+    }
+    if (e->cur.count >= MAX_FINDINGS_PER_RULE)
+        return luaL_error(L, "more than %d findings on one page", MAX_FINDINGS_PER_RULE);
+    lua_getfield(L, 1, "message");
+    if (lua_type(L, -1) != LUA_TSTRING)
+        return luaL_error(L, "report{}: message must be a string");
+    const char *message = lua_tostring(L, -1);
+    int line = 0, column = 0;
+    lua_getfield(L, 1, "node");
+    lua_getfield(L, 1, "at");
+    if (!lua_isnil(L, -2)) {
+        xmlNodePtr node = lua_node_test(L, -2, &e->ctx);
+        if (!node)
+            return luaL_error(L, "report{}: node must be a node of this page");
+        line = page_node_line(p, node);
+        column = page_node_column(p, node);
+    } else if (!lua_isnil(L, -1)) {
+        if (!lua_isinteger(L, -1))
+            return luaL_error(L, "report{}: at must be a position in page:text()");
+        lua_Integer at = lua_tointeger(L, -1);
+        size_t tlen = 0;
+        page_text(p, &tlen);
+        if (at < 1 || (size_t)at > tlen ||
+            page_text_locate(p, (size_t)at - 1, NULL, &line, &column) < 0)
+            return luaL_error(L, "report{}: at is outside page:text()");
+    } else {
+        xmlNodePtr anchor = page_anchor(p);
+        if (anchor) {
+            line = page_node_line(p, anchor);
+            column = page_node_column(p, anchor);
+        }
+    }
+    finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = strdup(e->rs->rules[e->cur_rule].id);
+    f.message = strdup(message);
+    f.sev = e->cur_sev;
+    f.line = line > 0 ? line : 1;
+    f.column = line > 0 && column > 0 ? column : 0;
+    if (!f.rule || !f.message || finding_list_take(&e->cur, &f) < 0) {
+        finding_free(&f);
+        return luaL_error(L, "not enough memory");
+    }
+    return 0;
+}
+
+void engine_free(engine *e)
+{
+    if (!e)
+        return;
+    sandbox_free(e->sb);
+    free(e->check_ref);
+    free(e->opts_ref);
+    free(e->cache);
+    finding_list_free(&e->cur);
+    free(e);
+}
+
+/* Run the rule chunk and keep its check function. */
+static int compile_rule(engine *e, size_t i)
+{
+    const rule_meta *m = &e->rs->rules[i];
+    lua_State *L = sandbox_state(e->sb);
+    char *msg = NULL;
+    if (sandbox_load(e->sb, m->source, m->source_len, m->chunkname, &msg) < 0) {
+        err_set("%s", msg ? msg : "cannot load rule");
+        free(msg);
+        return -1;
+    }
+    sandbox_set_limits(e->sb, COMPILE_INSTRUCTIONS, engine_config(e)
+                       ? engine_config(e)->max_memory : 0);
+    sandbox_run_begin(e->sb);
+    if (sandbox_pcall(e->sb, 0, 1, &msg) < 0) {
+        err_set("%s: %s", m->chunkname + 1, msg ? msg : "failed");
+        free(msg);
+        return -1;
+    }
+    if (!lua_istable(L, -1) || lua_getfield(L, -1, "check") != LUA_TFUNCTION) {
+        lua_settop(L, 0);
+        return err_set("%s: check must be a function", m->chunkname + 1);
+    }
+    e->check_ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    lua_pop(L, 1);
+    cfgval_lua_push_readonly(L, e->rs->base_options[i]);
+    e->opts_ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
+engine *engine_new(const ruleset *rs)
+{
+    const config *c = rs->cfg;
+    engine *e = calloc(1, sizeof *e);
+    if (!e) {
+        err_set("out of memory");
+        return NULL;
+    }
+    e->rs = rs;
+    e->rp = (const ruleset_private *)rs;
+    e->check_ref = malloc((rs->count + 1) * sizeof *e->check_ref);
+    e->opts_ref = malloc((rs->count + 1) * sizeof *e->opts_ref);
+    e->sb = sandbox_new(c ? c->max_instructions : 20000000LL,
+                        c ? c->max_memory : (size_t)64 * 1024 * 1024);
+    if (!e->check_ref || !e->opts_ref || !e->sb) {
+        err_set("out of memory");
+        engine_free(e);
+        return NULL;
+    }
+    for (size_t i = 0; i < rs->count; i++)
+        e->check_ref[i] = e->opts_ref[i] = LUA_NOREF;
+    sandbox_set_modules(e->sb, rs->module_names, rs->module_sources, rs->module_lens,
+                        rs->module_count);
+    lua_State *L = sandbox_state(e->sb);
+    lua_page_register(L, &e->ctx);
+    lua_node_register(L, &e->ctx);
+    lua_pushlightuserdata(L, e);
+    lua_pushcclosure(L, report_l, 1);
+    e->report_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    for (size_t i = 0; i < rs->count; i++) {
+        if (!rule_can_run(rs, e->rp, i))
+            continue;
+        if (compile_rule(e, i) < 0) {
+            engine_free(e);
+            return NULL;
+        }
+    }
+    sandbox_set_limits(e->sb, c ? c->max_instructions : 20000000LL,
+                       c ? c->max_memory : (size_t)64 * 1024 * 1024);
+    return e;
+}
+
+/* Which overrides apply to the page: bit o for override o (the first 64). */
+static uint64_t override_mask(const config *c, const char *site_path)
+{
+    uint64_t mask = 0;
+    for (size_t o = 0; c && o < c->override_count && o < 64; o++)
+        for (size_t k = 0; k < c->overrides[o].file_count; k++)
+            if (glob_match(c->overrides[o].files[k], site_path)) {
+                mask |= (uint64_t)1 << o;
+                break;
+            }
+    return mask;
+}
+
+/* The severity and options ref of rule i under the overrides in mask. Options
+   tables are made once per (rule, mask) and kept. -1 when out of memory. */
+static int effective(engine *e, size_t i, uint64_t mask, severity *sev_out, int *ref_out)
+{
+    const ruleset *rs = e->rs;
+    *sev_out = rs->base_sev[i];
+    *ref_out = e->opts_ref[i];
+    if (e->rp->only && !e->rp->only[i]) {
+        *sev_out = SEV_OFF;
+        return 0;
+    }
+    if (!mask)
+        return 0;
+    for (size_t k = 0; k < e->cache_count; k++)
+        if (e->cache[k].rule == i && e->cache[k].mask == mask) {
+            *sev_out = e->cache[k].sev;
+            *ref_out = e->cache[k].ref;
+            return 0;
+        }
+    const config *c = rs->cfg;
+    severity sev = rs->base_sev[i];
+    cfgval *opts = NULL;
+    for (size_t o = 0; o < c->override_count && o < 64; o++) {
+        if (!(mask & ((uint64_t)1 << o)))
+            continue;
+        for (size_t k = 0; k < c->overrides[o].rule_count; k++) {
+            const rule_setting *s = &c->overrides[o].rules[k];
+            if (strcmp(s->id, rs->rules[i].id) != 0)
+                continue;
+            if (s->has_severity)
+                sev = s->sev;
+            if (s->options && s->options->count) {
+                cfgval *merged = cfgval_merge(opts ? opts : rs->base_options[i], s->options);
+                cfgval_free(opts);
+                opts = merged;
+                if (!opts)
+                    return -1;
+            }
+        }
+    }
+    /* --rule: a listed rule an override turns off still runs */
+    if (e->rp->only && sev == SEV_OFF)
+        sev = rs->base_sev[i];
+    int ref = e->opts_ref[i];
+    if (opts && e->check_ref[i] != LUA_NOREF) {
+        lua_State *L = sandbox_state(e->sb);
+        cfgval_lua_push_readonly(L, opts);
+        ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    cfgval_free(opts);
+    if (e->cache_count == e->cache_cap) {
+        size_t cap = e->cache_cap ? e->cache_cap * 2 : 16;
+        opt_entry *n = realloc(e->cache, cap * sizeof *n);
+        if (!n)
+            return -1;
+        e->cache = n;
+        e->cache_cap = cap;
+    }
+    e->cache[e->cache_count++] = (opt_entry){i, mask, sev, ref};
+    *sev_out = sev;
+    *ref_out = ref;
+    return 0;
+}
+
+static int add_core_finding(finding_list *out, const char *rule, severity sev,
+                            const char *message, int line, int column)
+{
+    finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = strdup(rule);
+    f.message = strdup(message);
+    f.sev = sev;
+    f.line = line;
+    f.column = column;
+    if (!f.rule || !f.message || finding_list_take(out, &f) < 0) {
+        finding_free(&f);
+        return -1;
+    }
+    return 0;
+}
+
+static void anchor_position(page *p, int *line, int *column)
+{
+    xmlNodePtr anchor = page_anchor(p);
+    *line = anchor ? page_node_line(p, anchor) : 0;
+    *column = anchor && *line > 0 ? page_node_column(p, anchor) : 0;
+    if (*line <= 0)
+        *line = 1;
+}
+
+/* Run rule i on the page (page userdata at stack index page_idx). Its findings, or
+   a rule-error, go to found. *failed_out says whether it threw. */
+static int run_rule(engine *e, size_t i, severity sev, int opts_ref, int page_idx,
+                    finding_list *found, int *failed_out)
+{
+    lua_State *L = sandbox_state(e->sb);
+    page *p = e->ctx.p;
+    e->cur_rule = i;
+    e->cur_sev = sev;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, e->check_ref[i]);
+    lua_pushvalue(L, page_idx);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, opts_ref);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, e->report_ref);
+    char *msg = NULL;
+    sandbox_run_begin(e->sb);
+    int rc = sandbox_pcall(e->sb, 3, 0, &msg);
+    int ok = finding_list_splice(found, &e->cur) == 0;
+    *failed_out = rc < 0;
+    if (rc < 0) {
+        buf b = BUF_INIT;
+        buf_printf(&b, "rule %s failed on this page: %s", e->rs->rules[i].id,
+                   msg ? msg : "unknown error");
+        int line, column;
+        anchor_position(p, &line, &column);
+        if (!b.data || add_core_finding(found, RULE_RULE_ERROR, SEV_ERROR, b.data, line,
+                                        column) < 0)
+            ok = 0;
+        buf_free(&b);
+    }
+    free(msg);
+    return ok ? 0 : -1;
+}
+
+static int is_core_rule(const char *id)
+{
+    return strcmp(id, RULE_PAGE_ERROR) == 0 || strcmp(id, RULE_RULE_ERROR) == 0 ||
+           strcmp(id, RULE_FETCH_ERROR) == 0 || strcmp(id, RULE_UNUSED_SUPPRESSION) == 0;
+}
+
+/* Mark findings of suppressed rules, and report suppressions that did nothing. */
+static int apply_suppressions(engine *e, page *p, finding_list *found,
+                              const unsigned char *ran)
+{
+    size_t n = 0;
+    const page_suppression *sup = page_suppressions(p, &n);
+    for (size_t s = 0; sup && s < n; s++) {
+        for (size_t k = 0; k < sup[s].rule_count; k++) {
+            const char *id = sup[s].rules[k];
+            int used = 0;
+            for (size_t f = 0; f < found->count; f++) {
+                finding *fd = &found->items[f];
+                if (is_core_rule(fd->rule) || strcmp(fd->rule, id) != 0)
+                    continue;
+                used = 1;
+                if (fd->suppression != SUPP_NONE)
+                    continue;     /* an earlier comment already took it */
+                fd->suppression = SUPP_INLINE;
+                if (sup[s].reason && !(fd->suppress_reason = strdup(sup[s].reason)))
+                    return -1;
+            }
+            if (used || e->rp->unused_sev == SEV_OFF || is_core_rule(id))
+                continue;
+            const rule_meta *m = ruleset_find(e->rs, id);
+            buf b = BUF_INIT;
+            if (!m && !e->rp->only)
+                buf_printf(&b, "provcheck-disable names an unknown rule '%s'", id);
+            else if (m && ran[m - e->rs->rules])
+                buf_printf(&b, "provcheck-disable %s is unused: the rule found nothing "
+                           "on this page", id);
+            int rc = 0;
+            if (b.len)
+                rc = add_core_finding(found, RULE_UNUSED_SUPPRESSION, e->rp->unused_sev,
+                                      b.data, sup[s].line > 0 ? sup[s].line : 1,
+                                      sup[s].column);
+            buf_free(&b);
+            if (rc < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static int fill_identity(page *p, finding_list *found)
+{
+    for (size_t i = 0; i < found->count; i++) {
+        finding *f = &found->items[i];
+        f->path = strdup(page_path(p) ? page_path(p) : "");
+        if (!f->path)
+            return -1;
+        if (page_url(p) && !(f->url = strdup(page_url(p))))
+            return -1;
+        if (page_blob(p) && *page_blob(p) && !(f->blob = strdup(page_blob(p))))
+            return -1;
+        if (page_commit(p) && *page_commit(p) && !(f->commit = strdup(page_commit(p))))
+            return -1;
+    }
+    finding_fingerprint_page(found->items, found->count);
+    return 0;
+}
+
+int engine_check_page(engine *e, page *p, finding_list *out)
+{
+    finding_list found = {0};
+    unsigned char *ran = NULL;
+    int rc = -1;
+    if (page_parse(p) < 0) {
+        const char *why = page_error(p);
+        if (add_core_finding(&found, RULE_PAGE_ERROR, SEV_ERROR,
+                             why && *why ? why : "the page cannot be read", 1, 0) < 0)
+            goto cleanup;
+        goto finish;
+    }
+    ran = calloc(e->rs->count + 1, 1);
+    if (!ran)
+        goto cleanup;
+    lua_State *L = sandbox_state(e->sb);
+    const char *site_path = page_site_path(p) ? page_site_path(p) : page_path(p);
+    uint64_t mask = override_mask(engine_config(e), site_path ? site_path : "");
+    lua_page_begin(L, &e->ctx, p);
+    lua_page_push(L, &e->ctx);
+    int page_idx = lua_gettop(L);
+    int ok = 1;
+    for (size_t i = 0; ok && i < e->rs->count; i++) {
+        severity sev;
+        int opts_ref;
+        if (e->check_ref[i] == LUA_NOREF)
+            continue;
+        if (effective(e, i, mask, &sev, &opts_ref) < 0) {
+            ok = 0;
+            break;
+        }
+        if (sev == SEV_OFF)
+            continue;
+        int failed = 0;
+        if (run_rule(e, i, sev, opts_ref, page_idx, &found, &failed) < 0)
+            ok = 0;
+        ran[i] = !failed;
+    }
+    lua_settop(L, page_idx - 1);
+    lua_page_end(L, &e->ctx);
+    if (!ok || apply_suppressions(e, p, &found, ran) < 0)
+        goto cleanup;
+finish:
+    if (fill_identity(p, &found) < 0 || finding_list_splice(out, &found) < 0)
+        goto cleanup;
+    rc = 0;
+cleanup:
+    free(ran);
+    finding_list_free(&found);
+    return rc;
+}

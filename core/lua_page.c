@@ -1,0 +1,287 @@
+/* lua_page.c: the page userdata (lua_page.h): page.path, page.url,
+ * page.site_path, page:text(), page:raw_text(), page:find(), page:contains(),
+ * page:normalize(), page:select(), page:xpath(), page:links(), page:meta(),
+ * page:jsonld(), page:target_exists(). Heavy work (search, selectors) stays in C;
+ * the text strings are made once per page and kept in the userdata's user values,
+ * so every rule on the page shares them. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lauxlib.h>
+#include "cfgval_lua.h"
+#include "lua_page.h"
+#include "normalize.h"
+
+enum { UV_TEXT = 1, UV_RAW_TEXT = 2, UV_COUNT = 2 };
+
+typedef struct lpage {
+    unsigned long gen;
+} lpage;
+
+static lua_page_ctx *ctx_of(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+static page *check_page(lua_State *L)
+{
+    lua_page_ctx *ctx = ctx_of(L);
+    lpage *lp = luaL_checkudata(L, 1, LUA_PAGE_TYPE);
+    if (lp->gen != ctx->gen || !ctx->p)
+        luaL_error(L, "page object is no longer valid (a page lives only while it is "
+                      "checked)");
+    return ctx->p;
+}
+
+/* [-0, +1] A text view, made into a Lua string once per page. */
+static void push_cached_text(lua_State *L, page *p, int uv)
+{
+    if (lua_getiuservalue(L, 1, uv) == LUA_TSTRING)
+        return;
+    lua_pop(L, 1);
+    size_t len = 0;
+    const char *s = uv == UV_TEXT ? page_text(p, &len) : page_raw_text(p, &len);
+    lua_pushlstring(L, s ? s : "", s ? len : 0);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, 1, uv);
+}
+
+static int page_l_text(lua_State *L)
+{
+    push_cached_text(L, check_page(L), UV_TEXT);
+    return 1;
+}
+
+static int page_l_raw_text(lua_State *L)
+{
+    push_cached_text(L, check_page(L), UV_RAW_TEXT);
+    return 1;
+}
+
+/* page:find(needle [, init]): like string.find(page:text(), needle, init, true),
+   with the needle normalized first. Returns start, end (1-based) or nil. */
+static int page_l_find(lua_State *L)
+{
+    page *p = check_page(L);
+    size_t nlen = 0;
+    const char *needle = luaL_checklstring(L, 2, &nlen);
+    lua_Integer init = luaL_optinteger(L, 3, 1);
+    if (init < 1)
+        init = 1;
+    size_t norm_len = 0;
+    char *norm = text_normalize(needle, nlen, &norm_len, NULL);
+    if (!norm)
+        return luaL_error(L, "not enough memory");
+    long at = norm_len ? page_text_find(p, norm, norm_len, (size_t)init - 1) : -1;
+    free(norm);
+    if (at < 0) {
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pushinteger(L, (lua_Integer)at + 1);
+    lua_pushinteger(L, (lua_Integer)at + (lua_Integer)norm_len);
+    return 2;
+}
+
+static int page_l_contains(lua_State *L)
+{
+    page *p = check_page(L);
+    size_t nlen = 0;
+    const char *needle = luaL_checklstring(L, 2, &nlen);
+    lua_pushboolean(L, page_text_find(p, needle, nlen, 0) >= 0);
+    return 1;
+}
+
+/* page:normalize(s): s normalized as page:text() is (for comparing with it). */
+static int page_l_normalize(lua_State *L)
+{
+    check_page(L);
+    size_t len = 0, out_len = 0;
+    const char *s = luaL_checklstring(L, 2, &len);
+    char *norm = text_normalize(s, len, &out_len, NULL);
+    if (!norm)
+        return luaL_error(L, "not enough memory");
+    lua_pushlstring(L, norm, out_len);
+    free(norm);
+    return 1;
+}
+
+typedef int (*matcher)(page *, const char *, xmlNodePtr **, size_t *, char **);
+
+static int push_matches(lua_State *L, matcher match, const char *what)
+{
+    lua_page_ctx *ctx = ctx_of(L);
+    page *p = check_page(L);
+    const char *expr = luaL_checkstring(L, 2);
+    xmlNodePtr *found = NULL;
+    size_t count = 0;
+    char *err = NULL;
+    if (match(p, expr, &found, &count, &err) < 0) {
+        lua_pushfstring(L, "bad %s '%s': %s", what, expr, err ? err : "does not parse");
+        free(err);
+        free(found);
+        return lua_error(L);
+    }
+    lua_createtable(L, (int)count, 0);
+    for (size_t i = 0; i < count; i++) {
+        lua_node_push(L, ctx, found[i]);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    free(found);
+    return 1;
+}
+
+static int page_l_select(lua_State *L)
+{
+    return push_matches(L, page_select, "selector");
+}
+
+static int page_l_xpath(lua_State *L)
+{
+    return push_matches(L, page_xpath, "XPath expression");
+}
+
+/* page:links(): a fresh list of { href, text, node, visible } per call. */
+static int page_l_links(lua_State *L)
+{
+    lua_page_ctx *ctx = ctx_of(L);
+    page *p = check_page(L);
+    size_t count = 0;
+    const page_link *links = page_links(p, &count);
+    lua_createtable(L, (int)count, 0);
+    for (size_t i = 0; links && i < count; i++) {
+        lua_createtable(L, 0, 4);
+        lua_pushstring(L, links[i].href ? links[i].href : "");
+        lua_setfield(L, -2, "href");
+        lua_pushstring(L, links[i].text ? links[i].text : "");
+        lua_setfield(L, -2, "text");
+        lua_node_push(L, ctx, links[i].node);
+        lua_setfield(L, -2, "node");
+        lua_pushboolean(L, links[i].visible);
+        lua_setfield(L, -2, "visible");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+static int page_l_meta(lua_State *L)
+{
+    page *p = check_page(L);
+    const char *v = page_meta(p, luaL_checkstring(L, 2));
+    if (v)
+        lua_pushstring(L, v);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+static int page_l_jsonld(lua_State *L)
+{
+    page *p = check_page(L);
+    const cfgval *v = page_jsonld(p);
+    if (v)
+        cfgval_lua_push(L, v);
+    else
+        lua_newtable(L);
+    return 1;
+}
+
+/* page:target_exists(href): true, false, or nil when it cannot be checked here
+   (absolute URLs, mailto:, fragments). */
+static int page_l_target_exists(lua_State *L)
+{
+    page *p = check_page(L);
+    int r = page_link_target_exists(p, luaL_checkstring(L, 2));
+    if (r < 0)
+        lua_pushnil(L);
+    else
+        lua_pushboolean(L, r);
+    return 1;
+}
+
+static void push_opt_string(lua_State *L, const char *s)
+{
+    if (s)
+        lua_pushstring(L, s);
+    else
+        lua_pushnil(L);
+}
+
+static int page_index(lua_State *L)
+{
+    page *p = check_page(L);
+    const char *key = luaL_checkstring(L, 2);
+    if (strcmp(key, "path") == 0)
+        push_opt_string(L, page_path(p));
+    else if (strcmp(key, "url") == 0)
+        push_opt_string(L, page_url(p));
+    else if (strcmp(key, "site_path") == 0)
+        push_opt_string(L, page_site_path(p));
+    else if (strcmp(key, "blob") == 0)
+        push_opt_string(L, page_blob(p));
+    else if (strcmp(key, "commit") == 0)
+        push_opt_string(L, page_commit(p));
+    else
+        lua_getfield(L, lua_upvalueindex(2), key);   /* methods */
+    return 1;
+}
+
+static int page_tostring(lua_State *L)
+{
+    lua_page_ctx *ctx = ctx_of(L);
+    lpage *lp = luaL_checkudata(L, 1, LUA_PAGE_TYPE);
+    if (lp->gen != ctx->gen || !ctx->p)
+        lua_pushliteral(L, "page (no longer valid)");
+    else
+        lua_pushfstring(L, "page %s", page_path(ctx->p));
+    return 1;
+}
+
+void lua_page_register(lua_State *L, lua_page_ctx *ctx)
+{
+    static const luaL_Reg methods[] = {
+        {"text", page_l_text}, {"raw_text", page_l_raw_text}, {"find", page_l_find},
+        {"contains", page_l_contains}, {"normalize", page_l_normalize},
+        {"select", page_l_select}, {"xpath", page_l_xpath}, {"links", page_l_links},
+        {"meta", page_l_meta}, {"jsonld", page_l_jsonld},
+        {"target_exists", page_l_target_exists}, {NULL, NULL}};
+    luaL_newmetatable(L, LUA_PAGE_TYPE);
+    lua_pushlightuserdata(L, ctx);
+    lua_pushcclosure(L, page_tostring, 1);
+    lua_setfield(L, -2, "__tostring");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pushlightuserdata(L, ctx);
+    lua_createtable(L, 0, 12);
+    lua_pushlightuserdata(L, ctx);
+    luaL_setfuncs(L, methods, 1);
+    lua_pushcclosure(L, page_index, 2);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    lua_newtable(L);
+    ctx->node_cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+void lua_page_begin(lua_State *L, lua_page_ctx *ctx, page *p)
+{
+    ctx->p = p;
+    ctx->gen++;
+    lua_newtable(L);
+    lua_rawseti(L, LUA_REGISTRYINDEX, ctx->node_cache_ref);
+}
+
+void lua_page_end(lua_State *L, lua_page_ctx *ctx)
+{
+    ctx->p = NULL;
+    ctx->gen++;
+    /* drop the node cache now rather than at the next page: it pins userdata */
+    lua_newtable(L);
+    lua_rawseti(L, LUA_REGISTRYINDEX, ctx->node_cache_ref);
+}
+
+void lua_page_push(lua_State *L, lua_page_ctx *ctx)
+{
+    lpage *lp = lua_newuserdatauv(L, sizeof *lp, UV_COUNT);
+    lp->gen = ctx->gen;
+    luaL_setmetatable(L, LUA_PAGE_TYPE);
+}

@@ -1,0 +1,40 @@
+/* lua_page.h: the page and node userdata rules see (lua_page.c, lua_node.c).
+ *
+ * The bindings know the page only through page.h. One page userdata per page,
+ * shared by every rule on it; one node userdata per libxml2 node per page (cached,
+ * so identity holds). Both carry the generation of the page they belong to: a rule
+ * that keeps one in an upvalue gets a clean "no longer valid" error on a later
+ * page, never a dangling pointer. */
+#ifndef PROVCHECK_LUA_PAGE_H
+#define PROVCHECK_LUA_PAGE_H
+#include <lua.h>
+#include <libxml/tree.h>
+#include "page.h"
+
+#define LUA_PAGE_TYPE "provcheck.page"
+#define LUA_NODE_TYPE "provcheck.node"
+
+/* Per state; owned by the engine. */
+typedef struct lua_page_ctx {
+    page *p;                /* the page being checked, NULL between pages */
+    unsigned long gen;      /* bumped for every page */
+    int node_cache_ref;     /* registry ref: light userdata -> node userdata */
+} lua_page_ctx;
+
+/* Create both metatables in L, bound to ctx (which must outlive L's use). */
+void lua_page_register(lua_State *L, lua_page_ctx *ctx);
+/* Start a page: new generation, fresh node cache. */
+void lua_page_begin(lua_State *L, lua_page_ctx *ctx, page *p);
+/* Done with the page: every userdata of it is stale from now on. */
+void lua_page_end(lua_State *L, lua_page_ctx *ctx);
+/* [-0, +1] A page userdata for ctx->p. */
+void lua_page_push(lua_State *L, lua_page_ctx *ctx);
+
+void lua_node_register(lua_State *L, lua_page_ctx *ctx);
+/* [-0, +1] The node's userdata (nil for NULL). */
+void lua_node_push(lua_State *L, lua_page_ctx *ctx, xmlNodePtr node);
+/* The node at idx, or NULL when it is not a node userdata; raises when it is a
+ * node of another page. */
+xmlNodePtr lua_node_test(lua_State *L, int idx, lua_page_ctx *ctx);
+
+#endif

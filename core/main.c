@@ -1,0 +1,71 @@
+/* main.c: global options and dispatch to a command of the `commands` table. */
+#include <stdio.h>
+#include <string.h>
+#include <curl/curl.h>
+#include <libxml/parser.h>
+#include "cli.h"
+#include "err.h"
+
+static void print_usage(FILE *to)
+{
+    fputs("usage: provcheck COMMAND [options] [ARGS...]\n"
+          "       provcheck --version | --help | COMMAND --help\n"
+          "\n"
+          "Checks published web pages for content provenance: source attribution,\n"
+          "a privacy link and the third-party disclaimer (plus any rules you add).\n"
+          "\n"
+          "commands:\n", to);
+    for (const command *c = commands; c->name; c++)
+        fprintf(to, "  %-14s %s\n", c->name, c->summary);
+    fputs("\nexit status: 0 clean, 1 findings, 2 usage or setup error\n"
+          "see docs/cli.md for every option\n", to);
+}
+
+static const command *command_find(const char *name)
+{
+    for (const command *c = commands; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return EXIT_SETUP;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        print_usage(stdout);
+        return EXIT_CLEAN;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("provcheck %s\n", PROVCHECK_VERSION);
+        return EXIT_CLEAN;
+    }
+    const command *cmd = command_find(name);
+    if (!cmd) {
+        if (name[0] == '-')
+            fprintf(stderr, "provcheck: unknown option '%s'\n\n", name);
+        else
+            fprintf(stderr, "provcheck: unknown command '%s'\n\n", name);
+        print_usage(stderr);
+        return EXIT_SETUP;
+    }
+
+    /* Both libraries keep global state that must be set up once, before any
+       worker thread starts. */
+    xmlInitParser();
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+
+    err_clear();
+    int rc = cmd->run(argc - 1, argv + 1);
+    /* Setup errors travel up as err_set messages; they are printed once, here. */
+    if (rc == EXIT_SETUP && err_last()[0])
+        fprintf(stderr, "provcheck %s: %s\n", name, err_last());
+
+    curl_global_cleanup();
+    xmlCleanupParser();
+    return rc;
+}

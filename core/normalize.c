@@ -1,0 +1,211 @@
+/* normalize.c: the contract's text normalization (normalize.h).
+ *
+ * Pure ASCII is the common case on real pages, so ASCII characters that are not
+ * followed by a non-ASCII byte are lowercased and space-collapsed in a plain loop.
+ * Everything else goes through utf8proc one grapheme cluster at a time: NFKC
+ * composition never crosses a cluster boundary in practice, and working per cluster
+ * keeps the output-to-input map exact to the cluster and needs no allocation. */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+#include "normalize.h"
+
+/* A cluster longer than this (Zalgo text) is cut, which bounds the buffers below. */
+#define CLUSTER_MAX_CPS 32
+/* utf8proc's longest decomposition is 18 code points. */
+#define DECOMP_MAX (CLUSTER_MAX_CPS * 18 + 16)
+
+#define NORM_OPTIONS (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | \
+                      UTF8PROC_CASEFOLD)
+
+typedef struct {
+    char *out;
+    uint32_t *map;
+    size_t len, cap;
+    int pending_space;    /* a white space run was seen and not written yet */
+    size_t space_from;    /* input offset where that run began */
+} nbuf;
+
+static int nbuf_reserve(nbuf *b, size_t extra)
+{
+    if (b->len + extra + 1 <= b->cap)
+        return 0;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *out = realloc(b->out, cap);
+    if (!out)
+        return -1;
+    b->out = out;
+    if (b->map) {
+        uint32_t *map = realloc(b->map, cap * sizeof *map);
+        if (!map)
+            return -1;
+        b->map = map;
+    }
+    b->cap = cap;
+    return 0;
+}
+
+static void nbuf_space(nbuf *b, size_t from)
+{
+    if (!b->pending_space) {
+        b->pending_space = 1;
+        b->space_from = from;
+    }
+}
+
+/* Write the pending space (never at the start: output is trimmed). */
+static void nbuf_flush_space(nbuf *b)
+{
+    if (b->pending_space && b->len > 0) {
+        b->out[b->len] = ' ';
+        if (b->map)
+            b->map[b->len] = (uint32_t)b->space_from;
+        b->len++;
+    }
+    b->pending_space = 0;
+}
+
+static int is_unicode_space(int32_t cp)
+{
+    switch (cp) {
+    case ' ': case '\t': case '\n': case '\r': case '\f': case '\v':
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F:
+    case 0x205F: case 0x3000:
+        return 1;
+    default:
+        return cp >= 0x2000 && cp <= 0x200A;
+    }
+}
+
+/* The contract's typographic quotes and dashes, as ASCII; 0 for anything else. */
+static int ascii_stand_in(int32_t cp)
+{
+    switch (cp) {
+    case 0x201C: case 0x201D: case 0x201E: case 0xAB: case 0xBB:
+        return '"';
+    case 0x2018: case 0x2019: case 0x201A: case 0x2039: case 0x203A:
+        return '\'';
+    case 0x2012: case 0x2013: case 0x2014: case 0x2212:
+        return '-';
+    default:
+        return 0;
+    }
+}
+
+/* Decode one code point at s[i]; invalid or truncated sequences give U+FFFD for one
+ * byte, so every byte of input is accounted for. */
+static int32_t decode_one(const unsigned char *s, size_t len, size_t i, size_t *adv)
+{
+    int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+    if (n <= 0) {
+        *adv = 1;
+        return 0xFFFD;
+    }
+    *adv = (size_t)n;
+    return cp;
+}
+
+/* Emit one normalized code point. */
+static int emit_cp(nbuf *b, int32_t cp, size_t src)
+{
+    if (is_unicode_space(cp)) {
+        nbuf_space(b, src);
+        return 0;
+    }
+    int stand_in = ascii_stand_in(cp);
+    if (stand_in)
+        cp = stand_in;
+    if (nbuf_reserve(b, 5) < 0)
+        return -1;
+    nbuf_flush_space(b);
+    utf8proc_ssize_t n = utf8proc_encode_char(cp, (utf8proc_uint8_t *)b->out + b->len);
+    if (n <= 0)
+        n = utf8proc_encode_char(0xFFFD, (utf8proc_uint8_t *)b->out + b->len);
+    for (utf8proc_ssize_t k = 0; k < n && b->map; k++)
+        b->map[b->len + (size_t)k] = (uint32_t)src;
+    b->len += (size_t)n;
+    return 0;
+}
+
+/* The slow path: one grapheme cluster starting at s[i]. Returns the input bytes used,
+ * or 0 when out of memory. */
+static size_t normalize_cluster(nbuf *b, const unsigned char *s, size_t len, size_t i)
+{
+    uint8_t utf8[CLUSTER_MAX_CPS * 4 + 1];
+    size_t ulen = 0, pos = i, ncps = 0;
+    int32_t prev = -1, state = 0;
+    while (pos < len && ncps < CLUSTER_MAX_CPS) {
+        size_t adv;
+        int32_t cp = decode_one(s, len, pos, &adv);
+        if (prev >= 0 && utf8proc_grapheme_break_stateful(prev, cp, &state))
+            break;
+        ulen += (size_t)utf8proc_encode_char(cp, utf8 + ulen);
+        prev = cp;
+        pos += adv;
+        ncps++;
+    }
+    int32_t cps[DECOMP_MAX];
+    utf8proc_ssize_t n = utf8proc_decompose(utf8, (utf8proc_ssize_t)ulen, cps, DECOMP_MAX,
+                                            NORM_OPTIONS);
+    if (n < 0 || n > DECOMP_MAX) {
+        /* cannot happen for valid input within the bounds above; keep the bytes */
+        if (emit_cp(b, 0xFFFD, i) < 0)
+            return 0;
+        return pos - i;
+    }
+    n = utf8proc_normalize_utf32(cps, n, NORM_OPTIONS);
+    for (utf8proc_ssize_t k = 0; k < n; k++)
+        if (emit_cp(b, cps[k], i) < 0)
+            return 0;
+    return pos - i;
+}
+
+char *text_normalize(const char *str, size_t len, size_t *len_out, uint32_t **map_out)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    nbuf b = {0};
+    if (map_out) {
+        b.map = malloc(sizeof *b.map);   /* grown with out by nbuf_reserve */
+        if (!b.map)
+            return NULL;
+    }
+    if (nbuf_reserve(&b, len + 16) < 0)
+        goto fail;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80 && (i + 1 == len || s[i + 1] < 0x80)) {
+            if (c == ' ' || (c >= '\t' && c <= '\r')) {
+                nbuf_space(&b, i);
+            } else {
+                if (nbuf_reserve(&b, 2) < 0)
+                    goto fail;
+                nbuf_flush_space(&b);
+                if (b.map)
+                    b.map[b.len] = (uint32_t)i;
+                b.out[b.len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            }
+            i++;
+            continue;
+        }
+        size_t used = normalize_cluster(&b, s, len, i);
+        if (used == 0)
+            goto fail;
+        i += used;
+    }
+    b.out[b.len] = '\0';
+    if (b.map)
+        b.map[b.len] = (uint32_t)len;
+    if (len_out)
+        *len_out = b.len;
+    if (map_out)
+        *map_out = b.map;
+    return b.out;
+fail:
+    free(b.out);
+    free(b.map);
+    return NULL;
+}

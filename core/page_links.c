@@ -1,0 +1,105 @@
+/* page_links.c: the page's links and <meta> values. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "normalize.h"
+#include "page_priv.h"
+
+/* The value of attribute `name` (any case) as the tree holds it, entities decoded.
+ * Borrowed from the document; NULL when absent, "" for a bare attribute. */
+static const char *attr_borrow(xmlNodePtr el, const char *name)
+{
+    for (xmlAttrPtr a = el->properties; a; a = a->next) {
+        if (strcasecmp((const char *)a->name, name) != 0)
+            continue;
+        if (!a->children)
+            return "";
+        if (a->children->type == XML_TEXT_NODE && !a->children->next)
+            return a->children->content ? (const char *)a->children->content : "";
+        /* several children only come from entity nodes, which HTML never makes */
+        return (const char *)a->children->content;
+    }
+    return NULL;
+}
+
+/* Next element after n in document order within the whole tree. */
+static xmlNodePtr next_element(xmlNodePtr n)
+{
+    for (;;) {
+        if (n->type == XML_ELEMENT_NODE && n->children) {
+            n = n->children;
+        } else {
+            while (n && !n->next)
+                n = n->parent;
+            if (!n)
+                return NULL;
+            n = n->next;
+        }
+        if (n->type == XML_ELEMENT_NODE)
+            return n;
+    }
+}
+
+static int add_link(page *p, size_t *cap, xmlNodePtr a, const char *href)
+{
+    if (p->link_count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        page_link *l = realloc(p->links, ncap * sizeof *l);
+        if (!l)
+            return -1;
+        p->links = l;
+        *cap = ncap;
+    }
+    size_t raw_len;
+    const char *raw = page_node_text(p, a, &raw_len);
+    char *text = text_normalize(raw, raw_len, NULL, NULL);
+    if (!text)
+        return -1;
+    /* href is borrowed from the tree, text is owned (freed in page_links_free) */
+    p->links[p->link_count++] = (page_link){href, text, a, page_node_visible(p, a)};
+    return 0;
+}
+
+const page_link *page_links(page *p, size_t *count_out)
+{
+    if (!p->links_done) {
+        p->links_done = 1;
+        xmlDocPtr doc = page_doc(p);
+        xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+        size_t cap = 0;
+        for (xmlNodePtr n = root; n; n = next_element(n)) {
+            if (!page_name_is(n->name, "a"))
+                continue;
+            const char *href = attr_borrow(n, "href");
+            if (href && add_link(p, &cap, n, href) < 0)
+                break;   /* out of memory: the links found so far */
+        }
+    }
+    *count_out = p->link_count;
+    return p->links;
+}
+
+const char *page_meta(page *p, const char *name)
+{
+    xmlDocPtr doc = page_doc(p);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (!name)
+        return NULL;
+    for (xmlNodePtr n = root; n; n = next_element(n)) {
+        if (!page_name_is(n->name, "meta"))
+            continue;
+        const char *key = attr_borrow(n, "name");
+        if (!key || strcasecmp(key, name) != 0)
+            key = attr_borrow(n, "property");
+        if (key && strcasecmp(key, name) == 0)
+            return attr_borrow(n, "content");
+    }
+    return NULL;
+}
+
+void page_links_free(page *p)
+{
+    for (size_t i = 0; i < p->link_count; i++)
+        free((char *)p->links[i].text);
+    free(p->links);
+}

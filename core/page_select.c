@@ -1,0 +1,512 @@
+/* page_select.c: the CSS subset of page.h, and XPath through libxml2.
+ *
+ * A selector is parsed once into a small AST (a list of complex selectors, each a
+ * chain of compounds joined by descendant or child combinators), then every element
+ * is visited once in document order and tested right to left, so the result is in
+ * document order without duplicates. Descendant combinators backtrack; the work is
+ * capped per call, since a rule's instruction budget never sees time spent in C. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
+#include "page_priv.h"
+
+#define MAX_COMPOUNDS 32
+#define MAX_CONDITIONS 32
+#define MATCH_BUDGET 20000000UL
+#define XPATH_OP_LIMIT 50000000UL
+
+typedef enum { C_CLASS, C_ID, C_HAS, C_EQ, C_CONTAINS, C_PREFIX, C_SUFFIX } cond_kind;
+
+typedef struct {
+    cond_kind kind;
+    char *name;     /* attribute name, class or id */
+    char *value;    /* for C_EQ..C_SUFFIX */
+} condition;
+
+typedef struct {
+    char *tag;      /* NULL: any element */
+    condition conds[MAX_CONDITIONS];
+    int cond_count;
+    int child_of_prev;   /* combinator to the compound before: 1 '>', 0 ' ' */
+} compound;
+
+typedef struct {
+    compound parts[MAX_COMPOUNDS];
+    int count;
+} complex_sel;
+
+typedef struct {
+    complex_sel *items;
+    size_t count;
+} selector;
+
+typedef struct {
+    const char *src, *p;
+    char err[200];
+} sparser;
+
+static void selector_free(selector *s)
+{
+    for (size_t i = 0; i < s->count; i++) {
+        for (int j = 0; j < s->items[i].count; j++) {
+            compound *c = &s->items[i].parts[j];
+            free(c->tag);
+            for (int k = 0; k < c->cond_count; k++) {
+                free(c->conds[k].name);
+                free(c->conds[k].value);
+            }
+        }
+    }
+    free(s->items);
+}
+
+static int serr(sparser *sp, const char *what)
+{
+    if (!sp->err[0])
+        snprintf(sp->err, sizeof sp->err, "selector \"%s\": %s at offset %d", sp->src, what,
+                 (int)(sp->p - sp->src));
+    return -1;
+}
+
+static int is_ws(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static void skip_ws(sparser *sp)
+{
+    while (is_ws((unsigned char)*sp->p))
+        sp->p++;
+}
+
+static int ident_char(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '_' || c >= 0x80;
+}
+
+static char *read_ident(sparser *sp)
+{
+    const char *start = sp->p;
+    while (ident_char((unsigned char)*sp->p))
+        sp->p++;
+    if (sp->p == start) {
+        serr(sp, "expected a name");
+        return NULL;
+    }
+    char *s = strndup(start, (size_t)(sp->p - start));
+    if (!s)
+        serr(sp, "out of memory");
+    return s;
+}
+
+static char *read_value(sparser *sp)
+{
+    char q = *sp->p;
+    if (q != '"' && q != '\'')
+        return read_ident(sp);
+    const char *start = ++sp->p;
+    while (*sp->p && *sp->p != q)
+        sp->p++;
+    if (!*sp->p) {
+        serr(sp, "unterminated string");
+        return NULL;
+    }
+    char *s = strndup(start, (size_t)(sp->p - start));
+    sp->p++;
+    if (!s)
+        serr(sp, "out of memory");
+    return s;
+}
+
+static int parse_attr(sparser *sp, condition *c)
+{
+    sp->p++;   /* '[' */
+    skip_ws(sp);
+    if (!(c->name = read_ident(sp)))
+        return -1;
+    skip_ws(sp);
+    if (*sp->p == ']') {
+        sp->p++;
+        c->kind = C_HAS;
+        return 0;
+    }
+    if (*sp->p == '\0')
+        return serr(sp, "expected ']'");
+    if (*sp->p == '=') {
+        c->kind = C_EQ;
+        sp->p++;
+    } else if (sp->p[1] == '=' && (*sp->p == '*' || *sp->p == '^' || *sp->p == '$')) {
+        c->kind = *sp->p == '*' ? C_CONTAINS : *sp->p == '^' ? C_PREFIX : C_SUFFIX;
+        sp->p += 2;
+    } else if (sp->p[1] == '=' && (*sp->p == '~' || *sp->p == '|')) {
+        return serr(sp, "unsupported attribute operator (supported: = *= ^= $=)");
+    } else {
+        return serr(sp, "expected ']' or an attribute operator");
+    }
+    skip_ws(sp);
+    if (!(c->value = read_value(sp)))
+        return -1;
+    skip_ws(sp);
+    if (*sp->p == 'i' || *sp->p == 'I' || *sp->p == 's' || *sp->p == 'S')
+        return serr(sp, "unsupported attribute flag");
+    if (*sp->p != ']')
+        return serr(sp, "expected ']'");
+    sp->p++;
+    return 0;
+}
+
+static int parse_compound(sparser *sp, compound *c)
+{
+    int any = 0;
+    if (*sp->p == '*') {
+        sp->p++;
+        any = 1;
+    } else if (ident_char((unsigned char)*sp->p)) {
+        if (!(c->tag = read_ident(sp)))
+            return -1;
+        any = 1;
+    }
+    for (;;) {
+        char ch = *sp->p;
+        if (ch != '.' && ch != '#' && ch != '[')
+            break;
+        if (c->cond_count == MAX_CONDITIONS)
+            return serr(sp, "too many conditions in one compound selector");
+        condition *cond = &c->conds[c->cond_count++];
+        if (ch == '[') {
+            if (parse_attr(sp, cond) < 0)
+                return -1;
+        } else {
+            sp->p++;
+            cond->kind = ch == '.' ? C_CLASS : C_ID;
+            if (!(cond->name = read_ident(sp)))
+                return -1;
+        }
+        any = 1;
+    }
+    if (!any) {
+        if (*sp->p == ':')
+            return serr(sp, "pseudo-classes are not supported");
+        if (*sp->p == '+' || *sp->p == '~')
+            return serr(sp, "sibling combinators are not supported");
+        return serr(sp, *sp->p ? "unexpected character" : "unexpected end");
+    }
+    if (*sp->p == ':')
+        return serr(sp, "pseudo-classes are not supported");
+    return 0;
+}
+
+static int parse_complex(sparser *sp, complex_sel *cs)
+{
+    int child = 0;
+    for (;;) {
+        if (cs->count == MAX_COMPOUNDS)
+            return serr(sp, "too many compound selectors");
+        compound *c = &cs->parts[cs->count++];
+        c->child_of_prev = child;
+        if (parse_compound(sp, c) < 0)
+            return -1;
+        const char *before = sp->p;
+        skip_ws(sp);
+        if (*sp->p == '\0' || *sp->p == ',')
+            return 0;
+        if (*sp->p == '>') {
+            sp->p++;
+            skip_ws(sp);
+            child = 1;
+        } else if (*sp->p == '+' || *sp->p == '~') {
+            return serr(sp, "sibling combinators are not supported");
+        } else if (sp->p > before) {
+            child = 0;
+        } else {
+            return serr(sp, "unexpected character");
+        }
+    }
+}
+
+static int selector_parse(const char *css, selector *out, char *err, size_t errsize)
+{
+    sparser sp = {css, css, ""};
+    size_t cap = 0;
+    memset(out, 0, sizeof *out);
+    for (;;) {
+        skip_ws(&sp);
+        if (out->count == cap) {
+            size_t ncap = cap ? cap * 2 : 2;
+            complex_sel *items = realloc(out->items, ncap * sizeof *items);
+            if (!items) {
+                serr(&sp, "out of memory");
+                goto fail;
+            }
+            out->items = items;
+            cap = ncap;
+        }
+        complex_sel *cs = &out->items[out->count++];
+        memset(cs, 0, sizeof *cs);
+        if (parse_complex(&sp, cs) < 0)
+            goto fail;
+        if (*sp.p == '\0')
+            return 0;
+        sp.p++;   /* ',' */
+    }
+fail:
+    snprintf(err, errsize, "%s", sp.err);
+    selector_free(out);
+    memset(out, 0, sizeof *out);
+    return -1;
+}
+
+/* ---- matching ---- */
+
+static const char *attr_value(xmlNodePtr el, const char *name)
+{
+    for (xmlAttrPtr a = el->properties; a; a = a->next) {
+        if (strcasecmp((const char *)a->name, name) != 0)
+            continue;
+        if (a->children && a->children->content)
+            return (const char *)a->children->content;
+        return "";
+    }
+    return NULL;
+}
+
+static int has_class(const char *list, const char *cls)
+{
+    size_t cl = strlen(cls);
+    const char *s = list;
+    while (*s) {
+        while (is_ws((unsigned char)*s))
+            s++;
+        const char *start = s;
+        while (*s && !is_ws((unsigned char)*s))
+            s++;
+        if ((size_t)(s - start) == cl && memcmp(start, cls, cl) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int cond_match(const condition *c, xmlNodePtr el)
+{
+    const char *v = attr_value(el, c->kind == C_CLASS ? "class" : c->kind == C_ID ? "id" : c->name);
+    if (!v)
+        return 0;
+    size_t vl, cl;
+    switch (c->kind) {
+    case C_CLASS: return has_class(v, c->name);
+    case C_ID: return strcmp(v, c->name) == 0;
+    case C_HAS: return 1;
+    case C_EQ: return strcmp(v, c->value) == 0;
+    /* an empty value never matches the substring operators (Selectors level 3) */
+    case C_CONTAINS: return c->value[0] && strstr(v, c->value) != NULL;
+    case C_PREFIX: return c->value[0] && strncmp(v, c->value, strlen(c->value)) == 0;
+    case C_SUFFIX:
+        vl = strlen(v);
+        cl = strlen(c->value);
+        return cl && vl >= cl && memcmp(v + vl - cl, c->value, cl) == 0;
+    }
+    return 0;
+}
+
+static int compound_match(const compound *c, xmlNodePtr el)
+{
+    if (c->tag && strcasecmp((const char *)el->name, c->tag) != 0)
+        return 0;
+    for (int i = 0; i < c->cond_count; i++)
+        if (!cond_match(&c->conds[i], el))
+            return 0;
+    return 1;
+}
+
+static xmlNodePtr parent_element(xmlNodePtr n)
+{
+    n = n->parent;
+    return n && n->type == XML_ELEMENT_NODE ? n : NULL;
+}
+
+/* Whether parts[0..i] match with parts[i] on el. -1 when the budget ran out. */
+static int match_from(const complex_sel *cs, int i, xmlNodePtr el, unsigned long *budget)
+{
+    if (*budget == 0)
+        return -1;
+    (*budget)--;
+    if (!compound_match(&cs->parts[i], el))
+        return 0;
+    if (i == 0)
+        return 1;
+    if (cs->parts[i].child_of_prev) {
+        xmlNodePtr par = parent_element(el);
+        return par ? match_from(cs, i - 1, par, budget) : 0;
+    }
+    for (xmlNodePtr a = parent_element(el); a; a = parent_element(a)) {
+        int r = match_from(cs, i - 1, a, budget);
+        if (r != 0)
+            return r;
+    }
+    return 0;
+}
+
+static int push_node(xmlNodePtr **arr, size_t *n, size_t *cap, xmlNodePtr node)
+{
+    if (*n == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        xmlNodePtr *a = realloc(*arr, ncap * sizeof *a);
+        if (!a)
+            return -1;
+        *arr = a;
+        *cap = ncap;
+    }
+    (*arr)[(*n)++] = node;
+    return 0;
+}
+
+int page_select(page *p, const char *css, xmlNodePtr **out, size_t *count_out,
+                char **err_out)
+{
+    char err[240];
+    selector sel;
+    *out = NULL;
+    *count_out = 0;
+    if (err_out)
+        *err_out = NULL;
+    if (selector_parse(css ? css : "", &sel, err, sizeof err) < 0) {
+        if (err_out)
+            *err_out = strdup(err);
+        return -1;
+    }
+    xmlDocPtr doc = page_doc(p);
+    xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlNodePtr *arr = NULL;
+    size_t count = 0, cap = 0;
+    unsigned long budget = MATCH_BUDGET;
+    const char *fail = NULL;
+    while (n && !fail) {
+        if (n->type == XML_ELEMENT_NODE) {
+            for (size_t i = 0; i < sel.count; i++) {
+                const complex_sel *cs = &sel.items[i];
+                int r = match_from(cs, cs->count - 1, n, &budget);
+                if (r < 0) {
+                    fail = "selector matching exceeded its work limit";
+                    break;
+                }
+                if (r > 0) {
+                    if (push_node(&arr, &count, &cap, n) < 0)
+                        fail = "out of memory";
+                    break;
+                }
+            }
+            if (n->children) {
+                n = n->children;
+                continue;
+            }
+        }
+        while (n && !n->next)
+            n = n->parent;
+        if (n)
+            n = n->next;
+    }
+    selector_free(&sel);
+    if (fail) {
+        free(arr);
+        if (err_out)
+            *err_out = strdup(fail);
+        return -1;
+    }
+    *out = arr;
+    *count_out = count;
+    return 0;
+}
+
+/* ---- XPath ---- */
+
+/* libxml2 2.9 leaves the message of XPath errors empty: its own texts, by code. */
+static const char *xpath_error_text(int code)
+{
+    static const char *const texts[] = {
+        "ok", "number encoding", "unfinished literal", "start of literal",
+        "expected $ for variable reference", "undefined variable", "invalid predicate",
+        "invalid expression", "missing closing curly brace", "unregistered function",
+        "invalid operand", "invalid type", "invalid number of arguments",
+        "invalid context size", "invalid context position", "memory allocation error",
+        "syntax error", "resource error", "sub resource error",
+        "undefined namespace prefix", "encoding error", "char out of XML range",
+        "invalid or incomplete context", "stack usage error", "forbidden variable",
+        "operation limit exceeded", "recursion limit exceeded",
+    };
+    int i = code - XML_XPATH_EXPRESSION_OK;
+    if (i > 0 && (size_t)i < sizeof texts / sizeof *texts)
+        return texts[i];
+    return "invalid expression";
+}
+
+static void xpath_quiet(void *ctx, xmlErrorPtr err)
+{
+    (void)ctx;
+    (void)err;
+}
+
+int page_xpath(page *p, const char *expr, xmlNodePtr **out, size_t *count_out,
+               char **err_out)
+{
+    *out = NULL;
+    *count_out = 0;
+    if (err_out)
+        *err_out = NULL;
+    xmlDocPtr doc = page_doc(p);
+    char msg[300];
+    if (!doc || !expr) {
+        if (err_out)
+            *err_out = strdup(!doc ? "page has no document" : "no XPath expression");
+        return -1;
+    }
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+    if (!ctx) {
+        if (err_out)
+            *err_out = strdup("out of memory");
+        return -1;
+    }
+    ctx->error = xpath_quiet;
+    ctx->opLimit = XPATH_OP_LIMIT;
+    xmlXPathObjectPtr res = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+    int rc = -1;
+    if (!res) {
+        const char *why = ctx->lastError.message ? ctx->lastError.message
+                                                 : xpath_error_text(ctx->lastError.code);
+        snprintf(msg, sizeof msg, "XPath \"%s\": %s at offset %d", expr, why,
+                 ctx->lastError.int1);
+        size_t ml = strlen(msg);
+        while (ml > 0 && (msg[ml - 1] == '\n' || msg[ml - 1] == ' '))
+            msg[--ml] = '\0';
+    } else if (res->type != XPATH_NODESET) {
+        snprintf(msg, sizeof msg, "XPath \"%s\": the result is not a node set", expr);
+    } else {
+        xmlNodeSetPtr set = res->nodesetval;
+        size_t cap = 0, n = 0;
+        xmlNodePtr *arr = NULL;
+        rc = 0;
+        for (int i = 0; set && i < set->nodeNr; i++) {
+            /* namespace nodes are not real tree nodes: skip them */
+            if (set->nodeTab[i]->type == XML_NAMESPACE_DECL)
+                continue;
+            if (push_node(&arr, &n, &cap, set->nodeTab[i]) < 0) {
+                snprintf(msg, sizeof msg, "out of memory");
+                free(arr);
+                arr = NULL;
+                n = 0;
+                rc = -1;
+                break;
+            }
+        }
+        *out = arr;
+        *count_out = n;
+    }
+    if (rc < 0 && err_out)
+        *err_out = strdup(msg);
+    xmlXPathFreeObject(res);
+    xmlXPathFreeContext(ctx);
+    return rc;
+}

@@ -1,0 +1,625 @@
+/* page_text.c: visible text, its normalized form, and where text came from.
+ *
+ * Visible text follows CONTRACT.md: nothing inside head, script, style, template,
+ * comments, or an element with `hidden`, aria-hidden="true", or an inline style
+ * with display:none or visibility:hidden. <noscript> is hidden as well: readers
+ * run JavaScript, so its content is what they do not see, and a disclaimer placed
+ * there would be shown to nobody who matters. Every tree walk here is iterative:
+ * libxml2 builds trees as deep as its own limit, and our stack must not care.
+ *
+ * Lines: libxml2 records on a text node the line where its first chunk (at most
+ * about 1000 bytes, or up to the first character reference) ended, not where it
+ * began; we subtract the newlines of that chunk and clamp to the enclosing
+ * element's line. libxml2 2.9 stops counting at 65535 for HTML: such lines are
+ * reported unknown (0). Columns are known for elements (found in the source line),
+ * not for text. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "normalize.h"
+#include "page_priv.h"
+
+#define LIBXML_LINE_CAP 65535
+#define FIRST_CHUNK_BYTES 1000
+
+/* Elements that do not break text: everything else is treated as a block, since a
+ * space too many is harmless and a word glued to the next is not. */
+static const char *const inline_names[] = {
+    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "button", "cite", "code", "data",
+    "del", "dfn", "em", "font", "i", "img", "input", "ins", "kbd", "label", "mark",
+    "meter", "nobr", "output", "progress", "q", "ruby", "rp", "rt", "s", "samp",
+    "select", "small", "span", "strike", "strong", "sub", "sup", "textarea", "time",
+    "tt", "u", "var", "wbr",
+};
+
+static int is_inline(const xmlChar *name)
+{
+    /* a binary search would need the names sorted by strcasecmp; the list is short */
+    size_t n = strlen((const char *)name);
+    if (n > 8)
+        return 0;
+    for (size_t i = 0; i < sizeof inline_names / sizeof *inline_names; i++)
+        if (strcasecmp((const char *)name, inline_names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Inline style: a "display:none" or "visibility:hidden" declaration. */
+static int style_hides(const char *style)
+{
+    const char *d = style;
+    while (*d) {
+        while (is_space((unsigned char)*d) || *d == ';')
+            d++;
+        const char *prop = d;
+        while (*d && *d != ':' && *d != ';' && !is_space((unsigned char)*d))
+            d++;
+        size_t plen = (size_t)(d - prop);
+        while (is_space((unsigned char)*d))
+            d++;
+        if (*d != ':') {
+            while (*d && *d != ';')
+                d++;
+            continue;
+        }
+        d++;
+        while (is_space((unsigned char)*d))
+            d++;
+        const char *val = d;
+        while (*d && *d != ';' && *d != '!' && !is_space((unsigned char)*d))
+            d++;
+        size_t vlen = (size_t)(d - val);
+        if ((plen == 7 && strncasecmp(prop, "display", 7) == 0 && vlen == 4 &&
+             strncasecmp(val, "none", 4) == 0) ||
+            (plen == 10 && strncasecmp(prop, "visibility", 10) == 0 && vlen == 6 &&
+             strncasecmp(val, "hidden", 6) == 0))
+            return 1;
+        while (*d && *d != ';')
+            d++;
+    }
+    return 0;
+}
+
+static int attr_value_is_true(const xmlChar *v)
+{
+    const char *s = (const char *)v;
+    while (is_space((unsigned char)*s))
+        s++;
+    if (strncasecmp(s, "true", 4) != 0)
+        return 0;
+    s += 4;
+    while (is_space((unsigned char)*s))
+        s++;
+    return *s == '\0';
+}
+
+int page_element_hidden(xmlNodePtr el)
+{
+    if (el->type != XML_ELEMENT_NODE)
+        return el->type == XML_COMMENT_NODE;
+    const char *name = (const char *)el->name;
+    switch (name[0] | 0x20) {
+    case 'h': if (strcasecmp(name, "head") == 0) return 1; break;
+    case 's': if (strcasecmp(name, "script") == 0 || strcasecmp(name, "style") == 0) return 1; break;
+    case 't': if (strcasecmp(name, "template") == 0) return 1; break;
+    case 'n': if (strcasecmp(name, "noscript") == 0) return 1; break;
+    default: break;
+    }
+    for (xmlAttrPtr a = el->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+        if (strcasecmp(an, "hidden") == 0)
+            return 1;
+        if (strcasecmp(an, "aria-hidden") != 0 && strcasecmp(an, "style") != 0)
+            continue;
+        const xmlChar *v = a->children && a->children->type == XML_TEXT_NODE &&
+                           !a->children->next ? a->children->content : NULL;
+        xmlChar *owned = NULL;
+        if (!v)
+            v = owned = xmlNodeGetContent((xmlNodePtr)a);
+        int hides = v && (an[0] == 'a' || an[0] == 'A' ? attr_value_is_true(v)
+                                                       : style_hides((const char *)v));
+        xmlFree(owned);
+        if (hides)
+            return 1;
+    }
+    return 0;
+}
+
+/* ---- collecting text ---- */
+
+typedef struct {
+    char *out;
+    size_t len, cap;
+    int pending_space;
+    text_run *runs;
+    size_t run_count, run_cap;
+    int want_runs, failed;
+} collector;
+
+static int col_reserve(collector *c, size_t extra)
+{
+    if (c->len + extra + 1 <= c->cap)
+        return 0;
+    size_t cap = c->cap ? c->cap : 256;
+    while (cap < c->len + extra + 1)
+        cap *= 2;
+    char *out = realloc(c->out, cap);
+    if (!out) {
+        c->failed = 1;
+        return -1;
+    }
+    c->out = out;
+    c->cap = cap;
+    return 0;
+}
+
+static int node_line_raw(xmlNodePtr n)
+{
+    long l = xmlGetLineNo(n);
+    return l > 0 && l < LIBXML_LINE_CAP ? (int)l : 0;
+}
+
+/* The line a text node starts on (see the top of this file). */
+static int text_start_line(xmlNodePtr t)
+{
+    int rec = node_line_raw(t);
+    if (!rec)
+        return 0;
+    const char *s = (const char *)t->content;
+    size_t n = strnlen(s, FIRST_CHUNK_BYTES);
+    int nl = 0;
+    for (const char *q = s; (q = memchr(q, '\n', (size_t)(s + n - q))) != NULL; q++)
+        nl++;
+    int line = rec - nl;
+    int floor = 1;
+    for (xmlNodePtr prev = t->prev; prev; prev = prev->prev) {
+        if (prev->type == XML_ELEMENT_NODE) {
+            floor = node_line_raw(prev);
+            break;
+        }
+    }
+    if (floor <= 1 && t->parent && t->parent->type == XML_ELEMENT_NODE)
+        floor = node_line_raw(t->parent);
+    if (line < floor)
+        line = floor;
+    return line < 1 ? 1 : line;
+}
+
+static void append_text(collector *c, xmlNodePtr t)
+{
+    const unsigned char *s = (const unsigned char *)t->content;
+    if (!s)
+        return;
+    size_t n = strlen((const char *)s);
+    if (col_reserve(c, n + 1) < 0)
+        return;
+    int run_started = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = s[i];
+        if (is_space(ch) || ch == '\v') {
+            c->pending_space = 1;
+            continue;
+        }
+        if (c->pending_space && c->len > 0)
+            c->out[c->len++] = ' ';
+        c->pending_space = 0;
+        if (!run_started && c->want_runs) {
+            run_started = 1;
+            if (c->run_count == c->run_cap) {
+                size_t cap = c->run_cap ? c->run_cap * 2 : 64;
+                text_run *r = realloc(c->runs, cap * sizeof *r);
+                if (!r) {
+                    c->failed = 1;
+                    return;
+                }
+                c->runs = r;
+                c->run_cap = cap;
+            }
+            c->runs[c->run_count++] = (text_run){c->len, t, text_start_line(t)};
+        }
+        c->out[c->len++] = (char)ch;
+    }
+}
+
+char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
+                        size_t *run_count_out)
+{
+    collector c = {0};
+    c.want_runs = runs_out != NULL;
+    if (col_reserve(&c, 64) < 0)
+        return NULL;
+    xmlNodePtr n = root;
+    while (n && !c.failed) {
+        int descend = 0;
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+            append_text(&c, n);
+        } else if (n->type == XML_ELEMENT_NODE && (n == root || !page_element_hidden(n))) {
+            if (!is_inline(n->name))
+                c.pending_space = 1;   /* <br> included: not inline */
+            descend = n->children != NULL;
+        } else if (n->type == XML_DOCUMENT_NODE || n->type == XML_HTML_DOCUMENT_NODE) {
+            descend = n->children != NULL;
+        }
+        if (descend) {
+            n = n->children;
+            continue;
+        }
+        /* leave finished elements, closing their block boundaries */
+        while (n != root) {
+            if (n->type == XML_ELEMENT_NODE && !is_inline(n->name))
+                c.pending_space = 1;
+            if (n->next) {
+                n = n->next;
+                break;
+            }
+            n = n->parent;
+            if (n == root && n->type == XML_ELEMENT_NODE && !is_inline(n->name))
+                c.pending_space = 1;
+        }
+        if (n == root)
+            break;
+    }
+    if (c.failed) {
+        free(c.out);
+        free(c.runs);
+        return NULL;
+    }
+    c.out[c.len] = '\0';
+    *len_out = c.len;
+    if (runs_out) {
+        *runs_out = c.runs;
+        *run_count_out = c.run_count;
+    }
+    return c.out;
+}
+
+/* Build raw and normalized text once. An unparsable page has empty text. */
+static void build_text(page *p)
+{
+    if (p->text_done)
+        return;
+    p->text_done = 1;
+    xmlDocPtr doc = page_doc(p);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    if (root)
+        p->raw = page_collect_text(root, &p->raw_len, &p->runs, &p->run_count);
+    if (!p->raw) {
+        p->raw = strdup("");
+        p->raw_len = 0;
+    }
+    if (p->raw)
+        p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, &p->norm_map);
+}
+
+const char *page_raw_text(page *p, size_t *len_out)
+{
+    build_text(p);
+    if (len_out)
+        *len_out = p->raw ? p->raw_len : 0;
+    return p->raw ? p->raw : "";
+}
+
+const char *page_text(page *p, size_t *len_out)
+{
+    build_text(p);
+    if (len_out)
+        *len_out = p->norm ? p->norm_len : 0;
+    return p->norm ? p->norm : "";
+}
+
+/* Newlines between the start of a run's node text and raw offset `raw_off`,
+ * replaying the white space collapsing of append_text. */
+static int newlines_before(const text_run *run, size_t raw_off)
+{
+    const unsigned char *s = (const unsigned char *)run->node->content;
+    size_t want = raw_off - run->raw_off, got = 0;
+    int nl = 0, in_space = 0, started = 0;
+    for (; *s; s++) {
+        if (is_space(*s) || *s == '\v') {
+            if (*s == '\n')
+                nl++;
+            in_space = 1;
+            continue;
+        }
+        if (started && in_space) {
+            if (got == want)
+                break;
+            got++;
+        }
+        in_space = 0;
+        if (got == want)
+            return nl;
+        started = 1;
+        got++;
+    }
+    return nl;
+}
+
+int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out, int *line_out,
+                     int *column_out)
+{
+    build_text(p);
+    if (node_out)
+        *node_out = NULL;
+    if (line_out)
+        *line_out = 0;
+    if (column_out)
+        *column_out = 0;
+    if (!p->norm || text_offset >= p->norm_len || p->run_count == 0)
+        return -1;
+    size_t raw = p->norm_map[text_offset];
+    size_t lo = 0, hi = p->run_count;   /* last run with raw_off <= raw */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (p->runs[mid].raw_off <= raw)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    const text_run *run = &p->runs[lo];
+    if (node_out)
+        *node_out = run->node;
+    if (line_out && run->line)
+        *line_out = run->line + newlines_before(run, raw < run->raw_off ? run->raw_off : raw);
+    return 0;
+}
+
+/* Knuth-Morris-Pratt, skipping with memchr while nothing matches: linear in the
+ * worst case, and about memchr speed on real text. */
+static long search(const char *hay, size_t hlen, const char *nd, size_t nlen, size_t from)
+{
+    if (nlen == 0)
+        return from <= hlen ? (long)from : -1;
+    if (from >= hlen || nlen > hlen - from)
+        return -1;
+    size_t *fail = malloc(nlen * sizeof *fail);
+    if (!fail)
+        return -1;
+    fail[0] = 0;
+    for (size_t i = 1, k = 0; i < nlen; i++) {
+        while (k > 0 && nd[i] != nd[k])
+            k = fail[k - 1];
+        if (nd[i] == nd[k])
+            k++;
+        fail[i] = k;
+    }
+    long found = -1;
+    size_t k = 0;
+    for (size_t i = from; i < hlen; i++) {
+        if (k == 0) {
+            const char *c = memchr(hay + i, nd[0], hlen - i);
+            if (!c)
+                break;
+            i = (size_t)(c - hay);
+        }
+        while (k > 0 && hay[i] != nd[k])
+            k = fail[k - 1];
+        if (hay[i] == nd[k])
+            k++;
+        if (k == nlen) {
+            found = (long)(i + 1 - nlen);
+            break;
+        }
+    }
+    free(fail);
+    return found;
+}
+
+long page_text_find(page *p, const char *needle, size_t needle_len, size_t from)
+{
+    size_t hlen;
+    const char *hay = page_text(p, &hlen);
+    size_t nlen;
+    char *nd = text_normalize(needle, needle_len, &nlen, NULL);
+    if (!nd)
+        return -1;
+    long r = search(hay, hlen, nd, nlen, from);
+    free(nd);
+    return r;
+}
+
+int page_node_visible(page *p, xmlNodePtr node)
+{
+    (void)p;
+    for (xmlNodePtr n = node; n; n = n->parent) {
+        if (n->type == XML_ELEMENT_NODE || n->type == XML_COMMENT_NODE) {
+            if (page_element_hidden(n))
+                return 0;
+        }
+    }
+    return 1;
+}
+
+/* ---- per-node text cache: open addressing on the node pointer ---- */
+
+static size_t node_hash(xmlNodePtr n, size_t cap)
+{
+    uintptr_t h = (uintptr_t)n;
+    h ^= h >> 17;
+    h *= (uintptr_t)0x9E3779B97F4A7C15ULL;
+    return (size_t)(h >> 7) & (cap - 1);
+}
+
+static int node_cache_grow(page *p)
+{
+    size_t cap = p->node_text_cap ? p->node_text_cap * 2 : 64;
+    node_text *t = calloc(cap, sizeof *t);
+    if (!t)
+        return -1;
+    for (size_t i = 0; i < p->node_text_cap; i++) {
+        node_text *e = &p->node_texts[i];
+        if (!e->node)
+            continue;
+        size_t h = node_hash(e->node, cap);
+        while (t[h].node)
+            h = (h + 1) & (cap - 1);
+        t[h] = *e;
+    }
+    free(p->node_texts);
+    p->node_texts = t;
+    p->node_text_cap = cap;
+    return 0;
+}
+
+/* A node's own text (see page.h): hidden descendants are skipped, but the node
+ * itself is not judged, so a rule that selected a <script> can read it. */
+const char *page_node_text(page *p, xmlNodePtr node, size_t *len_out)
+{
+    if (len_out)
+        *len_out = 0;
+    if (!node)
+        return "";
+    if (p->node_text_cap) {
+        size_t h = node_hash(node, p->node_text_cap);
+        while (p->node_texts[h].node) {
+            if (p->node_texts[h].node == node) {
+                if (len_out)
+                    *len_out = p->node_texts[h].len;
+                return p->node_texts[h].text;
+            }
+            h = (h + 1) & (p->node_text_cap - 1);
+        }
+    }
+    if ((p->node_text_count + 1) * 2 > p->node_text_cap && node_cache_grow(p) < 0)
+        return "";
+    size_t len = 0;
+    char *text = page_collect_text(node, &len, NULL, NULL);
+    if (!text)
+        return "";
+    size_t h = node_hash(node, p->node_text_cap);
+    while (p->node_texts[h].node)
+        h = (h + 1) & (p->node_text_cap - 1);
+    p->node_texts[h] = (node_text){node, text, len};
+    p->node_text_count++;
+    if (len_out)
+        *len_out = len;
+    return text;
+}
+
+int page_node_line(page *p, xmlNodePtr node)
+{
+    (void)p;
+    if (!node)
+        return 0;
+    if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE)
+        return text_start_line(node);
+    return node_line_raw(node);
+}
+
+/* ---- element columns ---- */
+
+static int build_line_starts(page *p)
+{
+    if (p->line_starts)
+        return 0;
+    size_t count = 1;
+    for (const char *q = p->bytes; (q = memchr(q, '\n', (size_t)(p->bytes + p->len - q))); q++)
+        count++;
+    p->line_starts = malloc(count * sizeof *p->line_starts);
+    if (!p->line_starts)
+        return -1;
+    size_t i = 0;
+    p->line_starts[i++] = 0;
+    for (size_t k = 0; k < p->len; k++)
+        if (p->bytes[k] == '\n')
+            p->line_starts[i++] = k + 1;
+    p->line_count = count;
+    return 0;
+}
+
+/* The node before `n` in document order, or NULL. */
+static xmlNodePtr doc_prev(xmlNodePtr n)
+{
+    if (n->prev) {
+        n = n->prev;
+        while (n->last && n->type == XML_ELEMENT_NODE)
+            n = n->last;
+        return n;
+    }
+    return n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
+}
+
+int page_node_column(page *p, xmlNodePtr node)
+{
+    /* p->bytes is UTF-8 after a successful parse (page_parse.c converts) */
+    if (!node || node->type != XML_ELEMENT_NODE || !p->doc)
+        return 0;
+    int line = node_line_raw(node);
+    if (!line || build_line_starts(p) < 0 || (size_t)line > p->line_count)
+        return 0;
+    /* the start tag is the k-th "<name" on its line, k counting the elements of the
+     * same name on that line before it */
+    size_t k = 0;
+    for (xmlNodePtr q = doc_prev(node); q; q = doc_prev(q)) {
+        if (q->type != XML_ELEMENT_NODE)
+            continue;
+        int ql = node_line_raw(q);
+        if (ql != line) {
+            if (ql < line)
+                break;
+            continue;
+        }
+        if (xmlStrcasecmp(q->name, node->name) == 0)
+            k++;
+    }
+    size_t start = p->line_starts[line - 1];
+    size_t end = (size_t)line < p->line_count ? p->line_starts[line] : p->len;
+    size_t nlen = strlen((const char *)node->name);
+    for (size_t i = start; i + 1 + nlen <= end; i++) {
+        if (p->bytes[i] != '<' || strncasecmp(p->bytes + i + 1, (const char *)node->name, nlen))
+            continue;
+        char after = i + 1 + nlen < p->len ? p->bytes[i + 1 + nlen] : '>';
+        if (!(is_space((unsigned char)after) || after == '>' || after == '/'))
+            continue;
+        if (k-- > 0)
+            continue;
+        /* 1-based column in characters: count UTF-8 lead bytes */
+        int col = 1;
+        for (size_t c = start; c < i; c++)
+            if (((unsigned char)p->bytes[c] & 0xC0) != 0x80)
+                col++;
+        return col;
+    }
+    return 0;
+}
+
+xmlNodePtr page_anchor(page *p)
+{
+    xmlDocPtr doc = page_doc(p);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+    xmlNodePtr body = NULL;
+    for (xmlNodePtr n = root; n;) {
+        if (n->type == XML_ELEMENT_NODE) {
+            if (page_name_is(n->name, "article"))
+                return n;
+            if (!body && page_name_is(n->name, "body"))
+                body = n;
+            if (n->children) {
+                n = n->children;
+                continue;
+            }
+        }
+        while (n && n != root && !n->next)
+            n = n->parent;
+        if (!n || n == root)
+            break;
+        n = n->next;
+    }
+    return body;
+}
+
+void page_text_free_views(page *p)
+{
+    free(p->raw);
+    free(p->runs);
+    free(p->norm);
+    free(p->norm_map);
+    for (size_t i = 0; i < p->node_text_cap; i++)
+        free(p->node_texts[i].text);
+    free(p->node_texts);
+}

@@ -1,0 +1,756 @@
+/* src_git.c: the source over a commit's tree or the index (src_git.h).
+ *
+ * At open, the entries under the site root are copied out of the tree or index
+ * (path, object id, mode), so the source holds no libgit2 object: workers each
+ * open their own repository handle (libgit2 objects are not shared across
+ * threads) and read blobs by id. Link targets are answered from a hash set of the
+ * regular blobs' site paths, built once and read-only afterwards. */
+#include <stdint.h>
+#include <time.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "err.h"
+#include "src_git.h"
+
+#define DEFAULT_MAX_PAGE_BYTES (16u * 1024 * 1024)
+
+typedef struct tree_item {
+    char *site_path;
+    git_oid oid;
+    unsigned mode;
+    int unmerged;
+} tree_item;
+
+typedef struct path_set {
+    const char **slots;     /* borrowed from the items */
+    size_t cap;             /* power of two */
+} path_set;
+
+typedef struct git_src {
+    source base;
+    char *gitdir;
+    char *prefix;
+    const config *cfg;
+    tree_item *items; size_t count, cap;
+    path_set files;
+    char **paths; size_t path_count;
+    int has_only;
+    path_set only;
+    char **only_paths; size_t only_count;
+} git_src;
+
+struct source_reader {
+    git_src *src;
+    git_repository *repo;
+    git_odb *odb;
+    dep_log deps;
+    const char *page;       /* report path of the page read last */
+};
+
+/* The reader whose page this thread is checking: the result cache's store hook
+   runs on the same thread right after the check, and asks for its deps. */
+static _Thread_local source_reader *current_reader;
+
+/* ---- paths ---- */
+
+char *git_path_join(const char *dir, const char *name)
+{
+    if (!dir || !*dir)
+        return strdup(name);
+    if (!*name)
+        return strdup(dir);
+    size_t dl = strlen(dir), nl = strlen(name);
+    char *out = malloc(dl + nl + 2);
+    if (!out)
+        return NULL;
+    memcpy(out, dir, dl);
+    out[dl] = '/';
+    memcpy(out + dl + 1, name, nl + 1);
+    return out;
+}
+
+char *git_path_normalize(const char *path)
+{
+    size_t len = strlen(path);
+    char *out = malloc(len + 1);
+    if (!out)
+        return NULL;
+    size_t at = 0;
+    const char *p = path;
+    while (*p) {
+        const char *end = strchr(p, '/');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == 0 || (n == 1 && p[0] == '.')) {
+            /* nothing */
+        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
+            if (at == 0) {
+                free(out);
+                return NULL;
+            }
+            while (at > 0 && out[at - 1] != '/')
+                at--;
+            if (at > 0)
+                at--;   /* the '/' before the dropped segment */
+        } else {
+            if (at > 0)
+                out[at++] = '/';
+            memcpy(out + at, p, n);
+            at += n;
+        }
+        p += n;
+        if (*p == '/')
+            p++;
+    }
+    out[at] = '\0';
+    return out;
+}
+
+/* ---- hash set of paths ---- */
+
+static uint64_t path_hash(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static int path_set_build(path_set *set, const char **paths, size_t count)
+{
+    size_t cap = 16;
+    while (cap < count * 2 + 1)
+        cap *= 2;
+    set->slots = calloc(cap, sizeof *set->slots);
+    if (!set->slots)
+        return -1;
+    set->cap = cap;
+    for (size_t i = 0; i < count; i++) {
+        size_t at = path_hash(paths[i], strlen(paths[i])) & (cap - 1);
+        while (set->slots[at] && strcmp(set->slots[at], paths[i]) != 0)
+            at = (at + 1) & (cap - 1);
+        set->slots[at] = paths[i];
+    }
+    return 0;
+}
+
+static int path_set_has_len(const path_set *set, const char *s, size_t len)
+{
+    if (!set->cap)
+        return 0;
+    size_t at = path_hash(s, len) & (set->cap - 1);
+    while (set->slots[at]) {
+        if (strncmp(set->slots[at], s, len) == 0 && set->slots[at][len] == '\0')
+            return 1;
+        at = (at + 1) & (set->cap - 1);
+    }
+    return 0;
+}
+
+static void path_set_free(path_set *set)
+{
+    free(set->slots);
+    set->slots = NULL;
+    set->cap = 0;
+}
+
+/* ---- link-target existence, shared by the source and the tree helper ---- */
+
+/* The trimmed site path ("/a/b/" -> "a/b"), or NULL when it climbs out. */
+static char *site_target_path(const char *site_path)
+{
+    char *norm = git_path_normalize(site_path ? site_path : "");
+    return norm;
+}
+
+static int exists_with(int (*is_file)(void *ctx, const char *path), void *ctx,
+                       const char *site_path)
+{
+    char *p = site_target_path(site_path);
+    if (!p)
+        return 0;
+    int found = *p && is_file(ctx, p);
+    if (!found) {
+        char *index = git_path_join(p, "index.html");
+        found = index && is_file(ctx, index);
+        free(index);
+    }
+    free(p);
+    return found;
+}
+
+static int set_is_file(void *ctx, const char *path)
+{
+    const path_set *set = ctx;
+    return path_set_has_len(set, path, strlen(path));
+}
+
+int src_git_exists(source *s, const char *site_path)
+{
+    git_src *g = (git_src *)s;
+    return exists_with(set_is_file, &g->files, site_path);
+}
+
+typedef struct tree_lookup {
+    git_tree *root;
+    const char *prefix;
+} tree_lookup;
+
+static int tree_is_file(void *ctx, const char *path)
+{
+    tree_lookup *tl = ctx;
+    char *full = git_path_join(tl->prefix, path);
+    if (!full)
+        return 0;
+    git_tree_entry *e = NULL;
+    int found = 0;
+    if (git_tree_entry_bypath(&e, tl->root, full) == 0) {
+        git_filemode_t mode = git_tree_entry_filemode(e);
+        found = mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+        git_tree_entry_free(e);
+    }
+    free(full);
+    return found;
+}
+
+int git_tree_site_exists(git_tree *root_tree, const char *site_prefix,
+                         const char *site_path)
+{
+    tree_lookup tl = {root_tree, site_prefix ? site_prefix : ""};
+    return exists_with(tree_is_file, &tl, site_path);
+}
+
+/* ---- dependency log ---- */
+
+int dep_log_add(dep_log *log, const char *site_path, int exists)
+{
+    for (size_t i = 0; i < log->count; i++)
+        if (strcmp(log->items[i].site_path, site_path) == 0)
+            return 0;
+    if (log->count == log->cap) {
+        size_t cap = log->cap ? log->cap * 2 : 8;
+        src_git_dep *items = realloc(log->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        log->items = items;
+        log->cap = cap;
+    }
+    char *copy = strdup(site_path);
+    if (!copy)
+        return -1;
+    log->items[log->count].site_path = copy;
+    log->items[log->count].exists = exists;
+    log->count++;
+    return 0;
+}
+
+void dep_log_reset(dep_log *log)
+{
+    for (size_t i = 0; i < log->count; i++)
+        free(log->items[i].site_path);
+    log->count = 0;
+}
+
+void dep_log_free(dep_log *log)
+{
+    dep_log_reset(log);
+    free(log->items);
+    log->items = NULL;
+    log->cap = 0;
+}
+
+const dep_log *src_git_current_deps(const char *path)
+{
+    source_reader *r = current_reader;
+    if (!r || !r->page || !path || strcmp(r->page, path) != 0)
+        return NULL;
+    return &r->deps;
+}
+
+/* ---- listing ---- */
+
+static int add_item(git_src *g, const char *site_path, const git_oid *oid, unsigned mode,
+                    int unmerged)
+{
+    if (g->count == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 256;
+        tree_item *items = realloc(g->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        g->items = items;
+        g->cap = cap;
+    }
+    tree_item *it = &g->items[g->count];
+    it->site_path = strdup(site_path);
+    if (!it->site_path)
+        return -1;
+    git_oid_cpy(&it->oid, oid);
+    it->mode = mode;
+    it->unmerged = unmerged;
+    g->count++;
+    return 0;
+}
+
+static int is_regular(unsigned mode)
+{
+    return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+}
+
+static int in_scope(const git_src *g, const tree_item *it)
+{
+    if (it->mode == GIT_FILEMODE_COMMIT) {
+        /* A submodule is a folder we do not enter: say so when pages inside it
+           would have been in scope. */
+        char *inside = git_path_join(it->site_path, "index.html");
+        int yes = inside && config_path_included(g->cfg, inside);
+        free(inside);
+        return yes;
+    }
+    return config_path_included(g->cfg, it->site_path);
+}
+
+static int under_paths(const git_src *g, const char *repo_path)
+{
+    if (!g->path_count)
+        return 1;
+    for (size_t i = 0; i < g->path_count; i++) {
+        const char *p = g->paths[i];
+        size_t n = strlen(p);
+        if (n == 0)
+            return 1;
+        if (strncmp(repo_path, p, n) == 0 && (repo_path[n] == '\0' || repo_path[n] == '/'))
+            return 1;
+    }
+    return 0;
+}
+
+static int git_list(source *base, page_ref_list *out)
+{
+    git_src *g = (git_src *)base;
+    for (size_t i = 0; i < g->count; i++) {
+        const tree_item *it = &g->items[i];
+        if (!in_scope(g, it))
+            continue;
+        char *path = git_path_join(g->prefix, it->site_path);
+        if (!path)
+            return err_set("out of memory");
+        if (!under_paths(g, path) ||
+            (g->has_only && !path_set_has_len(&g->only, path, strlen(path)))) {
+            free(path);
+            continue;
+        }
+        char hex[GIT_OID_HEXSZ + 1];
+        git_oid_tostr(hex, sizeof hex, &it->oid);
+        const char *error = NULL;
+        if (it->unmerged)
+            error = SRC_GIT_MSG_UNMERGED;
+        else if (it->mode == GIT_FILEMODE_LINK)
+            error = SRC_GIT_MSG_SYMLINK;
+        else if (it->mode == GIT_FILEMODE_COMMIT)
+            error = SRC_GIT_MSG_SUBMODULE;
+        /* A submodule's id is a commit, not a blob of this repository. */
+        int rc = page_ref_list_add(out, path, it->site_path, NULL,
+                                   it->mode == GIT_FILEMODE_COMMIT ? NULL : hex, 0, error);
+        free(path);
+        if (rc < 0)
+            return err_set("out of memory");
+    }
+    return 0;
+}
+
+/* ---- reading ---- */
+
+static source_reader *git_reader_open(source *base)
+{
+    git_src *g = (git_src *)base;
+    source_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->src = g;
+    if (git_repository_open(&r->repo, g->gitdir) < 0 ||
+        git_repository_odb(&r->odb, r->repo) < 0) {
+        const git_error *e = git_error_last();
+        err_set("%s: cannot open the repository: %s", g->gitdir, e ? e->message : "?");
+        git_repository_free(r->repo);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+static void git_reader_close(source_reader *r)
+{
+    if (!r)
+        return;
+    if (current_reader == r)
+        current_reader = NULL;
+    dep_log_free(&r->deps);
+    git_odb_free(r->odb);
+    git_repository_free(r->repo);
+    free(r);
+}
+
+static char *read_error(const char *detail)
+{
+    char msg[300];
+    snprintf(msg, sizeof msg, "cannot read the page: %s", detail ? detail : "object missing");
+    return strdup(msg);
+}
+
+static const char *git_message(void)
+{
+    const git_error *e = git_error_last();
+    return e ? e->message : NULL;
+}
+
+static int git_read(source_reader *r, const page_ref *ref, char **bytes_out,
+                    size_t *len_out, char **err_out)
+{
+    git_src *g = r->src;
+    *bytes_out = NULL;
+    *len_out = 0;
+    *err_out = NULL;
+    dep_log_reset(&r->deps);
+    r->page = ref->path;
+    current_reader = r;
+
+    git_oid oid;
+    if (git_oid_fromstr(&oid, ref->blob) < 0) {
+        *err_out = strdup("cannot read the page: no blob id");
+        return -1;
+    }
+    size_t size = 0;
+    git_object_t type = GIT_OBJECT_INVALID;
+    if (git_odb_read_header(&size, &type, r->odb, &oid) < 0) {
+        *err_out = read_error(git_message());
+        return -1;
+    }
+    /* The size comes from the object header: an oversized blob is never inflated. */
+    if (size > g->base.max_bytes) {
+        char msg[120];
+        snprintf(msg, sizeof msg, "page is over the limit of %zu bytes (max_page_bytes)",
+                 g->base.max_bytes);
+        *err_out = strdup(msg);
+        return -1;
+    }
+    git_odb_object *obj = NULL;
+    if (git_odb_read(&obj, r->odb, &oid) < 0) {
+        *err_out = read_error(git_message());
+        return -1;
+    }
+    size_t len = git_odb_object_size(obj);
+    char *bytes = malloc(len + 1);
+    if (!bytes) {
+        git_odb_object_free(obj);
+        *err_out = strdup("out of memory");
+        return -1;
+    }
+    memcpy(bytes, git_odb_object_data(obj), len);
+    bytes[len] = '\0';
+    git_odb_object_free(obj);
+    *bytes_out = bytes;
+    *len_out = len;
+    return 0;
+}
+
+static int git_target_exists(void *reader, const char *site_path)
+{
+    source_reader *r = reader;
+    int exists = src_git_exists(&r->src->base, site_path);
+    /* A failed record only costs a cache entry: store skips pages without deps. */
+    if (dep_log_add(&r->deps, site_path ? site_path : "", exists) < 0)
+        r->page = NULL;
+    return exists;
+}
+
+static void git_free(source *base)
+{
+    git_src *g = (git_src *)base;
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->count; i++)
+        free(g->items[i].site_path);
+    free(g->items);
+    path_set_free(&g->files);
+    path_set_free(&g->only);
+    for (size_t i = 0; i < g->path_count; i++)
+        free(g->paths[i]);
+    free(g->paths);
+    for (size_t i = 0; i < g->only_count; i++)
+        free(g->only_paths[i]);
+    free(g->only_paths);
+    free(g->gitdir);
+    free(g->prefix);
+    free(g->base.root);
+    free(g->base.rev);
+    free(g);
+}
+
+/* ---- open ---- */
+
+static char **copy_strings(char **src, size_t count)
+{
+    char **out = calloc(count ? count : 1, sizeof *out);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < count; i++) {
+        out[i] = strdup(src[i]);
+        if (!out[i]) {
+            for (size_t j = 0; j < i; j++)
+                free(out[j]);
+            free(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
+static git_src *src_new(const src_git_options *o)
+{
+    git_src *g = calloc(1, sizeof *g);
+    if (!g)
+        return NULL;
+    g->base.list = git_list;
+    g->base.reader_open = git_reader_open;
+    g->base.read = git_read;
+    g->base.target_exists = git_target_exists;
+    g->base.reader_close = git_reader_close;
+    g->base.free = git_free;
+    g->base.max_bytes = o->cfg && o->cfg->max_page_bytes ? o->cfg->max_page_bytes
+                                                         : DEFAULT_MAX_PAGE_BYTES;
+    g->base.kind = o->kind;
+    g->base.root = strdup(o->root ? o->root : ".");
+    g->base.rev = o->rev ? strdup(o->rev) : NULL;
+    if (o->commit)
+        snprintf(g->base.commit, sizeof g->base.commit, "%s", o->commit);
+    g->cfg = o->cfg;
+    g->gitdir = strdup(o->gitdir);
+    g->prefix = strdup(o->site_prefix ? o->site_prefix : "");
+    g->paths = copy_strings(o->paths, o->path_count);
+    g->path_count = o->path_count;
+    g->has_only = o->has_only;
+    g->only_paths = copy_strings(o->only, o->only_count);
+    g->only_count = o->only_count;
+    if (!g->base.root || (o->rev && !g->base.rev) || !g->gitdir || !g->prefix ||
+        !g->paths || !g->only_paths) {
+        git_free(&g->base);
+        return NULL;
+    }
+    return g;
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+    return strcmp(((const tree_item *)a)->site_path, ((const tree_item *)b)->site_path);
+}
+
+/* A PATH must name a page or a folder of pages in the tree or index. */
+static int check_paths_exist(const git_src *g, const char *where)
+{
+    for (size_t i = 0; i < g->path_count; i++) {
+        const char *p = g->paths[i];
+        size_t n = strlen(p), pn = strlen(g->prefix);
+        if (pn && !(strncmp(p, g->prefix, pn) == 0 && (p[pn] == '\0' || p[pn] == '/')) &&
+            n != 0)
+            return err_set("%s: outside the site root %s", p, g->prefix);
+        int found = n == 0;
+        for (size_t k = 0; !found && k < g->count; k++) {
+            char *full = git_path_join(g->prefix, g->items[k].site_path);
+            if (!full)
+                return err_set("out of memory");
+            found = strncmp(full, p, n) == 0 && (full[n] == '\0' || full[n] == '/');
+            free(full);
+        }
+        if (!found)
+            return err_set("%s: no such page or folder in %s", p, where);
+    }
+    return 0;
+}
+
+static int finish(git_src *g, const char *where)
+{
+    qsort(g->items, g->count, sizeof *g->items, item_cmp);
+    const char **files = malloc((g->count ? g->count : 1) * sizeof *files);
+    if (!files)
+        return err_set("out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < g->count; i++)
+        if (is_regular(g->items[i].mode) && !g->items[i].unmerged)
+            files[n++] = g->items[i].site_path;
+    int rc = path_set_build(&g->files, files, n);
+    free(files);
+    if (rc < 0)
+        return err_set("out of memory");
+    if (g->has_only &&
+        path_set_build(&g->only, (const char **)g->only_paths, g->only_count) < 0)
+        return err_set("out of memory");
+    return check_paths_exist(g, where);
+}
+
+typedef struct walk_ctx {
+    git_src *g;
+    int failed;
+} walk_ctx;
+
+static int walk_cb(const char *root, const git_tree_entry *entry, void *payload)
+{
+    walk_ctx *w = payload;
+    git_filemode_t mode = git_tree_entry_filemode(entry);
+    if (mode == GIT_FILEMODE_TREE)
+        return 0;
+    const char *name = git_tree_entry_name(entry);
+    size_t rl = strlen(root), nl = strlen(name);
+    char *path = malloc(rl + nl + 1);   /* root is "" or ends with '/' */
+    if (path) {
+        memcpy(path, root, rl);
+        memcpy(path + rl, name, nl + 1);
+    }
+    if (!path || add_item(w->g, path, git_tree_entry_id(entry), (unsigned)mode, 0) < 0) {
+        free(path);
+        w->failed = 1;
+        return -1;
+    }
+    free(path);
+    return 0;
+}
+
+int src_git_open_tree(source **out, git_tree *root_tree, const src_git_options *o)
+{
+    *out = NULL;
+    git_src *g = src_new(o);
+    if (!g)
+        return err_set("out of memory");
+    const char *where = o->rev ? o->rev : "the tree";
+    git_tree *site = NULL;
+    int rc = -1;
+    if (g->prefix[0]) {
+        git_tree_entry *e = NULL;
+        if (git_tree_entry_bypath(&e, root_tree, g->prefix) < 0 ||
+            git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+            git_tree_entry_free(e);
+            err_set("site root %s: not a folder in %s", g->prefix, where);
+            goto cleanup;
+        }
+        int lrc = git_tree_lookup(&site, git_tree_owner(root_tree), git_tree_entry_id(e));
+        git_tree_entry_free(e);
+        if (lrc < 0) {
+            err_set("site root %s: cannot read the tree", g->prefix);
+            goto cleanup;
+        }
+    }
+    walk_ctx w = {g, 0};
+    if (git_tree_walk(site ? site : root_tree, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
+        const git_error *e = git_error_last();
+        err_set("%s", w.failed ? "out of memory"
+                               : e ? e->message : "cannot walk the tree");
+        goto cleanup;
+    }
+    if (finish(g, where) < 0)
+        goto cleanup;
+    *out = &g->base;
+    g = NULL;
+    rc = 0;
+cleanup:
+    git_tree_free(site);
+    if (g)
+        git_free(&g->base);
+    return rc;
+}
+
+int src_git_open_index(source **out, git_index *index, const src_git_options *o)
+{
+    *out = NULL;
+    git_src *g = src_new(o);
+    if (!g)
+        return err_set("out of memory");
+    size_t pn = strlen(g->prefix);
+    size_t n = git_index_entrycount(index);
+    const char *last_unmerged = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const git_index_entry *e = git_index_get_byindex(index, i);
+        if (!e)
+            continue;
+        const char *p = e->path;
+        if (pn) {
+            if (strncmp(p, g->prefix, pn) != 0 || p[pn] != '/')
+                continue;
+            p += pn + 1;
+        }
+        int stage = GIT_INDEX_ENTRY_STAGE(e);
+        if (stage != 0) {
+            /* A conflict has up to three stages of one path: list it once. */
+            if (last_unmerged && strcmp(last_unmerged, e->path) == 0)
+                continue;
+            last_unmerged = e->path;
+        }
+        if (add_item(g, p, &e->id, e->mode, stage != 0) < 0) {
+            git_free(&g->base);
+            return err_set("out of memory");
+        }
+    }
+    if (finish(g, "the index") < 0) {
+        git_free(&g->base);
+        return -1;
+    }
+    *out = &g->base;
+    return 0;
+}
+
+/* ---- helpers for the git commands ---- */
+
+void git_format_time(char *out, size_t size, git_time_t t)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        snprintf(out, size, "1970-01-01T00:00:00Z");
+}
+
+/* Whether c is listed in the repository's shallow file (a boundary of a shallow
+   clone, where libgit2 may show no parents). */
+static int is_shallow_boundary(git_repository *repo, const git_commit *c)
+{
+    if (!git_repository_is_shallow(repo))
+        return 0;
+    char *file = git_path_join(git_repository_path(repo), "shallow");
+    FILE *f = file ? fopen(file, "r") : NULL;
+    free(file);
+    if (!f)
+        return 0;
+    char hex[GIT_OID_HEXSZ + 1], line[128];
+    git_oid_tostr(hex, sizeof hex, git_commit_id(c));
+    int found = 0;
+    while (!found && fgets(line, sizeof line, f))
+        found = strncmp(line, hex, GIT_OID_HEXSZ) == 0;
+    fclose(f);
+    return found;
+}
+
+int git_first_parent(git_repository *repo, git_commit *c, git_commit **out)
+{
+    *out = NULL;
+    if (is_shallow_boundary(repo, c))
+        return -1;
+    if (git_commit_parentcount(c) == 0)
+        return 0;
+    if (git_commit_parent(out, c, 0) < 0) {
+        *out = NULL;
+        return -1;
+    }
+    return 1;
+}
+
+int git_tree_blob_at(git_tree *tree, const char *path, git_oid *out)
+{
+    git_tree_entry *e = NULL;
+    if (git_tree_entry_bypath(&e, tree, path) < 0)
+        return 0;
+    git_filemode_t mode = git_tree_entry_filemode(e);
+    int found = mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+    if (found)
+        git_oid_cpy(out, git_tree_entry_id(e));
+    git_tree_entry_free(e);
+    return found;
+}

@@ -1,0 +1,74 @@
+-- privacy-link: the page links to its privacy policy, and the link works.
+
+local function usable_href(href)
+  local h = href:match("^%s*(.-)%s*$")
+  if h == "" or h == "#" then
+    return false
+  end
+  return not h:lower():find("^javascript:")
+end
+
+local function matches(link, patterns)
+  local href = link.href:lower()
+  for _, p in ipairs(patterns) do
+    if link.text:find(p.text, 1, true) or href:find(p.href, 1, true) then
+      return true
+    end
+  end
+  return false
+end
+
+return {
+  id = "privacy-link",
+  summary = "The page has a visible, working link to the privacy policy",
+  severity = "error",
+  options = {
+    patterns = {
+      type = "string[]",
+      default = { "privacy" },
+      doc = "a link qualifies when its visible text or href contains one of these (case-insensitively)",
+    },
+  },
+  docs = [[
+Every page must carry a visible link to the privacy policy, usually in the
+footer. A link qualifies when its visible text or its href contains one of the
+`patterns` (default "privacy"), case-insensitively, and its href is not empty,
+"#" or "javascript:". Hidden links (display:none, the hidden attribute,
+aria-hidden) do not count.
+
+In repository checks a relative or root-relative href must point to a file
+that exists in the same tree (a folder means its index.html); absolute http(s)
+URLs are accepted without fetching them. In audits the target must answer 2xx.
+
+When the page has qualifying links but none of them resolves, each broken one
+is reported at its <a>. When there is none at all, the finding points at the
+page's <article>, else <body>.
+
+Fix: add or repair the footer link, e.g. <a href="/privacy.html">Privacy</a>.
+]],
+  check = function(page, opts, report)
+    local patterns = {}
+    for i, p in ipairs(opts.patterns) do
+      patterns[i] = { text = page:normalize(p), href = p:lower() }
+    end
+    local broken = {}
+    for _, link in ipairs(page:links()) do
+      if link.visible and usable_href(link.href) and matches(link, patterns) then
+        if page:target_exists(link.href) == false then
+          broken[#broken + 1] = link
+        else
+          return   -- exists, or cannot be checked here (absolute URL): accepted
+        end
+      end
+    end
+    if #broken > 0 then
+      for _, link in ipairs(broken) do
+        report{ message = "the privacy link '" .. link.href
+          .. "' points to a page that does not exist", node = link.node }
+      end
+      return
+    end
+    report{ message = "no visible link to the privacy policy (text or href containing '"
+      .. table.concat(opts.patterns, "' or '") .. "')" }
+  end,
+}

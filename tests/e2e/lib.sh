@@ -1,0 +1,156 @@
+# lib.sh: shared helpers for the end-to-end tests. Source it from a test script:
+#   . "$(dirname "$0")/lib.sh"
+# PROVCHECK (the binary) and PROVCHECK_SRC (the source tree) come from ctest; run
+# by hand they default to build/provcheck and this checkout.
+set -u
+
+E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+PROVCHECK_SRC=${PROVCHECK_SRC:-$(cd "$E2E_DIR/../.." && pwd)}
+PROVCHECK=${PROVCHECK:-$PROVCHECK_SRC/build/provcheck}
+export NO_COLOR=1   # tests that want colour unset it
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/provcheck-e2e.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+FAILS=0
+CHECKS=0
+OUT=""       # stdout of the last run
+ERR=""       # stderr of the last run
+STATUS=0     # exit status of the last run
+
+# A sanitizer report fails the test whatever the exit status was.
+check_sanitizers() {
+  case "$ERR" in
+    *"ERROR: AddressSanitizer"*|*"ERROR: LeakSanitizer"*|*"runtime error:"*)
+      fail "sanitizer report from: provcheck $*" ;;
+  esac
+}
+
+# run ARGS...: run provcheck, keeping stdout, stderr and the exit status.
+run() {
+  timeout 120 "$PROVCHECK" "$@" >"$TMP/.out" 2>"$TMP/.err"
+  STATUS=$?
+  OUT=$(cat "$TMP/.out")
+  ERR=$(cat "$TMP/.err")
+  check_sanitizers "$@"
+}
+
+# run_in DIR ARGS...: run provcheck with DIR as the current folder.
+run_in() {
+  local dir=$1
+  shift
+  (cd "$dir" && timeout 120 "$PROVCHECK" "$@") >"$TMP/.out" 2>"$TMP/.err"
+  STATUS=$?
+  OUT=$(cat "$TMP/.out")
+  ERR=$(cat "$TMP/.err")
+  check_sanitizers "$@"
+}
+
+fail() {
+  FAILS=$((FAILS + 1))
+  echo "FAIL: $*" >&2
+  echo "  exit status: $STATUS" >&2
+  echo "  stdout: $(printf '%s' "$OUT" | head -c 1500)" >&2
+  echo "  stderr: $(printf '%s' "$ERR" | head -c 1500)" >&2
+}
+
+pass() {
+  CHECKS=$((CHECKS + 1))
+}
+
+# assert_status N DESCRIPTION
+assert_status() {
+  if [ "$STATUS" -eq "$1" ]; then pass; else fail "$2: expected exit $1"; fi
+}
+
+# assert_contains HAYSTACK NEEDLE DESCRIPTION
+assert_contains() {
+  case "$1" in
+    *"$2"*) pass ;;
+    *) fail "$3: expected to find '$2'" ;;
+  esac
+}
+
+assert_not_contains() {
+  case "$1" in
+    *"$2"*) fail "$3: did not expect '$2'" ;;
+    *) pass ;;
+  esac
+}
+
+# assert_eq ACTUAL EXPECTED DESCRIPTION
+assert_eq() {
+  if [ "$1" = "$2" ]; then pass; else fail "$3: expected '$2', got '$1'"; fi
+}
+
+assert_file_exists() {
+  if [ -e "$1" ]; then pass; else fail "$2: $1 does not exist"; fi
+}
+
+assert_no_file() {
+  if [ ! -e "$1" ]; then pass; else fail "$2: $1 exists"; fi
+}
+
+# json EXPR [FILE]: evaluate a Python expression over the JSON document `d` (read
+# from FILE, else from the last run's stdout) and print the result; lists and dicts
+# as compact JSON, strings bare.
+json() {
+  local expr=$1 file=${2:-$TMP/.out}
+  python3 -c '
+import json, sys
+d = json.load(open(sys.argv[2]))
+v = eval(sys.argv[1], {"d": d, "json": json})
+if isinstance(v, (dict, list)) or v is None or isinstance(v, bool):
+    print(json.dumps(v, sort_keys=True, separators=(",", ":")))
+else:
+    print(v)
+' "$expr" "$file"
+}
+
+# page DIR/REL CONTENT...: write a page, creating folders.
+write_file() {
+  mkdir -p "$(dirname "$1")"
+  printf '%s\n' "$2" >"$1"
+}
+
+# A page that passes the three core rules with their defaults.
+GOOD_BODY='<p>Source: cnnespanol</p>
+<footer><p>&copy; Communities 2019 - <a href="/privacy.html">Privacy</a></p>
+<p>The information on this site is from external sources that are not under our control.</p></footer>'
+
+# good_page FILE [TITLE]
+good_page() {
+  write_file "$1" "<!DOCTYPE html>
+<html><head><meta charset=\"utf-8\"><title>${2:-News}</title></head>
+<body>
+<article>
+<h1>${2:-News}</h1>
+<p>Russian Foreign Minister Sergei Lavrov said Wednesday that Moscow expects answers.</p>
+$GOOD_BODY
+</article>
+</body></html>"
+}
+
+# page_with FILE BODY: a page whose body is BODY.
+page_with() {
+  write_file "$1" "<!DOCTYPE html>
+<html><head><meta charset=\"utf-8\"><title>Page</title></head>
+<body>
+$2
+</body></html>"
+}
+
+# finish: print a summary and exit non-zero when any assertion failed.
+finish() {
+  if [ "$FAILS" -gt 0 ]; then
+    echo "$(basename "$0"): $FAILS failed, $CHECKS passed" >&2
+    exit 1
+  fi
+  echo "$(basename "$0"): all $CHECKS checks passed"
+  exit 0
+}
+
+if [ ! -x "$PROVCHECK" ]; then
+  echo "provcheck binary not found at $PROVCHECK (build first, or set PROVCHECK)" >&2
+  exit 1
+fi

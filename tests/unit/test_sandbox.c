@@ -1,0 +1,227 @@
+/* test_sandbox.c: the rule sandbox: escapes refused, limits turned into clean
+ * errors, and the state still usable after a limit hit. Real Lua VM throughout. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <lua.h>
+#include "sandbox.h"
+
+#define INSTRUCTIONS 2000000LL
+#define MEMORY ((size_t)8 * 1024 * 1024)
+
+static int setup(void **state)
+{
+    sandbox *sb = sandbox_new(INSTRUCTIONS, MEMORY);
+    assert_non_null(sb);
+    *state = sb;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    sandbox_free(*state);
+    return 0;
+}
+
+/* Run a chunk; 0 with its first result left as a string in *result_out (malloc'd,
+   or NULL when not a string), or -1 with the error in *result_out. */
+static int run(sandbox *sb, const char *code, char **result_out)
+{
+    char *msg = NULL;
+    *result_out = NULL;
+    if (sandbox_load(sb, code, strlen(code), "=test", &msg) < 0) {
+        *result_out = msg;
+        return -1;
+    }
+    sandbox_run_begin(sb);
+    if (sandbox_pcall(sb, 0, 1, &msg) < 0) {
+        *result_out = msg;
+        return -1;
+    }
+    lua_State *L = sandbox_state(sb);
+    if (lua_type(L, -1) == LUA_TSTRING)
+        *result_out = strdup(lua_tostring(L, -1));
+    lua_pop(L, 1);
+    return 0;
+}
+
+static void expect_result(sandbox *sb, const char *code, const char *want)
+{
+    char *got = NULL;
+    int rc = run(sb, code, &got);
+    if (rc != 0 || !got || strcmp(got, want) != 0)
+        fail_msg("chunk: %s\nwanted: %s\ngot (rc %d): %s", code, want, rc,
+                 got ? got : "(null)");
+    free(got);
+}
+
+static void expect_error(sandbox *sb, const char *code, const char *fragment)
+{
+    char *got = NULL;
+    int rc = run(sb, code, &got);
+    if (rc == 0 || !got || !strstr(got, fragment))
+        fail_msg("chunk: %s\nwanted an error with: %s\ngot (rc %d): %s", code, fragment,
+                 rc, got ? got : "(null)");
+    free(got);
+}
+
+static void test_safe_functions_work(void **state)
+{
+    sandbox *sb = *state;
+    expect_result(sb, "return string.upper('ab') .. ('x'):rep(3)", "ABxxx");
+    expect_result(sb, "local t = {3,1,2}; table.sort(t); return table.concat(t, ',')",
+                  "1,2,3");
+    expect_result(sb, "return tostring(math.floor(2.5)) .. utf8.char(233)", "2\xc3\xa9");
+    expect_result(sb, "local ok, e = pcall(error, 'boom'); return tostring(ok) .. e",
+                  "falseboom");
+    expect_result(sb, "local n = 0; for k in pairs(string) do n = n + 1 end; "
+                      "return n > 10 and 'many' or 'few'", "many");
+    expect_result(sb, "return type(print) .. tostring((print('x')))", "functionnil");
+}
+
+static void test_no_io_os_debug_package(void **state)
+{
+    sandbox *sb = *state;
+    expect_result(sb, "return type(io) .. type(os) .. type(debug) .. type(package) .. "
+                      "type(dofile) .. type(loadfile) .. type(collectgarbage)",
+                  "nilnilnilnilnilnilnil");
+    expect_error(sb, "io.open('/etc/passwd')", "io");
+    expect_error(sb, "os.execute('true')", "os");
+    expect_error(sb, "collectgarbage('stop')", "collectgarbage");
+    expect_error(sb, "debug.sethook()", "debug");
+}
+
+static void test_no_bytecode(void **state)
+{
+    sandbox *sb = *state;
+    expect_result(sb, "return type(string.dump)", "nil");
+    /* a binary chunk, as string.dump would make one, is refused by load */
+    expect_result(sb, "local f, e = load('\\27Lua\\84\\0'); return tostring(f) .. ':' .. "
+                      "tostring(e ~= nil)", "nil:true");
+    expect_result(sb, "local f, e = load('return 1', 'x', 'b'); return tostring(f)", "nil");
+    /* text still loads, into the caller's environment */
+    expect_result(sb, "answer = 'env'; return load('return answer')()", "env");
+    expect_result(sb, "return load('return x', 'c', 't', { x = 'given' })()", "given");
+}
+
+static void test_require_only_modules(void **state)
+{
+    sandbox *sb = *state;
+    expect_error(sb, "return require('os')", "not found");
+    expect_error(sb, "return require('/etc/passwd')", "not found");
+    static char name[] = "lib.greet";
+    static char source[] = "local M = {}; function M.hi(n) return 'hi ' .. n end; return M";
+    char *names[] = {name};
+    char *sources[] = {source};
+    size_t lens[] = {strlen(sources[0])};
+    sandbox_set_modules(sb, names, sources, lens, 1);
+    expect_result(sb, "return require('lib.greet').hi('there')", "hi there");
+    /* the module table is shared by every rule, so it is read-only */
+    expect_error(sb, "require('lib.greet').hi = nil", "read-only");
+    expect_result(sb, "return require('lib.greet').hi('again')", "hi again");
+    sandbox_set_modules(sb, NULL, NULL, NULL, 0);
+}
+
+static void test_shared_tables_protected(void **state)
+{
+    sandbox *sb = *state;
+    expect_result(sb, "return tostring(getmetatable(''))", "false");
+    expect_error(sb, "getmetatable('').__index.upper = nil", "index");
+    expect_error(sb, "string.upper = function() return 'pwned' end", "read-only");
+    expect_error(sb, "setmetatable(string, {})", "protected");
+    /* a chunk that rawsets its own library proxy changes only its own world */
+    expect_result(sb, "rawset(string, 'upper', function() return 'pwned' end); "
+                      "return string.upper('a')", "pwned");
+    expect_result(sb, "return string.upper('a') .. ('b'):upper()", "AB");
+    /* no finalizers: they could run outside any budget */
+    expect_error(sb, "setmetatable({}, { __gc = function() while true do end end })",
+                 "__gc");
+    expect_result(sb, "return getmetatable(setmetatable({}, { __index = { a = 'ok' } })).__index.a",
+                  "ok");
+    /* globals are per chunk */
+    expect_result(sb, "leak = 'x'; return 'set'", "set");
+    expect_result(sb, "return tostring(leak)", "nil");
+}
+
+static void test_instruction_limit(void **state)
+{
+    sandbox *sb = *state;
+    expect_error(sb, "while true do end", SANDBOX_MSG_INSTRUCTIONS);
+    assert_int_equal(sandbox_limit_hit(sb), 1);
+    /* pcall inside the chunk cannot swallow it */
+    expect_error(sb, "for i = 1, 100 do pcall(function() while true do end end) end "
+                     "return 'escaped'", SANDBOX_MSG_INSTRUCTIONS);
+    expect_error(sb, "local function f() return f() end return f()",
+                 SANDBOX_MSG_INSTRUCTIONS);
+    /* the budget is per run: a fresh run has it all again */
+    expect_result(sb, "local n = 0; for i = 1, 100000 do n = n + i end; return tostring(n)",
+                  "5000050000");
+    assert_int_equal(sandbox_limit_hit(sb), 0);
+}
+
+static void test_memory_limit(void **state)
+{
+    sandbox *sb = *state;
+    expect_error(sb, "return string.rep('x', 64 * 1024 * 1024)", SANDBOX_MSG_MEMORY);
+    assert_int_equal(sandbox_limit_hit(sb), 2);
+    expect_error(sb, "local t = {}; for i = 1, 1e8 do t[i] = {i} end",
+                 SANDBOX_MSG_MEMORY);
+    expect_error(sb, "local ok = pcall(string.rep, 'x', 1e9); return 'swallowed'",
+                 SANDBOX_MSG_MEMORY);
+    /* usable afterwards, with its full budget */
+    expect_result(sb, "return tostring(#string.rep('y', 1024 * 1024))", "1048576");
+}
+
+static void test_syntax_error_names_line(void **state)
+{
+    sandbox *sb = *state;
+    char *msg = NULL;
+    const char *code = "local a = 1\nlocal b = = 2\n";
+    assert_int_equal(sandbox_load(sb, code, strlen(code), "@rules/x.lua", &msg), -1);
+    assert_non_null(strstr(msg, "rules/x.lua:2:"));
+    free(msg);
+    expect_error(sb, "local t = nil\nreturn t.x", "test:2:");
+    expect_error(sb, "error({})", "error object is a table");
+}
+
+static void test_readonly_proxy(void **state)
+{
+    sandbox *sb = *state;
+    lua_State *L = sandbox_state(sb);
+    char *msg = NULL;
+    const char *code = "local t = ...; local s = ''; for i, v in ipairs(t) do s = s .. v end; "
+                       "local ok = pcall(function() t[1] = 'z' end); "
+                       "return s .. #t .. tostring(ok)";
+    assert_int_equal(sandbox_load(sb, code, strlen(code), "=ro", &msg), 0);
+    lua_newtable(L);
+    lua_pushliteral(L, "a");
+    lua_rawseti(L, -2, 1);
+    lua_pushliteral(L, "b");
+    lua_rawseti(L, -2, 2);
+    sandbox_push_readonly(L, -1);
+    lua_remove(L, -2);
+    sandbox_run_begin(sb);
+    assert_int_equal(sandbox_pcall(sb, 1, 1, &msg), 0);
+    assert_string_equal(lua_tostring(L, -1), "ab2false");
+    lua_pop(L, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_safe_functions_work, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_io_os_debug_package, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_bytecode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_require_only_modules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_shared_tables_protected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_instruction_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_memory_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_syntax_error_names_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readonly_proxy, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
