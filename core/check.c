@@ -2,9 +2,12 @@
  * a pool of workers, assemble the sorted report.
  *
  * Workers share nothing but the read-only ruleset, the page list and one atomic
- * counter handing out page indexes; each owns an engine and a source reader, and
- * writes the findings of page i into slot i. The report is assembled from the
- * slots in page order and then sorted, so it is the same for any number of jobs.
+ * counter handing out page indexes; each owns an engine, a source reader and its
+ * own list of findings. Which worker checked which page does not matter: the
+ * merged findings are sorted by a total order (finding_compare: path, position,
+ * rule, message, then the fingerprint, which numbers a page's look-alike
+ * findings), so the report is the same bytes for any number of jobs. One list
+ * per worker rather than one per page keeps memory flat in the number of pages.
  *
  * Shards: page P belongs to shard K of N when the first 8 bytes of SHA-256(P's
  * report path), read big-endian, modulo N equal K-1. That depends on nothing but
@@ -16,17 +19,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <libxml/parser.h>
 #include "check.h"
 #include "err.h"
 #include "sha256.h"
 
+/* What a worker needs of a page besides its page_result: the page list is turned
+ * into these right after listing, so a page costs two small records and one
+ * path string while the run lasts. */
+typedef struct page_extra {
+    char *site_path;          /* NULL: the same as the report path */
+    char *error;              /* the source's page-error message, or NULL */
+    size_t size;
+} page_extra;
+
 typedef struct run {
     source *src;
     const ruleset *rs;
     const check_options *opt;
-    page_ref_list *refs;
-    finding_list *slots;      /* one per page, written only by the worker that took it */
+    const page_result *pages; /* the report's pages, sorted by path */
+    page_extra *extra;        /* parallel to pages */
+    size_t count;
     atomic_size_t next;       /* the next page index to hand out */
     atomic_int failed;        /* a worker could not start or ran out of memory */
 } run;
@@ -35,6 +51,7 @@ typedef struct worker {
     run *run;
     pthread_t thread;
     int started;
+    finding_list found;       /* every finding of the pages this worker checked */
     char error[256];          /* err_last() is per thread: a failing worker copies it */
 } worker;
 
@@ -58,10 +75,7 @@ static void keep_shard(page_ref_list *refs, int k, int n)
             refs->items[kept++] = *r;
             continue;
         }
-        free(r->path);
-        free(r->site_path);
-        free(r->url);
-        free(r->error);
+        page_ref_clear(r);
     }
     refs->count = kept;
 }
@@ -84,12 +98,23 @@ static int add_page_error(finding_list *out, const source *src, const page_ref *
     return 0;
 }
 
-/* Check page i into its slot. 0, or -1 when out of memory. */
-static int check_one(run *rn, engine *eng, source_reader *reader, size_t i)
+/* Check page i into `slot` (empty on entry). 0, or -1 when out of memory. */
+static int check_one(run *rn, engine *eng, source_reader *reader, size_t i,
+                     finding_list *slot)
 {
     source *src = rn->src;
-    const page_ref *ref = &rn->refs->items[i];
-    finding_list *slot = &rn->slots[i];
+    const page_result *pr = &rn->pages[i];
+    const page_extra *ex = &rn->extra[i];
+    page_ref this_ref = {
+        .path = pr->path,
+        .site_path = ex->site_path ? ex->site_path : pr->path,
+        .url = pr->url,
+        .size = ex->size,
+        .error = ex->error,
+    };
+    if (pr->blob)
+        snprintf(this_ref.blob, sizeof this_ref.blob, "%s", pr->blob);
+    const page_ref *ref = &this_ref;
     const check_options *opt = rn->opt;
     if (ref->error)
         return add_page_error(slot, src, ref, ref->error);
@@ -119,21 +144,31 @@ static int check_one(run *rn, engine *eng, source_reader *reader, size_t i)
     page_free(p);   /* the document and views go before the next page is read */
     if (rc < 0)
         return -1;
-    if (slot->cap > slot->count) {
-        /* Only findings outlive the page: keep their array no larger than needed. */
-        finding *tight = slot->count ? realloc(slot->items, slot->count * sizeof *tight)
-                                     : NULL;
-        if (!slot->count) {
-            free(slot->items);
-            slot->items = NULL;
-            slot->cap = 0;
-        } else if (tight) {
-            slot->items = tight;
-            slot->cap = slot->count;
-        }
-    }
     if (opt && opt->store)
         opt->store(opt->cache_ctx, ref, slot);
+    return 0;
+}
+
+/* Move the page's findings to the worker's list; the page list keeps its array for
+ * the next page. */
+static int keep_findings(finding_list *dst, finding_list *page_found)
+{
+    if (!page_found->count)
+        return 0;
+    if (dst->cap - dst->count < page_found->count) {
+        size_t cap = dst->cap ? dst->cap : 64;
+        while (cap - dst->count < page_found->count)
+            cap *= 2;
+        finding *items = realloc(dst->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        dst->items = items;
+        dst->cap = cap;
+    }
+    memcpy(dst->items + dst->count, page_found->items,
+           page_found->count * sizeof *page_found->items);
+    dst->count += page_found->count;
+    page_found->count = 0;
     return 0;
 }
 
@@ -152,16 +187,19 @@ static void *worker_main(void *arg)
         engine_free(eng);
         return NULL;
     }
+    finding_list page_found = {0};
     while (!atomic_load_explicit(&rn->failed, memory_order_relaxed)) {
         size_t i = atomic_fetch_add_explicit(&rn->next, 1, memory_order_relaxed);
-        if (i >= rn->refs->count)
+        if (i >= rn->count)
             break;
-        if (check_one(rn, eng, reader, i) < 0) {
+        if (check_one(rn, eng, reader, i, &page_found) < 0 ||
+            keep_findings(&w->found, &page_found) < 0) {
             snprintf(w->error, sizeof w->error, "out of memory while checking %s",
-                     rn->refs->items[i].path);
+                     rn->pages[i].path);
             atomic_store(&rn->failed, 1);
         }
     }
+    finding_list_free(&page_found);
     rn->src->reader_close(reader);
     engine_free(eng);
     return NULL;
@@ -176,11 +214,6 @@ static int default_jobs(void)
 static char *dup_or_null(const char *s)
 {
     return s ? strdup(s) : NULL;
-}
-
-static int page_result_cmp(const void *a, const void *b)
-{
-    return strcmp(((const page_result *)a)->path, ((const page_result *)b)->path);
 }
 
 static int report_rule_cmp(const void *a, const void *b)
@@ -246,38 +279,70 @@ static int assemble_rules(report *out, const ruleset *rs)
     return 0;
 }
 
-static int assemble(report *out, run *rn)
+static int page_ref_path_cmp(const void *a, const void *b)
+{
+    return strcmp(((const page_ref *)a)->path, ((const page_ref *)b)->path);
+}
+
+/* Turn the page list into the report's pages plus the workers' extras, moving the
+ * strings; the list is left empty. 0 or -1 (out of memory). */
+static int compact_pages(report *out, run *rn, page_ref_list *refs)
+{
+    size_t n = refs->count;
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(refs->items[i - 1].path, refs->items[i].path) > 0) {
+            qsort(refs->items, n, sizeof *refs->items, page_ref_path_cmp);
+            break;
+        }
+    }
+    out->pages = calloc(n ? n : 1, sizeof *out->pages);
+    rn->extra = calloc(n ? n : 1, sizeof *rn->extra);
+    if (!out->pages || !rn->extra)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        page_ref *ref = &refs->items[i];
+        page_result *pr = &out->pages[i];
+        page_extra *ex = &rn->extra[i];
+        if (ref->blob[0] && !(pr->blob = strdup(ref->blob)))
+            return -1;
+        pr->path = ref->path;
+        pr->url = ref->url;
+        ex->site_path = ref->site_path == ref->path ? NULL : ref->site_path;
+        ex->error = ref->error;
+        ex->size = ref->size;
+        memset(ref, 0, sizeof *ref);   /* owned by the report and extras now */
+        out->page_count = i + 1;
+        rn->count = i + 1;
+    }
+    page_ref_list_free(refs);
+    rn->pages = out->pages;
+    rn->count = n;
+    return 0;
+}
+
+static void free_extras(page_extra *extra, size_t count)
+{
+    for (size_t i = 0; extra && i < count; i++) {
+        free(extra[i].site_path);
+        free(extra[i].error);
+    }
+    free(extra);
+}
+
+static int assemble(report *out, run *rn, worker *workers, int jobs)
 {
     source *src = rn->src;
-    page_ref_list *refs = rn->refs;
     out->kind = strdup(src->kind ? src->kind : "files");
     out->root = strdup(src->root ? src->root : "");
     out->rev = dup_or_null(src->rev);
     out->commit = src->commit[0] ? strdup(src->commit) : NULL;
     if (!out->kind || !out->root || (src->rev && !out->rev) || (src->commit[0] && !out->commit))
         return -1;
-    out->pages = calloc(refs->count ? refs->count : 1, sizeof *out->pages);
-    if (!out->pages)
-        return -1;
-    for (size_t i = 0; i < refs->count; i++) {
-        page_result *pr = &out->pages[i];
-        out->page_count = i + 1;
-        pr->path = strdup(refs->items[i].path);
-        pr->url = dup_or_null(refs->items[i].url);
-        pr->blob = refs->items[i].blob[0] ? strdup(refs->items[i].blob) : NULL;
-        if (!pr->path)
-            return -1;
-    }
-    qsort(out->pages, out->page_count, sizeof *out->pages, page_result_cmp);
-    size_t total = 0;
-    for (size_t i = 0; i < refs->count; i++)
-        total += rn->slots[i].count;
-    out->findings.items = calloc(total ? total : 1, sizeof *out->findings.items);
-    if (!out->findings.items)
-        return -1;
-    out->findings.cap = total ? total : 1;
-    for (size_t i = 0; i < refs->count; i++)
-        if (finding_list_splice(&out->findings, &rn->slots[i]) < 0)
+    /* The page texts are gone; only findings remain. */
+    free_extras(rn->extra, rn->count);
+    rn->extra = NULL;
+    for (int j = 0; j < jobs; j++)
+        if (finding_list_splice(&out->findings, &workers[j].found) < 0)
             return -1;
     finding_list_sort(&out->findings);
     if (assemble_rules(out, rn->rs) < 0)
@@ -300,16 +365,20 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
     if (shard_n > 1)
         keep_shard(&refs, shard_k, shard_n);
 
-    run rn = {.src = src, .rs = rs, .opt = opt, .refs = &refs};
+    run rn = {.src = src, .rs = rs, .opt = opt};
     atomic_init(&rn.next, 0);
     atomic_init(&rn.failed, 0);
-    rn.slots = calloc(refs.count ? refs.count : 1, sizeof *rn.slots);
-    int jobs = opt && opt->jobs > 0 ? opt->jobs : default_jobs();
-    if ((size_t)jobs > refs.count)
-        jobs = refs.count ? (int)refs.count : 1;
-    worker *workers = calloc((size_t)jobs, sizeof *workers);
-    int rc = -1;
-    if (!rn.slots || !workers) {
+    worker *workers = NULL;
+    int jobs = 0, rc = -1;
+    if (compact_pages(out, &rn, &refs) < 0) {
+        err_set("out of memory");
+        goto cleanup;
+    }
+    jobs = opt && opt->jobs > 0 ? opt->jobs : default_jobs();
+    if ((size_t)jobs > rn.count)
+        jobs = rn.count ? (int)rn.count : 1;
+    workers = calloc((size_t)jobs, sizeof *workers);
+    if (!workers) {
         err_set("out of memory");
         goto cleanup;
     }
@@ -334,17 +403,23 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
         }
         goto cleanup;
     }
-    if (assemble(out, &rn) < 0) {
+    if (assemble(out, &rn, workers, jobs) < 0) {
         err_set("out of memory assembling the report");
-        report_free(out);
         goto cleanup;
     }
     rc = 0;
 cleanup:
-    for (size_t i = 0; rn.slots && i < refs.count; i++)
-        finding_list_free(&rn.slots[i]);
-    free(rn.slots);
+    if (rc < 0)
+        report_free(out);
+    free_extras(rn.extra, rn.count);
+    for (int j = 0; workers && j < jobs; j++)
+        finding_list_free(&workers[j].found);
     free(workers);
     page_ref_list_free(&refs);
+#ifdef __GLIBC__
+    /* The page list, worker lists and parse leftovers are freed now; hand the pages back
+       before the report is rendered, so peak memory stays flat in the page count. */
+    malloc_trim(0);
+#endif
     return rc;
 }

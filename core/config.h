@@ -24,7 +24,7 @@ typedef struct config {
     char *path;           /* the file as named, for messages; NULL = no config file */
     char *dir;            /* its folder ("." when none) */
     char *site_root;      /* as written in the config, or NULL */
-    char **include; size_t include_count;   /* defaults filled in: **\/*.html, **\/*.htm */
+    char **include; size_t include_count;   /* defaults: every .html and .htm page */
     char **exclude; size_t exclude_count;
     rule_setting *rules; size_t rule_count;
     config_override *overrides; size_t override_count;

@@ -106,6 +106,18 @@ int write_file_atomic(const char *path, const char *data, size_t len)
             return err_set("cannot write to standard output: %s", strerror(errno));
         return 0;
     }
+    /* A device or pipe (-o /dev/stdout, a FIFO) is written in place: renaming
+     * over it would replace the device node with a regular file. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+            return err_set("%s: %s", path, strerror(errno));
+        int e = write_all(fd, data, len) < 0 ? errno : 0;
+        if (close(fd) < 0 && !e)
+            e = errno;
+        return e ? err_set("%s: %s", path, strerror(e)) : 0;
+    }
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
     const char *base = slash ? slash + 1 : path;

@@ -20,9 +20,27 @@ PACKAGES=(
   valgrind
   python3
   time            # /usr/bin/time -v for bench/run.sh (peak RSS)
+  sqlite3         # inspecting cache and audit databases in tests
+  libxml2-utils   # xmllint: JUnit output checked against its schema
+  pre-commit      # the hook tested end to end with the real framework
+  nginx-light     # the live-audit tests serve a site from a private nginx
+  chromium        # the HTML report is rendered headless in a test
+  nodejs          # Microsoft's SARIF validator (npm package) checks the tests' SARIF
 )
 
+# The SARIF validator, pinned in tests/tools/package-lock.json.
+install_test_tools() {
+  local here
+  here=$(cd "$(dirname "$0")/.." && pwd)
+  if [ ! -x "$here/tests/tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool" ]; then
+    echo "setup: installing the SARIF validator (npm ci in tests/tools)" >&2
+    (cd "$here/tests/tools" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+}
+
 missing=()
+# Debian's nodejs needs the separate npm package; NodeSource's nodejs bundles npm.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 for pkg in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
   if [ "$status" != "installed" ]; then
@@ -31,6 +49,7 @@ for pkg in "${PACKAGES[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  install_test_tools
   exit 0
 fi
 
@@ -46,3 +65,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_test_tools
