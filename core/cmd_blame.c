@@ -9,9 +9,12 @@
  * and every version goes through the result cache, so long histories stay cheap.
  * Where history stops early (a shallow clone), the oldest available commit is
  * reported with "history_truncated": true. Renames are not followed. */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "cli_util.h"
 #include "err.h"
@@ -32,6 +35,10 @@ struct version_checker {
     int have_last;
     finding_list last;
     dep_log last_deps;
+    /* prefetch workers: an engine and a repository handle each, made on first use */
+    int jobs;
+    engine **engines;
+    git_repository **repos;
 };
 
 typedef struct tree_resolver {
@@ -77,6 +84,12 @@ void version_checker_free(version_checker *vc)
     if (!vc)
         return;
     engine_free(vc->eng);
+    for (int i = 0; vc->engines && i < vc->jobs; i++) {
+        engine_free(vc->engines[i]);
+        git_repository_free(vc->repos[i]);
+    }
+    free(vc->engines);
+    free(vc->repos);
     finding_list_free(&vc->last);
     dep_log_free(&vc->last_deps);
     free(vc);
@@ -127,14 +140,15 @@ static int add_page_error(finding_list *out, const char *path, const char *commi
 }
 
 /* Check the blob with the engine; the link questions land in deps. */
-static int check_with_engine(version_checker *vc, git_tree *tree, const char *path,
-                             const char *site_path, const char *commit, const char *blob_hex,
-                             const git_oid *blob, finding_list *out, dep_log *deps)
+static int check_with_engine(version_checker *vc, git_repository *repo, engine *eng,
+                             git_tree *tree, const char *path, const char *site_path,
+                             const char *commit, const char *blob_hex, const git_oid *blob,
+                             finding_list *out, dep_log *deps)
 {
     git_odb *odb = NULL;
     size_t size = 0;
     git_object_t type;
-    if (git_repository_odb(&odb, vc->s->repo) < 0 ||
+    if (git_repository_odb(&odb, repo) < 0 ||
         git_odb_read_header(&size, &type, odb, blob) < 0) {
         git_odb_free(odb);
         return add_page_error(out, path, commit, blob_hex, "cannot read the page");
@@ -147,7 +161,7 @@ static int check_with_engine(version_checker *vc, git_tree *tree, const char *pa
         return add_page_error(out, path, commit, blob_hex, msg);
     }
     git_blob *b = NULL;
-    if (git_blob_lookup(&b, vc->s->repo, blob) < 0)
+    if (git_blob_lookup(&b, repo, blob) < 0)
         return add_page_error(out, path, commit, blob_hex, "cannot read the page");
     size_t len = (size_t)git_blob_rawsize(b);
     char *bytes = malloc(len + 1);
@@ -165,7 +179,7 @@ static int check_with_engine(version_checker *vc, git_tree *tree, const char *pa
         return -1;
     tree_resolver tr = {tree, vc->s->site_prefix, deps};
     page_set_resolver(p, resolver_exists, &tr);
-    int rc = engine_check_page(vc->eng, p, out);
+    int rc = engine_check_page(eng, p, out);
     page_free(p);
     return rc;
 }
@@ -196,8 +210,8 @@ int version_checker_run(version_checker *vc, git_commit *c, const char *path,
                           &vc->last, &vc->last_deps)) {
         finding_list_free(&vc->last);
         dep_log_reset(&vc->last_deps);
-        if (check_with_engine(vc, tree, path, site_path, commit, blob_hex, blob, &vc->last,
-                              &vc->last_deps) < 0)
+        if (check_with_engine(vc, vc->s->repo, vc->eng, tree, path, site_path, commit,
+                              blob_hex, blob, &vc->last, &vc->last_deps) < 0)
             goto cleanup;
         result_cache_put(vc->s->cache, blob_hex, path, site_path, vc->last.items,
                          vc->last.count, &vc->last_deps);
@@ -209,6 +223,166 @@ int version_checker_run(version_checker *vc, git_commit *c, const char *path,
 cleanup:
     git_tree_free(tree);
     return rc;
+}
+
+/* ---- parallel prefetch ----
+ *
+ * Older versions are checked on a few threads ahead of the walk and their results
+ * go to the result cache, so the walk itself (one thread, in order) mostly reads
+ * cached results. Each thread has its own engine and repository handle. */
+
+typedef struct prefetch_item {
+    git_oid commit, blob;
+} prefetch_item;
+
+typedef struct prefetch_run {
+    version_checker *vc;
+    const char *path;
+    const prefetch_item *items;
+    size_t count;
+    atomic_size_t next;
+} prefetch_run;
+
+typedef struct prefetch_worker {
+    prefetch_run *run;
+    int slot;
+    pthread_t thread;
+    int started;
+} prefetch_worker;
+
+static void prefetch_one(version_checker *vc, int slot, const char *path,
+                         const prefetch_item *it)
+{
+    git_repository *repo = vc->repos[slot];
+    git_commit *c = NULL;
+    git_tree *tree = NULL;
+    if (git_commit_lookup(&c, repo, &it->commit) < 0 || git_commit_tree(&tree, c) < 0) {
+        git_commit_free(c);
+        return;
+    }
+    char commit[GIT_OID_HEXSZ + 1], blob_hex[GIT_OID_HEXSZ + 1];
+    git_oid_tostr(commit, sizeof commit, &it->commit);
+    git_oid_tostr(blob_hex, sizeof blob_hex, &it->blob);
+    const char *site_path = site_path_of(vc->s, path);
+    finding_list found = {0};
+    dep_log deps = {0};
+    tree_resolver tr = {tree, vc->s->site_prefix, &deps};
+    if (!result_cache_get(vc->s->cache, blob_hex, path, site_path, commit, tree_exists, &tr,
+                          &found, NULL)) {
+        finding_list_free(&found);
+        if (check_with_engine(vc, repo, vc->engines[slot], tree, path, site_path, commit,
+                              blob_hex, &it->blob, &found, &deps) == 0)
+            result_cache_put(vc->s->cache, blob_hex, path, site_path, found.items,
+                             found.count, &deps);
+    }
+    finding_list_free(&found);
+    dep_log_free(&deps);
+    git_tree_free(tree);
+    git_commit_free(c);
+}
+
+static void *prefetch_main(void *arg)
+{
+    prefetch_worker *w = arg;
+    prefetch_run *run = w->run;
+    for (;;) {
+        size_t i = atomic_fetch_add(&run->next, 1);
+        if (i >= run->count)
+            break;
+        prefetch_one(run->vc, w->slot, run->path, &run->items[i]);
+    }
+    return NULL;
+}
+
+static int prefetch_start(version_checker *vc)
+{
+    if (vc->engines)
+        return 0;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int jobs = vc->jobs > 0 ? vc->jobs : (cpus > 0 ? (int)(cpus > 16 ? 16 : cpus) : 1);
+    vc->engines = calloc((size_t)jobs, sizeof *vc->engines);
+    vc->repos = calloc((size_t)jobs, sizeof *vc->repos);
+    if (!vc->engines || !vc->repos)
+        return -1;
+    vc->jobs = jobs;
+    for (int i = 0; i < jobs; i++) {
+        vc->engines[i] = engine_new(vc->rs);
+        if (!vc->engines[i] ||
+            git_repository_open(&vc->repos[i], git_repository_path(vc->s->repo)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Check these versions of `path` on all workers, into the cache. Best effort:
+   without a cache, or when workers cannot start, the walk checks them itself. */
+static void prefetch(version_checker *vc, const char *path, const prefetch_item *items,
+                     size_t count)
+{
+    if (!vc->s->cache || count < 2 || prefetch_start(vc) < 0)
+        return;
+    prefetch_run run = {vc, path, items, count, 0};
+    atomic_init(&run.next, 0);
+    prefetch_worker workers[16];
+    int n = vc->jobs < 16 ? vc->jobs : 16;
+    for (int i = 0; i < n; i++) {
+        workers[i].run = &run;
+        workers[i].slot = i;
+        workers[i].started = i > 0 && pthread_create(&workers[i].thread, NULL,
+                                                     prefetch_main, &workers[i]) == 0;
+    }
+    prefetch_main(&workers[0]);
+    for (int i = 1; i < n; i++)
+        if (workers[i].started)
+            pthread_join(workers[i].thread, NULL);
+    result_cache_flush(vc->s->cache);
+}
+
+/* The next window of the page's first-parent history from c: the commits where its
+   blob changed (each distinct blob once), for prefetch. */
+static size_t window_versions(git_repository *repo, git_commit *from, const char *path,
+                              prefetch_item *items, size_t max, size_t walk_limit)
+{
+    git_commit *c = NULL;
+    if (git_commit_dup(&c, from) < 0)
+        return 0;
+    size_t n = 0;
+    for (size_t steps = 0; c && steps < walk_limit && n < max; steps++) {
+        git_tree *tree = NULL;
+        git_oid blob;
+        int present = git_commit_tree(&tree, c) == 0 && git_tree_blob_at(tree, path, &blob);
+        git_tree_free(tree);
+        if (!present)
+            break;
+        int seen = 0;
+        for (size_t k = 0; k < n && !seen; k++)
+            seen = git_oid_equal(&items[k].blob, &blob);
+        if (!seen) {
+            git_oid_cpy(&items[n].commit, git_commit_id(c));
+            git_oid_cpy(&items[n].blob, &blob);
+            n++;
+        }
+        git_commit *parent = NULL;
+        if (git_first_parent(repo, c, &parent) <= 0)
+            parent = NULL;
+        git_commit_free(c);
+        c = parent;
+    }
+    git_commit_free(c);
+    return n;
+}
+
+void version_checker_prefetch(version_checker *vc, git_commit *from, const char *path,
+                              size_t window)
+{
+    if (!vc->s->cache || window < 2)
+        return;
+    prefetch_item *items = calloc(window, sizeof *items);
+    if (!items)
+        return;
+    size_t n = window_versions(vc->s->repo, from, path, items, window, window * 4);
+    prefetch(vc, path, items, n);
+    free(items);
 }
 
 /* ---- blame ---- */
@@ -255,7 +429,16 @@ static int blame_page(version_checker *vc, git_target_state *s, const char *path
         return err_set("out of memory");
     size_t open = count;
     int rc = -1;
+    size_t window = 16, until_prefetch = 0;
     while (c && open) {
+        if (until_prefetch == 0) {
+            /* growing windows: a finding that broke recently costs little */
+            version_checker_prefetch(vc, c, path, window);
+            until_prefetch = window;
+            if (window < 256)
+                window *= 2;
+        }
+        until_prefetch--;
         git_tree *tree = NULL;
         git_oid blob;
         if (git_commit_tree(&tree, c) < 0) {
@@ -381,6 +564,8 @@ int cmd_blame(int argc, char **argv)
         goto cleanup;
     git_target_state *s = t.state;
     vc = version_checker_new(s, rs);
+    if (vc)
+        vc->jobs = a.jobs;
     entries = calloc(r.findings.count ? r.findings.count : 1, sizeof *entries);
     if (!vc || !entries) {
         if (!entries)

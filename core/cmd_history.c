@@ -100,7 +100,10 @@ static int walk_history(git_target_state *s, version_checker *vc, const char *pa
         return err_set("out of memory");
     int rc = -1, first = 1, truncated = 0;
     char stop[GIT_OID_HEXSZ + 1] = "";
+    size_t walked = 0;
     while (c) {
+        if (walked++ % 512 == 0)
+            version_checker_prefetch(vc, c, path, 512);
         git_tree *tree = NULL;
         git_oid blob, parent_blob;
         if (git_commit_tree(&tree, c) < 0) {

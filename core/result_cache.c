@@ -10,12 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include "buf.h"
 #include "result_cache.h"
 #include "sha256.h"
 
-#define BATCH_SIZE 512
+#define BATCH_SIZE 256
 #define BUSY_TIMEOUT_MS 15000
 #define NULL_LEN 0xffffffffu
 
@@ -222,6 +223,21 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/* Setting up a new database (WAL switch, schema) can meet SQLITE_BUSY without
+   the busy handler being asked, when two runs create it at once: retry a while. */
+static int exec_setup(sqlite3 *db, const char *sql)
+{
+    for (int attempt = 0; attempt < 500; attempt++) {
+        int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            return 0;
+        if (rc != SQLITE_BUSY && rc != SQLITE_LOCKED)
+            return -1;
+        usleep(10000);
+    }
+    return -1;
+}
+
 result_cache *result_cache_open(const char *gitdir, const char *run_key)
 {
     const char *stats = getenv("PROVCHECK_CACHE_STATS");
@@ -239,9 +255,9 @@ result_cache *result_cache_open(const char *gitdir, const char *run_key)
                                           SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         goto fail;
     sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
-    if (exec(c->db, "PRAGMA journal_mode=WAL") < 0 ||
-        exec(c->db, "PRAGMA synchronous=NORMAL") < 0 ||
-        exec(c->db, "CREATE TABLE IF NOT EXISTS results ("
+    if (exec_setup(c->db, "PRAGMA journal_mode=WAL") < 0 ||
+        exec_setup(c->db, "PRAGMA synchronous=NORMAL") < 0 ||
+        exec_setup(c->db, "CREATE TABLE IF NOT EXISTS results ("
                     " run TEXT NOT NULL, blob TEXT NOT NULL, path TEXT NOT NULL,"
                     " site TEXT NOT NULL, findings BLOB NOT NULL, deps BLOB NOT NULL,"
                     " PRIMARY KEY (run, blob, path, site)) WITHOUT ROWID") < 0)

@@ -120,6 +120,11 @@ version_checker *version_checker_new(git_target_state *s, const ruleset *rs);
 int version_checker_run(version_checker *vc, git_commit *c, const char *path,
                         const git_oid *blob, finding_list *out);
 void version_checker_free(version_checker *vc);
+/* Check up to `window` distinct versions of `path` along the first-parent history
+ * from `from` on all CPUs, into the result cache (nothing without a cache), so that
+ * the version_checker_run calls that follow find them there. */
+void version_checker_prefetch(version_checker *vc, git_commit *from, const char *path,
+                              size_t window);
 
 /* git_target.c: repository-relative form of a PATH given relative to the current
  * folder. NULL with err_set when it lies outside the work tree. */

@@ -140,6 +140,22 @@ $2
 </body></html>"
 }
 
+# git_identity: a private HOME and a fixed author, so the git tests never read
+# the machine's git configuration and build the same commits everywhere.
+git_identity() {
+  export HOME=$TMP GIT_CONFIG_NOSYSTEM=1
+  export GIT_AUTHOR_NAME="Ann Author" GIT_AUTHOR_EMAIL=ann@example.com
+  export GIT_COMMITTER_NAME="Ann Author" GIT_COMMITTER_EMAIL=ann@example.com
+}
+
+# require_nginx: the live-audit tests need nginx (scripts/setup.sh installs it).
+require_nginx() {
+  if ! command -v nginx >/dev/null 2>&1; then
+    echo "nginx is not installed: run scripts/setup.sh (it installs nginx-light)" >&2
+    exit 1
+  fi
+}
+
 # finish: print a summary and exit non-zero when any assertion failed.
 finish() {
   if [ "$FAILS" -gt 0 ]; then

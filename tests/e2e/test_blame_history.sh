@@ -5,9 +5,7 @@
 # cold in under a second (measured and printed).
 . "$(dirname "$0")/lib.sh"
 
-export HOME=$TMP GIT_CONFIG_NOSYSTEM=1
-export GIT_AUTHOR_NAME="Ann Author" GIT_AUTHOR_EMAIL=ann@example.com
-export GIT_COMMITTER_NAME="Ann Author" GIT_COMMITTER_EMAIL=ann@example.com
+git_identity
 
 R=$TMP/repo
 mkdir -p "$R"

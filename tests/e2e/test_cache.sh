@@ -5,9 +5,7 @@
 # and a run killed with SIGKILL leaves it usable.
 . "$(dirname "$0")/lib.sh"
 
-export HOME=$TMP GIT_CONFIG_NOSYSTEM=1
-export GIT_AUTHOR_NAME="Ann Author" GIT_AUTHOR_EMAIL=ann@example.com
-export GIT_COMMITTER_NAME="Ann Author" GIT_COMMITTER_EMAIL=ann@example.com
+git_identity
 
 # A repository of N pages in one commit, written with git fast-import.
 make_repo() {
@@ -97,18 +95,30 @@ assert_eq "$(stats)" "provcheck cache: 1501 hits, 0 misses, 0 stored" "after the
 assert_eq "$(cat "$TMP/.out")" "$(cat "$TMP/c1.json")" "and gives the same report"
 
 # A run killed with SIGKILL in the middle leaves a usable cache.
-printf 'return { rules = { ["source-attribution"] = "warning" } }\n' >"$C/provcheck.lua"
+# A deliberately slow rule (about 1 ms a page) makes the run last seconds.
+mkdir -p "$C/rules"
+cat >"$C/rules/slow.lua" <<'EOF'
+return {
+  id = "slow", summary = "burns time", severity = "info",
+  check = function(page, opts, report)
+    local x = 0
+    for i = 1, 100000 do x = x + i end
+  end,
+}
+EOF
+printf 'return { rule_paths = { "rules" } }\n' >"$C/provcheck.lua"
 git -C "$C" add -A
 git -C "$C" commit -qm "new key, so the next run writes"
 (cd "$C" && exec "$PROVCHECK" check --rev HEAD -f json -j1 >/dev/null 2>&1) &
 victim=$!
-sleep 0.4
+sleep 1.0
 if kill -9 "$victim" 2>/dev/null; then echo "killed a run in the middle (pid $victim)"; else echo "the run ended before the kill"; fi
 wait "$victim" 2>/dev/null
 integrity=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0])' "$C/.git/provcheck/cache.sqlite")
 assert_eq "$integrity" ok "the cache passes an integrity check after a kill"
 run_in "$C" check --rev HEAD -f json
 assert_status 1 "a run after the kill works"
+echo "after the kill: $(stats) (hits = batches the killed run had committed)"
 cp "$TMP/.out" "$TMP/afterkill.json"
 run_in "$C" check --rev HEAD -f json --no-cache
 assert_eq "$(cat "$TMP/.out")" "$(cat "$TMP/afterkill.json")" "and its report equals an uncached one"

@@ -5,9 +5,7 @@
 # blobs in trees, bad input (exit 2), site_root, and shallow clones.
 . "$(dirname "$0")/lib.sh"
 
-export HOME=$TMP GIT_CONFIG_NOSYSTEM=1
-export GIT_AUTHOR_NAME="Ann Author" GIT_AUTHOR_EMAIL=ann@example.com
-export GIT_COMMITTER_NAME="Ann Author" GIT_COMMITTER_EMAIL=ann@example.com
+git_identity
 g() { git -C "$R" "$@" >/dev/null 2>&1 || echo "git $* failed" >&2; }
 
 R=$TMP/repo
