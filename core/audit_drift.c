@@ -226,16 +226,33 @@ static int first_missing(const char *a, size_t alen, const char *b, size_t blen,
     return 0;
 }
 
-static const char *what_it_is(const char *s, size_t n)
+/* Whether one of `needles` is in the committed text but in no place of the live one. */
+static int lost(const char *ct, size_t ct_len, const char *lt, size_t lt_len,
+                const char *const *needles, size_t count)
 {
-    static const char *disclaimers[] = {"external sources", "third-party", "third party",
-                                        "not under our control", "does not necessarily",
-                                        "not responsible for the content"};
-    for (size_t i = 0; i < sizeof disclaimers / sizeof disclaimers[0]; i++)
-        if (contains(s, n, disclaimers[i], strlen(disclaimers[i])))
-            return "the disclaimer is missing live but present in git: ";
-    if (contains(s, n, "source:", 7) || contains(s, n, "source :", 8) ||
-        contains(s, n, "fuente:", 7))
+    for (size_t i = 0; i < count; i++) {
+        size_t n = strlen(needles[i]);
+        if (contains(ct, ct_len, needles[i], n) && !contains(lt, lt_len, needles[i], n))
+            return 1;
+    }
+    return 0;
+}
+
+/* What the live page lost that matters to compliance, as a message prefix. */
+static const char *what_was_lost(const char *ct, size_t ct_len, const char *lt, size_t lt_len)
+{
+    static const char *const disclaimers[] = {"external sources", "third-party", "third party",
+                                              "not under our control", "does not necessarily",
+                                              "not responsible for the content"};
+    static const char *const labels[] = {"source:", "source :", "fuente:", "sources:"};
+    int disclaimer = lost(ct, ct_len, lt, lt_len, disclaimers,
+                          sizeof disclaimers / sizeof disclaimers[0]);
+    int label = lost(ct, ct_len, lt, lt_len, labels, sizeof labels / sizeof labels[0]);
+    if (disclaimer && label)
+        return "the disclaimer and the source label are missing live but present in git: ";
+    if (disclaimer)
+        return "the disclaimer is missing live but present in git: ";
+    if (label)
         return "the source label is missing live but present in git: ";
     return "";
 }
@@ -283,7 +300,7 @@ static int compare_page(audit_drift *d, const http_page_store *store, const http
     if (first_missing(ct, ct_len, lt, lt_len, &s, &e)) {
         size_t n = e - s > SNIPPET_MAX ? SNIPPET_MAX : e - s;
         snprintf(msg, sizeof msg, "live text differs from %s:%s: %snot live: \"%.*s%s\"",
-                 d->rev, path, what_it_is(ct + s, e - s), (int)n, ct + s,
+                 d->rev, path, what_was_lost(ct, ct_len, lt, lt_len), (int)n, ct + s,
                  e - s > SNIPPET_MAX ? "..." : "");
     } else if (first_missing(lt, lt_len, ct, ct_len, &s, &e)) {
         size_t n = e - s > SNIPPET_MAX ? SNIPPET_MAX : e - s;

@@ -7,6 +7,7 @@
  * sitemaps, page fetches (crawling from them when asked), the check on -j workers
  * over the spilled bodies, drift, the database, the report. */
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -375,6 +376,10 @@ typedef struct audit_run {
     size_t skipped, disallowed_links, sitemaps;
     char **seeds; char **seed_lastmods; size_t seed_count, seed_cap;
     int config_globs;        /* include/exclude set by the config: apply to URL paths */
+    int streaming;           /* the store is reserved: fetch and check overlap */
+    pthread_t fetch_thread;
+    int fetch_started, fetch_rc;
+    char fetch_error[512];
     int failed;              /* out of memory or a spill failure in a callback */
     char failure[512];
     double started_at;
@@ -612,6 +617,20 @@ static void crawl_from(audit_run *run, const http_result *r)
     crawl_links_free(links, count);
 }
 
+/* Record one page's outcome: a new entry, or the reserved one when streaming. */
+static http_page *record(audit_run *run, const http_result *r, http_page_kind kind,
+                         const char *message)
+{
+    http_page *p = run->streaming
+        ? http_page_store_fill(&run->store, r->url, r->final_url, kind, r->status, message,
+                               r->body, r->len)
+        : http_page_store_add(&run->store, r->url, r->final_url, kind, r->status, message,
+                              r->body, r->len);
+    if (!p)
+        run_fail(run, err_last());
+    return p;
+}
+
 static void page_done(void *ctx, const http_result *r, void *user)
 {
     audit_run *run = ctx;
@@ -622,25 +641,22 @@ static void page_done(void *ctx, const http_result *r, void *user)
     case HTTP_OK:
         if (run->args->crawl)
             crawl_from(run, r);
-        if (!keep)
-            break;
-        p = http_page_store_add(&run->store, r->url, r->final_url, HTTP_PAGE_BODY, r->status,
-                                NULL, r->body, r->len);
-        if (!p)
-            run_fail(run, err_last());
+        if (keep)
+            p = record(run, r, HTTP_PAGE_BODY, NULL);
         break;
     case HTTP_NOT_MODIFIED:
         if (!keep)
             break;
-        p = http_page_store_add(&run->store, r->url, r->final_url, HTTP_PAGE_REUSED,
-                                r->status, NULL, NULL, 0);
-        if (!p || !run->db ||
-            audit_db_findings_for_url(run->db, pj->cache_audit, r->url, &p->reused) < 0)
+        p = record(run, r, HTTP_PAGE_REUSED, NULL);
+        if (p && (!run->db ||
+                  audit_db_findings_for_url(run->db, pj->cache_audit, r->url, &p->reused) < 0))
             run_fail(run, err_last());
         break;
     case HTTP_NOT_HTML:
         run->skipped++;
         note(run, "%s: %s", r->url, r->message);
+        if (run->streaming)
+            p = record(run, r, HTTP_PAGE_SKIPPED, r->message);
         break;
     case HTTP_DISALLOWED:
         /* A page asked for by name or by a sitemap must be accounted for; a link
@@ -648,12 +664,12 @@ static void page_done(void *ctx, const http_result *r, void *user)
         if (pj->crawled)
             run->disallowed_links++;
         else
-            store_failure(run, r, r->message);
+            p = record(run, r, HTTP_PAGE_FAILED, r->message);
         break;
     case HTTP_FAILED:
     case HTTP_BLOCKED:
         if (keep)
-            store_failure(run, r, r->message);
+            p = record(run, r, HTTP_PAGE_FAILED, r->message);
         break;
     }
     if (p) {
@@ -663,6 +679,8 @@ static void page_done(void *ctx, const http_result *r, void *user)
             p->etag = r->etag ? strdup(r->etag) : NULL;
             p->last_modified = r->last_modified ? strdup(r->last_modified) : NULL;
         }
+        if (run->streaming)
+            http_page_store_ready(&run->store, p);
     }
     free(pj->lastmod);
     free(pj);
@@ -854,10 +872,88 @@ static int add_origin(audit_run *run, const char *url)
     return rc;
 }
 
+/* The page fetch, on this thread or on its own. 0, or -1 with err_set. */
+static int fetch_pages(audit_run *run)
+{
+    int show = !run->args->quiet && isatty(STDERR_FILENO);
+    if (http_fetcher_run(run->fetcher, page_done, show ? progress : NULL, run) < 0)
+        return -1;
+    if (run->failed)
+        return err_set("%s", run->failure);
+    if (run->disallowed_links)
+        note(run, "%zu linked pages disallowed by robots.txt were not crawled",
+             run->disallowed_links);
+    if (run->skipped)
+        note(run, "%zu responses were not HTML and were skipped", run->skipped);
+    return 0;
+}
+
+static void *fetch_main(void *arg)
+{
+    audit_run *run = arg;
+    run->fetch_rc = fetch_pages(run);
+    if (run->fetch_rc < 0)
+        snprintf(run->fetch_error, sizeof run->fetch_error, "%s", err_last());
+    /* Whatever happened, no worker may wait for a page forever. */
+    http_page_store_abandon(&run->store, "not fetched: the audit stopped fetching");
+    return NULL;
+}
+
+static int fetch_start(audit_run *run)
+{
+    if (pthread_create(&run->fetch_thread, NULL, fetch_main, run) != 0)
+        return err_set("cannot start the fetch thread");
+    run->fetch_started = 1;
+    return 0;
+}
+
+/* Wait for the fetch thread. 0, or -1 with its error. */
+static int fetch_join(audit_run *run)
+{
+    if (!run->fetch_started)
+        return 0;
+    pthread_join(run->fetch_thread, NULL);
+    run->fetch_started = 0;
+    return run->fetch_rc < 0 ? err_set("%s", run->fetch_error) : 0;
+}
+
+typedef struct url_order {
+    char *url, *lastmod, *path;
+} url_order;
+
+static int by_report_path(const void *a, const void *b)
+{
+    const url_order *x = a, *y = b;
+    int c = strcmp(x->path ? x->path : "", y->path ? y->path : "");
+    return c ? c : strcmp(x->url, y->url);
+}
+
+/* The order src_http lists pages in (path, then URL). */
+static void sort_by_report_path(char **urls, char **lastmods, size_t n)
+{
+    url_order *o = calloc(n ? n : 1, sizeof *o);
+    if (!o)
+        return;   /* any order works; this one only helps the overlap */
+    for (size_t i = 0; i < n; i++) {
+        char *site_path = NULL;
+        o[i].url = urls[i];
+        o[i].lastmod = lastmods[i];
+        if (http_url_paths(urls[i], NULL, &o[i].path, &site_path) < 0)
+            o[i].path = NULL;
+        free(site_path);
+    }
+    qsort(o, n, sizeof *o, by_report_path);
+    for (size_t i = 0; i < n; i++) {
+        urls[i] = o[i].url;
+        lastmods[i] = o[i].lastmod;
+        free(o[i].path);
+    }
+    free(o);
+}
+
 static int fetch_everything(audit_run *run)
 {
     const audit_args *a = run->args;
-    int show = !a->quiet && isatty(STDERR_FILENO);
     run->started_at = now_mono();
     for (size_t i = 0; i < a->sitemap_count; i++) {
         http_request rq = {.url = a->sitemaps[i], .any_type = 1};
@@ -877,7 +973,15 @@ static int fetch_everything(audit_run *run)
     if (run->failed)
         return err_set("%s", run->failure);
     size_t out_of_scope = 0;
-    for (size_t i = 0; i < run->seed_count && run->queued < (size_t)a->max_pages; i++) {
+    char **chosen = calloc(run->seed_count ? run->seed_count : 1, sizeof *chosen);
+    char **lastmods = calloc(run->seed_count ? run->seed_count : 1, sizeof *lastmods);
+    size_t n = 0;
+    if (!chosen || !lastmods) {
+        free(chosen);
+        free(lastmods);
+        return err_set("out of memory");
+    }
+    for (size_t i = 0; i < run->seed_count && n < (size_t)a->max_pages; i++) {
         const char *url = run->seeds[i];
         if (!in_scope(run, url)) {
             out_of_scope++;
@@ -887,28 +991,38 @@ static int fetch_everything(audit_run *run)
            is kept. Without it, a shard fetches its own pages only. */
         if (!a->crawl && !in_shard(a, url))
             continue;
-        if (queue_page(run, url, run->seed_lastmods[i], 0) < 0)
-            return -1;
+        lastmods[n] = run->seed_lastmods[i];
+        chosen[n++] = run->seeds[i];
     }
     if (out_of_scope)
         note(run, "%zu URLs outside the config's include/exclude globs were not fetched",
              out_of_scope);
-    if (http_fetcher_run(run->fetcher, page_done, show ? progress : NULL, run) < 0)
+    int rc = 0;
+    if (!a->crawl) {
+        /* Known up front: fetch in the order the workers will ask for the pages. */
+        sort_by_report_path(chosen, lastmods, n);
+        if (http_page_store_reserve(&run->store, chosen, n) < 0)
+            rc = -1;
+        run->streaming = rc == 0;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (queue_page(run, chosen[i], lastmods[i], 0) < 0)
+            rc = -1;
+    free(chosen);
+    free(lastmods);
+    if (rc < 0)
         return -1;
-    if (run->failed)
-        return err_set("%s", run->failure);
-    if (run->disallowed_links)
-        note(run, "%zu linked pages disallowed by robots.txt were not crawled",
-             run->disallowed_links);
-    if (run->skipped)
-        note(run, "%zu responses were not HTML and were skipped", run->skipped);
-    return 0;
+    if (run->streaming)
+        return fetch_start(run);
+    return fetch_pages(run);
 }
 
 static int collect_info(audit_run *run)
 {
     for (size_t i = 0; i < run->store.count; i++) {
         const http_page *p = &run->store.items[i];
+        if (p->kind == HTTP_PAGE_SKIPPED || p->kind == HTTP_PAGE_PENDING)
+            continue;
         audit_page_info *pi = info_add(run);
         if (!pi)
             return err_set("out of memory");
@@ -921,6 +1035,36 @@ static int collect_info(audit_run *run)
             pi->last_modified = p->last_modified;
         }
     }
+    return 0;
+}
+
+/* Non-HTML answers were listed (the list was made before they answered) and
+   checked as nothing: they are not pages of the report. */
+static int drop_skipped(report *r, const http_page_store *store)
+{
+    url_set skipped = {0};
+    for (size_t i = 0; i < store->count; i++)
+        if (store->items[i].kind == HTTP_PAGE_SKIPPED &&
+            url_set_add(&skipped, store->items[i].url) < 0) {
+            url_set_free(&skipped);
+            return -1;
+        }
+    if (!skipped.count)
+        return 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < r->page_count; i++) {
+        page_result *pr = &r->pages[i];
+        if (pr->url && url_set_has(&skipped, pr->url)) {
+            free(pr->path);
+            free(pr->url);
+            free(pr->blob);
+            continue;
+        }
+        r->pages[kept++] = *pr;
+    }
+    r->page_count = kept;
+    url_set_free(&skipped);
+    report_recount(r);
     return 0;
 }
 
@@ -1007,8 +1151,14 @@ int cmd_audit(int argc, char **argv)
     co.jobs = a.jobs;
     co.cached = src_http_cached;
     co.cache_ctx = src;
-    if (check_run(&r, src, rs, &co) < 0) {
+    int checked = check_run(&r, src, rs, &co);
+    if (fetch_join(&run) < 0 || checked < 0) {
         free(site);
+        goto cleanup;
+    }
+    if (drop_skipped(&r, &run.store) < 0) {
+        free(site);
+        err_set("out of memory");
         goto cleanup;
     }
     size_t unmapped = 0;
@@ -1052,6 +1202,7 @@ int cmd_audit(int argc, char **argv)
         goto cleanup;
     rc = exit_code(&r, &a);
 cleanup:
+    fetch_join(&run);   /* before anything the fetch thread uses is freed */
     audit_compare_free(&cmp);
     buf_free(&out);
     report_free(&r);

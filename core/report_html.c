@@ -8,7 +8,7 @@
 #define CHART_H 240
 #define PAD_L 48
 #define PAD_R 48
-#define PAD_T 16
+#define PAD_T 28
 #define PAD_B 36
 
 static const char style[] =
@@ -66,8 +66,9 @@ static void chart(buf *b, const audit_row *audits, size_t n)
         if (audits[i].errors > max_err)
             max_err = audits[i].errors;
     double plot_w = CHART_W - PAD_L - PAD_R, plot_h = CHART_H - PAD_T - PAD_B;
-    double step = n > 1 ? plot_w / (double)(n - 1) : 0;
-    double bar_w = n ? plot_w / (double)n * 0.5 : 0;
+    /* One slot per audit, the point and the bar in its middle. */
+    double slot = n ? plot_w / (double)n : plot_w;
+    double bar_w = slot * 0.5;
     if (bar_w > 40)
         bar_w = 40;
     buf_printf(b, "<svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
@@ -80,10 +81,10 @@ static void chart(buf *b, const audit_row *audits, size_t n)
                    "<text x=\"%d\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">%d%%</text>\n",
                    PAD_L, y, CHART_W - PAD_R, y, PAD_L - 6, y + 4, pct);
     }
-    buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\">errors (max %ld)</text>\n",
-               CHART_W - PAD_R + 4, PAD_T + 10, max_err);
+    buf_printf(b, "<text x=\"%d\" y=\"%d\" font-size=\"11\">line: pages compliant; bars: "
+               "errors (tallest = %ld)</text>\n", PAD_L, PAD_T - 12, max_err);
     for (size_t i = 0; i < n; i++) {
-        double cx = PAD_L + (n > 1 ? step * (double)i : plot_w / 2);
+        double cx = PAD_L + slot * ((double)i + 0.5);
         double h = plot_h * (double)audits[i].errors / (double)max_err;
         buf_printf(b, "<rect class=\"errors\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
                    "height=\"%.1f\" fill=\"#f3b0b8\"><title>audit #%lld: %ld errors</title>"
@@ -95,13 +96,13 @@ static void chart(buf *b, const audit_row *audits, size_t n)
     buf_puts(b, "<polyline class=\"compliance\" fill=\"none\" stroke=\"#1a73e8\" "
                 "stroke-width=\"2.5\" points=\"");
     for (size_t i = 0; i < n; i++) {
-        double cx = PAD_L + (n > 1 ? step * (double)i : plot_w / 2);
+        double cx = PAD_L + slot * ((double)i + 0.5);
         double y = PAD_T + plot_h * (1 - compliant_pct(&audits[i]) / 100.0);
         buf_printf(b, "%s%.1f,%.1f", i ? " " : "", cx, y);
     }
     buf_puts(b, "\"/>\n");
     for (size_t i = 0; i < n; i++) {
-        double cx = PAD_L + (n > 1 ? step * (double)i : plot_w / 2);
+        double cx = PAD_L + slot * ((double)i + 0.5);
         double y = PAD_T + plot_h * (1 - compliant_pct(&audits[i]) / 100.0);
         buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1a73e8\"><title>audit "
                    "#%lld: %.1f%% of pages compliant</title></circle>\n", cx, y, audits[i].id,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <curl/curl.h>
+#include "crawl.h"
 #include "err.h"
 #include "src_http.h"
 
@@ -16,6 +17,8 @@ void http_page_store_init(http_page_store *s)
 {
     memset(s, 0, sizeof *s);
     s->fd = -1;
+    pthread_mutex_init(&s->lock, NULL);
+    pthread_cond_init(&s->changed, NULL);
 }
 
 static int spill_open(http_page_store *s)
@@ -33,13 +36,15 @@ static int spill_open(http_page_store *s)
     return 0;
 }
 
-static int spill_write(http_page_store *s, const char *body, size_t len)
+/* Append a body; *at gets its offset. One writer (the fetch thread) at a time. */
+static int spill_write(http_page_store *s, const char *body, size_t len, off_t *at)
 {
     if (s->fd < 0 && spill_open(s) < 0)
         return -1;
+    *at = s->end;
     size_t done = 0;
     while (done < len) {
-        ssize_t n = pwrite(s->fd, body + done, len - done, s->end + (off_t)done);
+        ssize_t n = pwrite(s->fd, body + done, len - done, *at + (off_t)done);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -47,6 +52,7 @@ static int spill_write(http_page_store *s, const char *body, size_t len)
                            n < 0 ? strerror(errno) : "disk full");
         done += (size_t)n;
     }
+    s->end += (off_t)len;
     return 0;
 }
 
@@ -94,6 +100,64 @@ done:
     return rc;
 }
 
+/* Set a page's outcome (and spill its body). 0, or -1 with err_set. */
+static int page_set(http_page_store *s, http_page *p, const char *final_url,
+                    http_page_kind kind, long status, const char *message, const char *body,
+                    size_t len)
+{
+    p->kind = kind;
+    p->status = status;
+    if (final_url && strcmp(final_url, p->final_url) != 0) {
+        char *path = NULL, *site_path = NULL, *fu = strdup(final_url);
+        if (!fu || http_url_paths(p->url, fu, &path, &site_path) < 0) {
+            free(fu);
+            return err_last()[0] ? -1 : err_set("out of memory");
+        }
+        free(path);   /* the report path stays the requested URL's */
+        free(p->final_url);
+        free(p->site_path);
+        p->final_url = fu;
+        p->site_path = site_path;
+    }
+    if (message && !(p->message = strdup(message)))
+        return err_set("out of memory");
+    if (kind == HTTP_PAGE_BODY) {
+        if (spill_write(s, body, len, &p->offset) < 0)
+            return -1;
+        p->len = len;
+    }
+    return 0;
+}
+
+static int page_init(http_page *p, const char *url)
+{
+    memset(p, 0, sizeof *p);
+    p->kind = HTTP_PAGE_PENDING;
+    p->url = strdup(url);
+    p->final_url = strdup(url);
+    if (!p->url || !p->final_url || http_url_paths(url, url, &p->path, &p->site_path) < 0) {
+        free(p->url);
+        free(p->final_url);
+        memset(p, 0, sizeof *p);
+        return err_last()[0] ? -1 : err_set("out of memory");
+    }
+    return 0;
+}
+
+static void page_clear(http_page *p)
+{
+    free(p->url);
+    free(p->final_url);
+    free(p->path);
+    free(p->site_path);
+    free(p->message);
+    free(p->lastmod);
+    free(p->etag);
+    free(p->last_modified);
+    finding_list_free(&p->reused);
+    memset(p, 0, sizeof *p);
+}
+
 http_page *http_page_store_add(http_page_store *s, const char *url, const char *final_url,
                                http_page_kind kind, long status, const char *message,
                                const char *body, size_t len)
@@ -109,33 +173,113 @@ http_page *http_page_store_add(http_page_store *s, const char *url, const char *
         s->cap = cap;
     }
     http_page *p = &s->items[s->count];
-    memset(p, 0, sizeof *p);
-    p->kind = kind;
-    p->status = status;
-    p->url = strdup(url);
-    p->final_url = strdup(final_url ? final_url : url);
-    p->message = message ? strdup(message) : NULL;
-    if (!p->url || !p->final_url || (message && !p->message) ||
-        http_url_paths(url, p->final_url, &p->path, &p->site_path) < 0)
-        goto fail;
-    if (kind == HTTP_PAGE_BODY) {
-        if (spill_write(s, body, len) < 0)
-            goto fail;
-        p->offset = s->end;
-        p->len = len;
-        s->end += (off_t)len;
+    if (page_init(p, url) < 0)
+        return NULL;
+    if (page_set(s, p, final_url, kind, status, message, body, len) < 0) {
+        page_clear(p);
+        return NULL;
     }
+    p->ready = 1;
     s->count++;
     return p;
-fail:
-    if (!err_last()[0])
-        err_set("out of memory");
-    free(p->url);
-    free(p->final_url);
-    free(p->message);
-    free(p->path);
-    free(p->site_path);
+}
+
+static int page_url_cmp(const void *a, const void *b)
+{
+    return strcmp((*(const http_page *const *)a)->url, (*(const http_page *const *)b)->url);
+}
+
+int http_page_store_reserve(http_page_store *s, char **urls, size_t count)
+{
+    size_t need = s->count + count;
+    if (need > s->cap) {
+        http_page *items = realloc(s->items, (need ? need : 1) * sizeof *items);
+        if (!items)
+            return err_set("out of memory");
+        s->items = items;
+        s->cap = need;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (page_init(&s->items[s->count], urls[i]) < 0)
+            return -1;
+        s->count++;
+    }
+    free((void *)s->by_url);
+    s->by_url = calloc(s->count ? s->count : 1, sizeof *s->by_url);
+    if (!s->by_url)
+        return err_set("out of memory");
+    for (size_t i = 0; i < s->count; i++)
+        s->by_url[i] = &s->items[i];
+    s->by_url_count = s->count;
+    qsort((void *)s->by_url, s->count, sizeof *s->by_url, page_url_cmp);
+    /* The items never move from here on: no more _add. */
+    s->cap = s->count;
+    return 0;
+}
+
+static http_page *find_reserved(const http_page_store *s, const char *url)
+{
+    size_t lo = 0, hi = s->by_url_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->by_url[mid]->url, url);
+        if (c == 0)
+            return (http_page *)s->by_url[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return NULL;
+}
+
+http_page *http_page_store_fill(http_page_store *s, const char *url, const char *final_url,
+                                http_page_kind kind, long status, const char *message,
+                                const char *body, size_t len)
+{
+    http_page *p = find_reserved(s, url);
+    if (!p || p->kind != HTTP_PAGE_PENDING) {
+        err_set("%s: answered twice or never asked for", url);
+        return NULL;
+    }
+    /* Workers read only ready pages, so filling needs no lock. */
+    if (page_set(s, p, final_url, kind, status, message, body, len) < 0)
+        return NULL;
+    return p;
+}
+
+void http_page_store_ready(http_page_store *s, http_page *p)
+{
+    pthread_mutex_lock(&s->lock);
+    p->ready = 1;
+    pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+void http_page_store_wait(http_page_store *s, const http_page *p)
+{
+    pthread_mutex_lock(&s->lock);
+    while (!p->ready)
+        pthread_cond_wait(&s->changed, &s->lock);
+    pthread_mutex_unlock(&s->lock);
+}
+
+void http_page_store_abandon(http_page_store *s, const char *why)
+{
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < s->count; i++) {
+        http_page *p = &s->items[i];
+        if (p->ready)
+            continue;
+        if (p->kind == HTTP_PAGE_PENDING) {
+            p->kind = HTTP_PAGE_FAILED;
+            free(p->message);
+            p->message = strdup(why);
+        }
+        p->ready = 1;
+    }
+    pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->lock);
 }
 
 int http_page_store_read(const http_page_store *s, const http_page *p, char **out)
@@ -163,21 +307,14 @@ int http_page_store_read(const http_page_store *s, const http_page *p, char **ou
 
 void http_page_store_free(http_page_store *s)
 {
-    for (size_t i = 0; i < s->count; i++) {
-        http_page *p = &s->items[i];
-        free(p->url);
-        free(p->final_url);
-        free(p->path);
-        free(p->site_path);
-        free(p->message);
-        free(p->lastmod);
-        free(p->etag);
-        free(p->last_modified);
-        finding_list_free(&p->reused);
-    }
+    for (size_t i = 0; i < s->count; i++)
+        page_clear(&s->items[i]);
     free(s->items);
+    free((void *)s->by_url);
     if (s->fd >= 0)
         close(s->fd);
+    pthread_mutex_destroy(&s->lock);
+    pthread_cond_destroy(&s->changed);
     http_page_store_init(s);
 }
 
@@ -244,7 +381,7 @@ static target *target_get(target_cache *c, const char *url, int *created)
 
 typedef struct http_src {
     source base;
-    const http_page_store *store;
+    http_page_store *store;
     http_fetcher *fetcher;
     const http_page **order;   /* the pages sorted by URL, for lookups */
     target_cache targets;
@@ -313,6 +450,8 @@ static int http_read(source_reader *r, const page_ref *ref, char **bytes_out,
     *len_out = 0;
     *err_out = NULL;
     const http_page *p = page_by_url(r->src, ref->url);
+    if (p)
+        http_page_store_wait(r->src->store, p);
     if (!p || p->kind != HTTP_PAGE_BODY) {
         *err_out = strdup("the page was not fetched");
         return -1;
@@ -351,7 +490,12 @@ static int check_target(http_src *s, const char *url)
         return yes;
     }
     pthread_mutex_unlock(&c->lock);
-    int yes = http_fetch_check(s->fetcher, url, NULL);
+    /* A page of this audit answered 2xx already: no second request. */
+    const http_page *known = page_by_url(s, url);
+    if (known)
+        http_page_store_wait(s->store, known);
+    int yes = known && (known->kind == HTTP_PAGE_BODY || known->kind == HTTP_PAGE_REUSED) ? 1
+              : http_fetch_check(s->fetcher, url, NULL);
     pthread_mutex_lock(&c->lock);
     t = target_get(c, url, &created);
     if (t)
@@ -369,14 +513,27 @@ static int http_target_exists(void *reader, const char *site_path)
     const char *p = site_path ? site_path : "";
     while (*p == '/')
         p++;
-    size_t n = strlen(r->origin) + strlen(p) + 2;
-    char *url = malloc(n);
-    if (!url)
+    /* site_path is decoded ("a b.html"): encode it back as a URL path. */
+    size_t n = strlen(p) + 2;
+    char *path = malloc(n), *built = NULL;
+    CURLU *u = curl_url();
+    if (path && u) {
+        snprintf(path, n, "/%s", p);
+        if (curl_url_set(u, CURLUPART_URL, r->origin, 0) != CURLUE_OK ||
+            curl_url_set(u, CURLUPART_PATH, path, CURLU_URLENCODE) != CURLUE_OK ||
+            curl_url_get(u, CURLUPART_URL, &built, 0) != CURLUE_OK)
+            built = NULL;
+    }
+    free(path);
+    curl_url_cleanup(u);
+    /* The same spelling as the store's page URLs (default port dropped), so one
+       target is one cache entry and one request. */
+    char *norm = built ? url_normalize(NULL, built) : NULL;
+    curl_free(built);
+    if (!norm)
         return 0;
-    snprintf(url, n, "%s/%s", r->origin, p);
-    /* The origin carries the default port; the target is the same either way. */
-    int yes = check_target(r->src, url);
-    free(url);
+    int yes = check_target(r->src, norm);
+    free(norm);
     return yes;
 }
 
@@ -403,7 +560,7 @@ static void http_free(source *base)
     free(s);
 }
 
-int src_http_open(source **out, const http_page_store *store, http_fetcher *f,
+int src_http_open(source **out, http_page_store *store, http_fetcher *f,
                   const char *root, size_t max_bytes)
 {
     *out = NULL;
@@ -439,8 +596,13 @@ int src_http_cached(void *ctx, const page_ref *ref, finding_list *out)
 {
     http_src *s = ctx;
     const http_page *p = page_by_url(s, ref->url);
-    if (!p || p->kind == HTTP_PAGE_BODY)
+    if (!p)
         return 0;
+    http_page_store_wait(s->store, p);
+    if (p->kind == HTTP_PAGE_BODY)
+        return 0;
+    if (p->kind == HTTP_PAGE_SKIPPED)
+        return 1;   /* not HTML: nothing to check; the audit drops it from the report */
     if (p->kind == HTTP_PAGE_REUSED) {
         for (size_t i = 0; i < p->reused.count; i++)
             if (finding_list_add(out, &p->reused.items[i]) < 0)

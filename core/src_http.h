@@ -1,8 +1,11 @@
 /* src_http.h: the audit source: pages fetched over HTTP, behind source.h.
  *
- * The audit fetches first (http_fetch.h) and hands every answer to an
- * http_page_store: bodies are spilled to one unlinked temporary file and read back
- * by the workers with pread, so memory stays flat in the number of pages. The
+ * The audit fetches (http_fetch.h) and hands every answer to an http_page_store:
+ * bodies are spilled to one unlinked temporary file and read back by the workers
+ * with pread, so memory stays flat in the number of pages. When the URLs are known
+ * before fetching (no --crawl), the store is reserved with them and the fetch runs
+ * on its own thread while the workers check: a worker asking for a page not yet
+ * fetched waits for it (http_page_store_wait). The
  * source lists the store's pages; a page that could not be fetched, or whose 304
  * reuses its last result, is answered by src_http_cached (hook it into
  * check_options.cached): a fetch-error finding, or the stored findings.
@@ -14,13 +17,18 @@
  * distinct URL once per audit, from any worker. */
 #ifndef PROVCHECK_SRC_HTTP_H
 #define PROVCHECK_SRC_HTTP_H
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/types.h>
 #include "finding.h"
 #include "http_fetch.h"
 #include "source.h"
 
-typedef enum { HTTP_PAGE_BODY, HTTP_PAGE_REUSED, HTTP_PAGE_FAILED } http_page_kind;
+typedef enum {
+    HTTP_PAGE_BODY, HTTP_PAGE_REUSED, HTTP_PAGE_FAILED,
+    HTTP_PAGE_SKIPPED,    /* not HTML: checked as nothing, then dropped from the report */
+    HTTP_PAGE_PENDING     /* reserved, not fetched yet */
+} http_page_kind;
 
 typedef struct http_page {
     char *url, *final_url, *path, *site_path;
@@ -30,6 +38,7 @@ typedef struct http_page {
     off_t offset; size_t len;   /* HTTP_PAGE_BODY: where the body is spilled */
     finding_list reused;        /* HTTP_PAGE_REUSED */
     char *lastmod, *etag, *last_modified;
+    int ready;                  /* every field above is final (lock held to read it) */
 } http_page;
 
 typedef struct http_page_store {
@@ -37,11 +46,29 @@ typedef struct http_page_store {
     size_t count, cap;
     int fd;                     /* the spill file (unlinked), -1 before the first body */
     off_t end;
+    pthread_mutex_t lock;       /* ready flags and the spill end, while streaming */
+    pthread_cond_t changed;
+    const http_page **by_url;   /* reserved entries sorted by URL */
+    size_t by_url_count;
 } http_page_store;
 
 void http_page_store_init(http_page_store *s);
-/* Add a page (copies every string). With a body, it is appended to the spill file.
- * Returns the new page, or NULL with err_set. */
+/* Reserve PENDING entries for these URLs (after any entries added so far); no
+ * entry may be added afterwards, so entries never move while workers read them.
+ * 0, or -1 with err_set. */
+int http_page_store_reserve(http_page_store *s, char **urls, size_t count);
+/* Fill the reserved entry of `url` (like _add); the caller then sets lastmod/etag
+ * and calls http_page_store_ready. NULL with err_set (unknown URL, spill error). */
+http_page *http_page_store_fill(http_page_store *s, const char *url, const char *final_url,
+                                http_page_kind kind, long status, const char *message,
+                                const char *body, size_t len);
+void http_page_store_ready(http_page_store *s, http_page *p);
+/* Wait until `p` is ready. */
+void http_page_store_wait(http_page_store *s, const http_page *p);
+/* Mark every entry still pending as failed with `why` (the fetch stopped). */
+void http_page_store_abandon(http_page_store *s, const char *why);
+/* Add a ready page (copies every string). With a body, it is appended to the
+ * spill file. Returns the new page, or NULL with err_set. Not after _reserve. */
 http_page *http_page_store_add(http_page_store *s, const char *url, const char *final_url,
                                http_page_kind kind, long status, const char *message,
                                const char *body, size_t len);
@@ -54,8 +81,9 @@ int http_url_paths(const char *url, const char *final_url, char **path_out,
                    char **site_path_out);
 
 /* The source over a store (borrowed; it must outlive the source). `f` answers
- * target_exists (borrowed). `root` is the report's target.root. */
-int src_http_open(source **out, const http_page_store *store, http_fetcher *f,
+ * target_exists (borrowed). `root` is the report's target.root. The store may
+ * still be filling (after _reserve): reads wait for their page. */
+int src_http_open(source **out, http_page_store *store, http_fetcher *f,
                   const char *root, size_t max_bytes);
 /* check_options.cached for this source (ctx = the source). */
 int src_http_cached(void *ctx, const page_ref *ref, finding_list *out);

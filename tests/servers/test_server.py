@@ -58,6 +58,14 @@ class State:
     bomb = None
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128   # many parallel connects must not hit the backlog
+
+    def handle_error(self, request, client_address):
+        pass   # clients that hang up early (size cap, timeouts) are expected
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -123,7 +131,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(200, "<html><body>" + "x" * (3 << 20) + "</body></html>")
         if path == "/bomb":
             return self.send(200, State.bomb, headers={"Content-Encoding": "gzip"})
-        if path == "/retry-after":
+        if path.startswith("/retry-after"):
             if n == 1:
                 return self.send(503, "busy", "text/plain", {"Retry-After": "1"})
             return self.send(200, PAGE.format(title="after retry"))
@@ -144,8 +152,7 @@ def main():
     State.log = open(args.log, "a") if args.log else None
     State.crawl_delay = args.crawl_delay
     State.bomb = make_bomb()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    server = Server(("127.0.0.1", 0), Handler)
     print(server.server_address[1], flush=True)
     try:
         server.serve_forever()

@@ -1,0 +1,181 @@
+/* test_audit_parsers.c: the audit's parsers on real libxml2 and libcurl URL code:
+ * robots.txt groups and matching, sitemaps (urlset, index, gzip, XXE, caps), URL
+ * normalization and link extraction. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "crawl.h"
+#include "robots.h"
+#include "sitemap.h"
+
+static void test_robots_groups(void **state)
+{
+    (void)state;
+    const char *t = "# comment\nUser-agent: other\nDisallow: /\n\n"
+                    "User-agent: *\nDisallow: /private/\nAllow: /private/ok\nCrawl-delay: 1.5\n";
+    robots *r = robots_parse(t, strlen(t), "provcheck/0.1.0");
+    assert_non_null(r);
+    assert_int_equal(robots_allowed(r, "/"), 1);
+    assert_int_equal(robots_allowed(r, "/private/x"), 0);
+    assert_int_equal(robots_allowed(r, "/private/ok.html"), 1);
+    assert_int_equal(robots_allowed(r, "/robots.txt"), 1);
+    assert_true(robots_crawl_delay(r) == 1.5);
+    robots_free(r);
+
+    /* Our own group wins over '*', case-insensitively, merged across groups. */
+    const char *u = "User-agent: *\nDisallow: /\n\nUser-agent: ProvCheck\nDisallow: /*.pdf$\n"
+                    "User-agent: x\nDisallow: /tmp\n\nUser-agent: provcheck\nDisallow: /a*b\n";
+    r = robots_parse(u, strlen(u), "provcheck/0.1.0");
+    assert_int_equal(robots_allowed(r, "/index.html"), 1);
+    assert_int_equal(robots_allowed(r, "/doc.pdf"), 0);
+    assert_int_equal(robots_allowed(r, "/doc.pdf?x"), 1);
+    assert_int_equal(robots_allowed(r, "/tmp/x"), 1);   /* that group names x only */
+    assert_int_equal(robots_allowed(r, "/a/zzz/b"), 0);
+    robots_free(r);
+
+    /* Longest match decides; Allow wins a tie; an empty Disallow allows all. */
+    const char *v = "User-agent: *\nDisallow: /folder\nAllow: /folder/page\nDisallow: /same\n"
+                    "Allow: /same\nDisallow:\n";
+    r = robots_parse(v, strlen(v), "provcheck");
+    assert_int_equal(robots_allowed(r, "/folder/other"), 0);
+    assert_int_equal(robots_allowed(r, "/folder/page.html"), 1);
+    assert_int_equal(robots_allowed(r, "/same"), 1);
+    robots_free(r);
+
+    /* Many stars cannot make matching explode. */
+    char pat[400] = "User-agent: *\nDisallow: /";
+    for (int i = 0; i < 60; i++)
+        strcat(pat, "*a");
+    strcat(pat, "b\n");
+    char path[2100] = "/";
+    memset(path + 1, 'a', 2000);
+    r = robots_parse(pat, strlen(pat), "provcheck");
+    assert_int_equal(robots_allowed(r, path), 1);
+    robots_free(r);
+
+    r = robots_disallow_all();
+    assert_int_equal(robots_allowed(r, "/"), 0);
+    robots_free(r);
+}
+
+static void test_sitemaps(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE urlset [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+        "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+        "<url><loc> http://127.0.0.1/a.html </loc><lastmod>2024-05-01</lastmod></url>"
+        "<url><loc>http://127.0.0.1/b?x=1&amp;y=2</loc></url>"
+        "<url><loc>&x;</loc></url><url><loc></loc></url></urlset>";
+    sitemap sm;
+    char *err = NULL;
+    assert_int_equal(sitemap_parse(&sm, xml, strlen(xml), 100, 1 << 20, &err), 0);
+    assert_int_equal(sm.is_index, 0);
+    assert_int_equal(sm.count, 2);   /* the external entity is never read */
+    assert_string_equal(sm.entries[0].loc, "http://127.0.0.1/a.html");
+    assert_string_equal(sm.entries[0].lastmod, "2024-05-01");
+    assert_string_equal(sm.entries[1].loc, "http://127.0.0.1/b?x=1&y=2");
+    assert_null(sm.entries[1].lastmod);
+    sitemap_free(&sm);
+
+    assert_int_equal(sitemap_parse(&sm, xml, strlen(xml), 1, 1 << 20, &err), 0);
+    assert_int_equal(sm.count, 1);   /* max_entries */
+    sitemap_free(&sm);
+
+    const char *idx = "<sitemapindex><sitemap><loc>http://127.0.0.1/s.xml.gz</loc></sitemap>"
+                      "</sitemapindex>";
+    assert_int_equal(sitemap_parse(&sm, idx, strlen(idx), 100, 1 << 20, &err), 0);
+    assert_int_equal(sm.is_index, 1);
+    assert_int_equal(sm.count, 1);
+    sitemap_free(&sm);
+
+    const char *html = "<html><body>no</body></html>";
+    assert_int_equal(sitemap_parse(&sm, html, strlen(html), 100, 1 << 20, &err), -1);
+    assert_non_null(strstr(err, "not a sitemap"));
+    free(err);
+}
+
+/* A gzipped sitemap made with the gzip tool, and a bomb bounded by the cap. */
+static void test_gzip_sitemaps(void **state)
+{
+    (void)state;
+    char cmd[512];
+    const char *dir = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(cmd, sizeof cmd,
+             "python3 -c \"import gzip,sys; sys.stdout.buffer.write(gzip.compress(b'<urlset>'"
+             " + b'<url><loc>http://127.0.0.1/p</loc></url>' * 200000 + b'</urlset>'))\""
+             " > %s/provcheck-unit-sm.gz", dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s/provcheck-unit-sm.gz", dir);
+    FILE *f = fopen(cmd, "rb");
+    assert_non_null(f);
+    char *data = malloc(1 << 20);
+    size_t len = fread(data, 1, 1 << 20, f);
+    fclose(f);
+    remove(cmd);
+    sitemap sm;
+    char *err = NULL;
+    /* 8 MB inflated, 5 entries wanted: fine under a 16 MB cap */
+    assert_int_equal(sitemap_parse(&sm, data, len, 5, 16u << 20, &err), 0);
+    assert_int_equal(sm.count, 5);
+    assert_string_equal(sm.entries[4].loc, "http://127.0.0.1/p");
+    sitemap_free(&sm);
+    /* the same under a 1 MB cap: refused, without inflating it all */
+    assert_int_equal(sitemap_parse(&sm, data, len, 5, 1u << 20, &err), -1);
+    assert_non_null(strstr(err, "size cap"));
+    free(err);
+    free(data);
+}
+
+static void test_urls_and_links(void **state)
+{
+    (void)state;
+    char *u = url_normalize("http://Example.ORG:80/a/b.html", "../c.html#frag");
+    assert_string_equal(u, "http://example.org/c.html");
+    free(u);
+    u = url_normalize(NULL, "https://h:443/x?q=1#f");
+    assert_string_equal(u, "https://h/x?q=1");
+    free(u);
+    assert_null(url_normalize("http://h/", "mailto:a@b"));
+    assert_null(url_normalize("http://h/", "javascript:void(0)"));
+
+    url_set set = {0};
+    assert_int_equal(url_set_add(&set, "a"), 1);
+    assert_int_equal(url_set_add(&set, "a"), 0);
+    for (int i = 0; i < 1000; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "k%d", i);
+        assert_int_equal(url_set_add(&set, k), 1);
+    }
+    assert_true(url_set_has(&set, "k999"));
+    assert_false(url_set_has(&set, "k1000"));
+    url_set_free(&set);
+
+    const char *html = "<html><head><base href=\"/news/\"></head><body>"
+                       "<a href=\"a.html\">A</a><a href=\"a.html#x\">again</a>"
+                       "<a href=\"http://other.example/\">out</a><map><area href=\"/m.html\"></map>"
+                       "<a href=\"mailto:x@y\">m</a><a>no href</a></body></html>";
+    char **links = NULL;
+    size_t n = 0;
+    assert_int_equal(crawl_links("http://127.0.0.1:8080/index.html", html, strlen(html), &links, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(links[0], "http://127.0.0.1:8080/news/a.html");
+    assert_string_equal(links[1], "http://127.0.0.1:8080/m.html");
+    crawl_links_free(links, n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_robots_groups),
+        cmocka_unit_test(test_sitemaps),
+        cmocka_unit_test(test_gzip_sitemaps),
+        cmocka_unit_test(test_urls_and_links),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
