@@ -357,6 +357,9 @@ static const char starter_config[] =
 "  -- instruction and memory budgets (a rule over them gets a rule-error).\n"
 "  -- max_page_bytes = 16 * 1024 * 1024,\n"
 "  -- limits = { instructions = 20000000, memory = 64 * 1024 * 1024 },\n"
+"\n"
+"  -- Settings of `provcheck audit` (live sites over HTTP).\n"
+"  -- audit = { user_agent = \"provcheck\", headers = { }, cookies = { } },\n"
 "}\n";
 
 int cmd_init(int argc, char **argv)

@@ -176,21 +176,30 @@ char *text_normalize(const char *str, size_t len, size_t *len_out, uint32_t **ma
         goto fail;
     size_t i = 0;
     while (i < len) {
-        unsigned char c = s[i];
-        if (c < 0x80 && (i + 1 == len || s[i + 1] < 0x80)) {
+        /* the hot loop: ASCII not followed by a non-ASCII byte (which could be a
+         * combining mark) needs no Unicode work, and never grows the output past
+         * the input consumed, so the capacity reserved above holds */
+        while (i < len && s[i] < 0x80 && (i + 1 == len || s[i + 1] < 0x80)) {
+            unsigned char c = s[i];
             if (c == ' ' || (c >= '\t' && c <= '\r')) {
-                nbuf_space(&b, i);
+                if (!b.pending_space) {
+                    b.pending_space = 1;
+                    b.space_from = i;
+                }
             } else {
-                if (nbuf_reserve(&b, 2) < 0)
+                if (b.len + 2 > b.cap && nbuf_reserve(&b, 2) < 0)
                     goto fail;
-                nbuf_flush_space(&b);
+                if (b.pending_space) {
+                    nbuf_flush_space(&b);
+                }
                 if (b.map)
                     b.map[b.len] = (uint32_t)i;
                 b.out[b.len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
             }
             i++;
-            continue;
         }
+        if (i >= len)
+            break;
         size_t used = normalize_cluster(&b, s, len, i);
         if (used == 0)
             goto fail;

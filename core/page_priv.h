@@ -10,13 +10,13 @@
  * text node line numbers past 65535. */
 #define PAGE_PARSE_OPTIONS (HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | \
                             HTML_PARSE_NOWARNING | HTML_PARSE_NONET | \
-                            HTML_PARSE_COMPACT | XML_PARSE_BIG_LINES)
+                            HTML_PARSE_COMPACT | XML_PARSE_HUGE | \
+                            XML_PARSE_BIG_LINES)
 
 /* A piece of visible text: raw text from raw_off on came from `node`. */
 typedef struct text_run {
     size_t raw_off;
     xmlNodePtr node;
-    int line;      /* line of the node's first byte */
 } text_run;
 
 /* Per-node cached text, kept in a small open-addressing table keyed by pointer. */

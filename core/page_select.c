@@ -2,9 +2,13 @@
  *
  * A selector is parsed once into a small AST (a list of complex selectors, each a
  * chain of compounds joined by descendant or child combinators), then every element
- * is visited once in document order and tested right to left, so the result is in
- * document order without duplicates. Descendant combinators backtrack; the work is
- * capped per call, since a rule's instruction budget never sees time spent in C. */
+ * is visited once in document order, so the result is in document order without
+ * duplicates. Matching runs top-down like an automaton: for each element we keep a
+ * bit set of the selector prefixes that match at it, and of those that match at
+ * some ancestor; an element's sets follow from its parent's. That is linear in the
+ * document times the selector length, with no backtracking, however deep the tree
+ * (a rule's instruction budget never sees time spent in C). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +19,7 @@
 
 #define MAX_COMPOUNDS 32
 #define MAX_CONDITIONS 32
-#define MATCH_BUDGET 20000000UL
+#define MAX_LIST 64
 #define XPATH_OP_LIMIT 50000000UL
 
 typedef enum { C_CLASS, C_ID, C_HAS, C_EQ, C_CONTAINS, C_PREFIX, C_SUFFIX } cond_kind;
@@ -245,6 +249,10 @@ static int selector_parse(const char *css, selector *out, char *err, size_t errs
             out->items = items;
             cap = ncap;
         }
+        if (out->count == MAX_LIST) {
+            serr(&sp, "too many selectors in one list");
+            goto fail;
+        }
         complex_sel *cs = &out->items[out->count++];
         memset(cs, 0, sizeof *cs);
         if (parse_complex(&sp, cs) < 0)
@@ -322,32 +330,27 @@ static int compound_match(const compound *c, xmlNodePtr el)
     return 1;
 }
 
-static xmlNodePtr parent_element(xmlNodePtr n)
-{
-    n = n->parent;
-    return n && n->type == XML_ELEMENT_NODE ? n : NULL;
-}
+/* Prefix sets of one complex selector at one element: bit i of `here` when
+ * parts[0..i] match with parts[i] on the element, bit i of `above` when they match
+ * on some strict ancestor. */
+typedef struct {
+    uint32_t here, above;
+} prefix_sets;
 
-/* Whether parts[0..i] match with parts[i] on el. -1 when the budget ran out. */
-static int match_from(const complex_sel *cs, int i, xmlNodePtr el, unsigned long *budget)
+static uint32_t match_here(const complex_sel *cs, xmlNodePtr el, const prefix_sets *parent)
 {
-    if (*budget == 0)
-        return -1;
-    (*budget)--;
-    if (!compound_match(&cs->parts[i], el))
-        return 0;
-    if (i == 0)
-        return 1;
-    if (cs->parts[i].child_of_prev) {
-        xmlNodePtr par = parent_element(el);
-        return par ? match_from(cs, i - 1, par, budget) : 0;
+    uint32_t here = 0;
+    for (int i = 0; i < cs->count; i++) {
+        if (i > 0) {
+            uint32_t need = 1u << (i - 1);
+            uint32_t have = cs->parts[i].child_of_prev ? parent->here : parent->above | parent->here;
+            if (!(have & need))
+                continue;
+        }
+        if (compound_match(&cs->parts[i], el))
+            here |= 1u << i;
     }
-    for (xmlNodePtr a = parent_element(el); a; a = parent_element(a)) {
-        int r = match_from(cs, i - 1, a, budget);
-        if (r != 0)
-            return r;
-    }
-    return 0;
+    return here;
 }
 
 static int push_node(xmlNodePtr **arr, size_t *n, size_t *cap, xmlNodePtr node)
@@ -382,33 +385,62 @@ int page_select(page *p, const char *css, xmlNodePtr **out, size_t *count_out,
     xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL;
     xmlNodePtr *arr = NULL;
     size_t count = 0, cap = 0;
-    unsigned long budget = MATCH_BUDGET;
     const char *fail = NULL;
+    /* sets[d * k + j]: selector j at the element of depth d on the current path;
+     * depth 0 is a virtual parent of the root with empty sets */
+    size_t k = sel.count, depth = 1, depth_cap = 64;
+    prefix_sets *sets = calloc(depth_cap * k, sizeof *sets);
+    if (!sets)
+        fail = "out of memory";
     while (n && !fail) {
-        if (n->type == XML_ELEMENT_NODE) {
-            for (size_t i = 0; i < sel.count; i++) {
-                const complex_sel *cs = &sel.items[i];
-                int r = match_from(cs, cs->count - 1, n, &budget);
-                if (r < 0) {
-                    fail = "selector matching exceeded its work limit";
-                    break;
-                }
-                if (r > 0) {
-                    if (push_node(&arr, &count, &cap, n) < 0)
-                        fail = "out of memory";
-                    break;
-                }
+        int matched = 0;
+        if (depth + 1 >= depth_cap) {
+            prefix_sets *more = realloc(sets, depth_cap * 2 * k * sizeof *more);
+            if (!more) {
+                fail = "out of memory";
+                break;
             }
-            if (n->children) {
-                n = n->children;
-                continue;
+            sets = more;
+            depth_cap *= 2;
+        }
+        prefix_sets *parent = &sets[(depth - 1) * k], *mine = &sets[depth * k];
+        for (size_t j = 0; j < k; j++) {
+            const complex_sel *cs = &sel.items[j];
+            mine[j].above = parent[j].above | parent[j].here;
+            mine[j].here = match_here(cs, n, &parent[j]);
+            if (mine[j].here & (1u << (cs->count - 1)))
+                matched = 1;
+        }
+        if (matched && push_node(&arr, &count, &cap, n) < 0) {
+            fail = "out of memory";
+            break;
+        }
+        xmlNodePtr child = n->children;
+        while (child && child->type != XML_ELEMENT_NODE)
+            child = child->next;
+        if (child) {
+            n = child;
+            depth++;
+            continue;
+        }
+        /* the next element sibling, climbing as needed */
+        for (;;) {
+            xmlNodePtr sib = n->next;
+            while (sib && sib->type != XML_ELEMENT_NODE)
+                sib = sib->next;
+            if (sib) {
+                n = sib;
+                break;
+            }
+            n = n->parent;
+            depth--;
+            if (!n || depth == 0 || n->type != XML_ELEMENT_NODE) {
+                n = NULL;
+                break;
             }
         }
-        while (n && !n->next)
-            n = n->parent;
-        if (n)
-            n = n->next;
     }
+    free(sets);
     selector_free(&sel);
     if (fail) {
         free(arr);

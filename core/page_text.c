@@ -23,25 +23,43 @@
 #define FIRST_CHUNK_BYTES 1000
 
 /* Elements that do not break text: everything else is treated as a block, since a
- * space too many is harmless and a word glued to the next is not. */
-static const char *const inline_names[] = {
-    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "button", "cite", "code", "data",
-    "del", "dfn", "em", "font", "i", "img", "input", "ins", "kbd", "label", "mark",
-    "meter", "nobr", "output", "progress", "q", "ruby", "rp", "rt", "s", "samp",
-    "select", "small", "span", "strike", "strong", "sub", "sup", "textarea", "time",
-    "tt", "u", "var", "wbr",
+ * space too many is harmless and a word glued to the next is not. The HTML parser
+ * lowercases names; the list is searched by first letter, as this runs for every
+ * element of every page. */
+static const char *const inline_names[26][8] = {
+    ['a' - 'a'] = {"a", "abbr", "acronym"},
+    ['b' - 'a'] = {"b", "bdi", "bdo", "big", "button"},
+    ['c' - 'a'] = {"cite", "code"},
+    ['d' - 'a'] = {"data", "del", "dfn"},
+    ['e' - 'a'] = {"em"},
+    ['f' - 'a'] = {"font"},
+    ['i' - 'a'] = {"i", "img", "input", "ins"},
+    ['k' - 'a'] = {"kbd"},
+    ['l' - 'a'] = {"label"},
+    ['m' - 'a'] = {"mark", "meter"},
+    ['n' - 'a'] = {"nobr"},
+    ['o' - 'a'] = {"output"},
+    ['p' - 'a'] = {"progress"},
+    ['q' - 'a'] = {"q"},
+    ['r' - 'a'] = {"ruby", "rp", "rt"},
+    ['s' - 'a'] = {"s", "samp", "select", "small", "span", "strike", "strong", "sub"},
+    ['t' - 'a'] = {"textarea", "time", "tt"},
+    ['u' - 'a'] = {"u"},
+    ['v' - 'a'] = {"var"},
+    ['w' - 'a'] = {"wbr"},
 };
 
 static int is_inline(const xmlChar *name)
 {
-    /* a binary search would need the names sorted by strcasecmp; the list is short */
-    size_t n = strlen((const char *)name);
-    if (n > 8)
+    int c = name[0] | 0x20;
+    if (c < 'a' || c > 'z')
         return 0;
-    for (size_t i = 0; i < sizeof inline_names / sizeof *inline_names; i++)
-        if (strcasecmp((const char *)name, inline_names[i]) == 0)
+    const char *const *list = inline_names[c - 'a'];
+    for (int i = 0; i < 8 && list[i]; i++)
+        if (strcasecmp((const char *)name, list[i]) == 0)
             return 1;
-    return 0;
+    /* "sup" does not fit the 's' row */
+    return c == 's' && strcasecmp((const char *)name, "sup") == 0;
 }
 
 static int is_space(int c)
@@ -112,6 +130,9 @@ int page_element_hidden(xmlNodePtr el)
     }
     for (xmlAttrPtr a = el->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
+        int first = an[0] | 0x20;
+        if (first != 'h' && first != 'a' && first != 's')
+            continue;   /* cheap test first: most attributes are class, id, href */
         if (strcasecmp(an, "hidden") == 0)
             return 1;
         if (strcasecmp(an, "aria-hidden") != 0 && strcasecmp(an, "style") != 0)
@@ -190,6 +211,22 @@ static int text_start_line(xmlNodePtr t)
     return line < 1 ? 1 : line;
 }
 
+static int add_run(collector *c, xmlNodePtr t)
+{
+    if (c->run_count == c->run_cap) {
+        size_t cap = c->run_cap ? c->run_cap * 2 : 64;
+        text_run *r = realloc(c->runs, cap * sizeof *r);
+        if (!r) {
+            c->failed = 1;
+            return -1;
+        }
+        c->runs = r;
+        c->run_cap = cap;
+    }
+    c->runs[c->run_count++] = (text_run){c->len, t};
+    return 0;
+}
+
 static void append_text(collector *c, xmlNodePtr t)
 {
     const unsigned char *s = (const unsigned char *)t->content;
@@ -198,31 +235,27 @@ static void append_text(collector *c, xmlNodePtr t)
     size_t n = strlen((const char *)s);
     if (col_reserve(c, n + 1) < 0)
         return;
-    int run_started = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = s[i];
-        if (is_space(ch) || ch == '\v') {
+    int run_started = !c->want_runs;
+    size_t i = 0;
+    while (i < n) {
+        if (is_space(s[i]) || s[i] == '\v') {
             c->pending_space = 1;
+            i++;
             continue;
         }
+        size_t start = i;
+        while (i < n && !is_space(s[i]) && s[i] != '\v')
+            i++;
         if (c->pending_space && c->len > 0)
             c->out[c->len++] = ' ';
         c->pending_space = 0;
-        if (!run_started && c->want_runs) {
+        if (!run_started) {
             run_started = 1;
-            if (c->run_count == c->run_cap) {
-                size_t cap = c->run_cap ? c->run_cap * 2 : 64;
-                text_run *r = realloc(c->runs, cap * sizeof *r);
-                if (!r) {
-                    c->failed = 1;
-                    return;
-                }
-                c->runs = r;
-                c->run_cap = cap;
-            }
-            c->runs[c->run_count++] = (text_run){c->len, t, text_start_line(t)};
+            if (add_run(c, t) < 0)
+                return;
         }
-        c->out[c->len++] = (char)ch;
+        memcpy(c->out + c->len, s + start, i - start);
+        c->len += i - start;
     }
 }
 
@@ -364,8 +397,9 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out, int *lin
     const text_run *run = &p->runs[lo];
     if (node_out)
         *node_out = run->node;
-    if (line_out && run->line)
-        *line_out = run->line + newlines_before(run, raw < run->raw_off ? run->raw_off : raw);
+    int start = text_start_line(run->node);   /* computed here: rarely needed */
+    if (line_out && start)
+        *line_out = start + newlines_before(run, raw < run->raw_off ? run->raw_off : raw);
     return 0;
 }
 

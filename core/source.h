@@ -29,6 +29,9 @@ typedef struct page_ref_list {
 int page_ref_list_add(page_ref_list *l, const char *path, const char *site_path,
                       const char *url, const char *blob, size_t size, const char *error);
 void page_ref_list_free(page_ref_list *l);
+/* Free one page_ref's strings (site_path may share path's copy: free them only
+   through this or page_ref_list_free). */
+void page_ref_clear(page_ref *r);
 
 /* A read-only view of files relative to some folder (the config's folder): the
  * file system, or a tree/index in git modes. Used to load the config, rule_paths and

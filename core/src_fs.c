@@ -21,6 +21,16 @@
 
 /* ---- page_ref_list ---- */
 
+void page_ref_clear(page_ref *r)
+{
+    if (r->site_path != r->path)
+        free(r->site_path);
+    free(r->path);
+    free(r->url);
+    free(r->error);
+    r->path = r->site_path = r->url = r->error = NULL;
+}
+
 int page_ref_list_add(page_ref_list *l, const char *path, const char *site_path,
                       const char *url, const char *blob, size_t size, const char *error)
 {
@@ -35,14 +45,15 @@ int page_ref_list_add(page_ref_list *l, const char *path, const char *site_path,
     page_ref *r = &l->items[l->count];
     memset(r, 0, sizeof *r);
     r->path = strdup(path);
-    r->site_path = strdup(site_path ? site_path : path);
+    /* In most sources the two are the same: one copy keeps big lists small. */
+    if (!site_path || strcmp(site_path, path) == 0)
+        r->site_path = r->path;
+    else
+        r->site_path = strdup(site_path);
     r->url = url ? strdup(url) : NULL;
     r->error = error ? strdup(error) : NULL;
     if (!r->path || !r->site_path || (url && !r->url) || (error && !r->error)) {
-        free(r->path);
-        free(r->site_path);
-        free(r->url);
-        free(r->error);
+        page_ref_clear(r);
         return -1;
     }
     if (blob)
@@ -56,12 +67,8 @@ void page_ref_list_free(page_ref_list *l)
 {
     if (!l)
         return;
-    for (size_t i = 0; i < l->count; i++) {
-        free(l->items[i].path);
-        free(l->items[i].site_path);
-        free(l->items[i].url);
-        free(l->items[i].error);
-    }
+    for (size_t i = 0; i < l->count; i++)
+        page_ref_clear(&l->items[i]);
     free(l->items);
     l->items = NULL;
     l->count = l->cap = 0;
@@ -339,10 +346,7 @@ static int fs_list(source *base, page_ref_list *out)
     size_t kept = 0;
     for (size_t i = 0; i < out->count; i++) {
         if (kept && strcmp(out->items[kept - 1].path, out->items[i].path) == 0) {
-            free(out->items[i].path);
-            free(out->items[i].site_path);
-            free(out->items[i].url);
-            free(out->items[i].error);
+            page_ref_clear(&out->items[i]);
             continue;
         }
         out->items[kept++] = out->items[i];

@@ -5,8 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
+mkdir -p build
+echo "demo: building provcheck in build/ (log: build/demo-build.log)"
+if ! { cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+       cmake --build build -j"$(nproc)" --target provcheck; } >build/demo-build.log 2>&1; then
+  cat build/demo-build.log >&2
+  echo "demo: the build failed (log above)" >&2
+  exit 2
+fi
 
 echo "\$ build/provcheck check -c examples/site/provcheck.lua"
 set +e

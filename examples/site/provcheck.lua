@@ -53,4 +53,10 @@ return {
 
   -- Per rule per page budgets; a rule over them gets a rule-error.
   limits = { instructions = 20000000, memory = 64 * 1024 * 1024 },
+
+  -- How `provcheck audit` fetches the live site.
+  audit = {
+    user_agent = "provcheck (compliance check; editor@limited-times.example)",
+    headers = { ["Accept-Language"] = "en" },
+  },
 }

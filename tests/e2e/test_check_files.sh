@@ -124,6 +124,10 @@ echo "previous contents" >"$TMP/keep.json"
 run_in "$S" check -f json -o "$TMP/keep.json" -c "$TMP/missing-config.lua"
 assert_status 2 "missing config"
 assert_eq "$(cat "$TMP/keep.json")" "previous contents" "existing report left as it was"
+# a device is written into, never replaced by a renamed temp file
+run_in "$S" check -f json -o /dev/null
+assert_status 1 "-o /dev/null"
+if [ -c /dev/null ]; then pass; else fail "/dev/null is no longer a device"; fi
 # -o - is stdout
 run_in "$S" check -f json -o -
 assert_eq "$(json 'd["version"]')" 1 "-o - writes to stdout"

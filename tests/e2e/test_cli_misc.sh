@@ -81,7 +81,7 @@ good_page "$INIT/privacy.html" "Privacy"
 run_in "$INIT" init
 assert_status 0 "init"
 assert_file_exists "$INIT/provcheck.lua" "init writes provcheck.lua"
-for k in site_root include exclude rules overrides rule_paths plugins max_page_bytes limits; do
+for k in site_root include exclude rules overrides rule_paths plugins max_page_bytes limits audit; do
   assert_contains "$(cat "$INIT/provcheck.lua")" "$k" "starter config shows $k"
 done
 run_in "$INIT" check

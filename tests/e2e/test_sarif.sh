@@ -147,4 +147,20 @@ if [ "$size" -le 4000 ]; then pass; else fail "gzipped SARIF is $size bytes, ove
 assert_contains "$ERR" "over the size limit" "the size cut is announced"
 validate "$TMP/small.sarif" "size-cut report"
 
+# GitHub's real cap: 8,400 pages with 3 findings each make 25,200 results
+H=$TMP/huge
+python3 - "$H" <<'PY'
+import os, sys
+root = sys.argv[1]
+for i in range(8400):
+    d = os.path.join(root, "s%02d" % (i % 40))
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "p%d.html" % i), "w") as f:
+        f.write("<!DOCTYPE html>\n<html><body>\n<article><p>Nothing %d.</p></article>\n</body></html>\n" % i)
+PY
+run_in "$H" check -f sarif -o "$TMP/huge.sarif"
+assert_status 1 "huge site fails"
+assert_eq "$(json 'len(d["runs"][0]["results"])' "$TMP/huge.sarif")" "25000" "at most 25,000 results"
+assert_contains "$ERR" "cut to 25000 of 25200 results" "the 25,000 cut is announced"
+
 finish

@@ -109,6 +109,23 @@ static void test_star_and_order(void **state)
     expect_sel(p, "p, .lead, p.lead", "p:Lead pdf|p:Inner mail|p:foot|");
 }
 
+static void test_mixed_combinators_need_the_farther_ancestor(void **state)
+{
+    (void)state;
+    const char *h = "<div><p id=outer><span><p id=inner><em>x</em></p></span></p></div>"
+                    "<section><div><b>y</b></div></section>";
+    page_identity id = {"m.html", "m.html", NULL, NULL, NULL};
+    page *p = page_new(&id, strdup(h), strlen(h));
+    /* the nearest p is not a child of the div, the farther one is */
+    expect_sel(p, "div > p em", "em:x|");
+    expect_sel(p, "div > p > em", "");
+    expect_sel(p, "div > p > span > p > em", "em:x|");
+    expect_sel(p, "section b, div > p span em", "em:x|b:y|");
+    expect_sel(p, "section > b", "");
+    expect_sel(p, "section b", "b:y|");
+    page_free(p);
+}
+
 static void expect_error(page *p, const char *css, const char *fragment)
 {
     xmlNodePtr *out = (xmlNodePtr *)1;
@@ -171,6 +188,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_combinators_and_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_star_and_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+        cmocka_unit_test(test_mixed_combinators_need_the_farther_ancestor),
         cmocka_unit_test_setup_teardown(test_xpath, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
