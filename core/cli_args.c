@@ -76,6 +76,24 @@ static int parse_long(const char *s, long min, long max, long *out)
     return 0;
 }
 
+int check_args_gate(check_args *a, const char *cmd, const char *option, const char *value)
+{
+    long n;
+    if (strcmp(option, "--max-warnings") == 0) {
+        if (parse_long(value, 0, LONG_MAX, &n) < 0)
+            return cli_usage_error(cmd, "--max-warnings takes a number >= 0, not '%s'", value);
+        a->max_warnings = n;
+    } else if (strcmp(value, "never") == 0) {
+        a->fail_on_never = 1;
+    } else if (strcmp(value, "error") == 0 || strcmp(value, "warning") == 0) {
+        a->fail_on_never = 0;
+        severity_parse(value, &a->fail_on);
+    } else {
+        return cli_usage_error(cmd, "--fail-on takes error, warning or never, not '%s'", value);
+    }
+    return 0;
+}
+
 static int push_string(char ***items, size_t *count, const char *s)
 {
     char *copy = strdup(s);
@@ -126,21 +144,9 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
         break;
     case OPT_OUTPUT: a->output = value; break;
     case OPT_FAIL_ON:
-        if (strcmp(value, "never") == 0) {
-            a->fail_on_never = 1;
-        } else if (strcmp(value, "error") == 0 || strcmp(value, "warning") == 0) {
-            a->fail_on_never = 0;
-            severity_parse(value, &a->fail_on);
-        } else {
-            return cli_usage_error(cmd, "--fail-on takes error, warning or never, not '%s'",
-                               value);
-        }
-        break;
+        return check_args_gate(a, cmd, "--fail-on", value);
     case OPT_MAX_WARNINGS:
-        if (parse_long(value, 0, LONG_MAX, &n) < 0)
-            return cli_usage_error(cmd, "--max-warnings takes a number >= 0, not '%s'", value);
-        a->max_warnings = n;
-        break;
+        return check_args_gate(a, cmd, "--max-warnings", value);
     case OPT_JOBS:
         if (parse_long(value, 1, 1024, &n) < 0)
             return cli_usage_error(cmd, "--jobs takes a number from 1 to 1024, not '%s'", value);

@@ -23,10 +23,13 @@ static const char merge_usage[] =
     "  -f, --format FMT   text, json (default), sarif, junit, github\n"
     "  -o, --output FILE  write the report to FILE atomically instead of stdout\n"
     "  -q, --quiet        text and github: show errors only\n"
+    "  --fail-on LEVEL    error (default), warning, never: as for check\n"
+    "  --max-warnings N   also exit 1 when more than N warnings are unsuppressed\n"
     "  -h, --help         this help\n"
     "\n"
     "The reports must come from the same target (format version, kind, root, rev and\n"
-    "commit). exit status: 0 merged, 2 usage error or reports that do not fit\n";
+    "commit). Exit status as for check: 0 no finding at or above --fail-on, 1 findings\n"
+    "(the report is written either way), 2 usage error or reports that do not fit\n";
 
 static const char *str_member(const cfgval *map, const char *key)
 {
@@ -243,6 +246,7 @@ static void drop_duplicate_findings(finding_list *fl)
 typedef struct merge_args {
     const char *output, *format;
     int quiet;
+    check_args gate;              /* --fail-on, --max-warnings only */
     const char **files;
     size_t file_count;
 } merge_args;
@@ -252,6 +256,8 @@ static int merge_args_parse(merge_args *m, int argc, char **argv)
 {
     memset(m, 0, sizeof *m);
     m->format = "json";
+    m->gate.fail_on = SEV_ERROR;
+    m->gate.max_warnings = -1;
     m->files = calloc((size_t)argc + 1, sizeof *m->files);
     if (!m->files)
         return cli_usage_error("merge", "out of memory");
@@ -267,6 +273,12 @@ static int merge_args_parse(merge_args *m, int argc, char **argv)
             return 1;
         } else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
             m->quiet = 1;
+        } else if (cli_option_value(argc, argv, &i, "--fail-on", "--fail-on", &value)) {
+            if (!value || check_args_gate(&m->gate, "merge", "--fail-on", value) < 0)
+                return value ? -1 : cli_usage_error("merge", "--fail-on needs a level");
+        } else if (cli_option_value(argc, argv, &i, "--max-warnings", "--max-warnings", &value)) {
+            if (!value || check_args_gate(&m->gate, "merge", "--max-warnings", value) < 0)
+                return value ? -1 : cli_usage_error("merge", "--max-warnings needs a number");
         } else if (cli_option_value(argc, argv, &i, "-o", "--output", &value)) {
             if (!value)
                 return cli_usage_error("merge", "-o needs a file");
@@ -314,7 +326,7 @@ int cmd_merge(int argc, char **argv)
     }
     if (write_file_atomic(m.output, bytes.data ? bytes.data : "", bytes.len) < 0)
         goto cleanup;
-    rc = EXIT_CLEAN;
+    rc = check_exit_code(&r, &m.gate);
 cleanup:
     buf_free(&bytes);
     report_free(&r);

@@ -102,9 +102,10 @@ for k in $(seq 1 "$N"); do
   assert_file_exists "$SITE/provcheck-shard-$k.json" "shard $k writes its report"
 done
 assert_eq "$worst" "$unsharded_status" "the shard jobs fail exactly when the unsharded check does"
-(cd "$SITE" && PATH="$BIN:$PATH" bash "$TMP/merge.sh") >"$TMP/merge.log" 2>&1
+(cd "$SITE" && PATH="$BIN:$PATH" PROVCHECK_FAIL_ON=$(gitlab_var PROVCHECK_FAIL_ON) \
+   bash "$TMP/merge.sh") >"$TMP/merge.log" 2>&1
 st=$?
-assert_eq "$st" "0" "GitLab merge job"
+assert_eq "$st" "$unsharded_status" "the GitLab merge job fails exactly when the unsharded check does"
 if cmp -s "$SITE/provcheck.json" "$TMP/unsharded.json"; then pass; else fail "GitLab merged report differs from the unsharded one"; fi
 if xmllint --noout --schema "$XSD" "$SITE/provcheck-junit.xml" 2>/dev/null; then pass; else fail "GitLab JUnit artifact is not valid"; fi
 assert_eq "$(xmllint --xpath 'count(//testcase)' "$SITE/provcheck-junit.xml")" "$(json 'len(d["pages"])' "$TMP/unsharded.json")" "one test case per page"

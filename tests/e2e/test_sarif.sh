@@ -105,7 +105,7 @@ cat >"$TMP/audit.json" <<'JSON'
 }
 JSON
 run merge -f sarif -o "$TMP/audit.sarif" "$TMP/audit.json"
-assert_status 0 "merge writes SARIF"
+assert_status 1 "merge writes SARIF, and exits 1 on the report's errors"
 validate "$TMP/audit.sarif" "audit report"
 assert_eq "$(json '[r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in d["runs"][0]["results"]]' "$TMP/audit.sarif")" \
   '["http://127.0.0.1:8080/news/a%20b.html","http://127.0.0.1:8080/news/a%20b.html"]' "audit results point at the URL"

@@ -45,7 +45,7 @@ if cmp -s "$TMP/shard-2.json" "$TMP/shard-2-again.json"; then pass; else fail "s
 
 # merge == unsharded, byte for byte
 run merge -o "$TMP/merged.json" "${shards[@]}"
-assert_status 0 "merge"
+assert_status 1 "merge gates like check: the merged report has errors"
 if cmp -s "$TMP/full.json" "$TMP/merged.json"; then pass; else fail "merged JSON differs from the unsharded report: $(diff "$TMP/full.json" "$TMP/merged.json" | head -20)"; fi
 # in any order, and to stdout
 run merge "$TMP/shard-3.json" "$TMP/shard-1.json" "$TMP/shard-2.json"
@@ -56,6 +56,28 @@ for fmt in text junit github; do
   run merge -f "$fmt" -o "$TMP/merged.$fmt" "${shards[@]}"
   if cmp -s "$TMP/full.$fmt" "$TMP/merged.$fmt"; then pass; else fail "merge -f $fmt differs from check -f $fmt: $(diff "$TMP/full.$fmt" "$TMP/merged.$fmt" | head -10)"; fi
 done
+# the gate options of check: --fail-on never passes, --max-warnings counts warnings
+run merge --fail-on never -o "$TMP/never.json" "${shards[@]}"
+assert_status 0 "merge --fail-on never"
+if cmp -s "$TMP/full.json" "$TMP/never.json"; then pass; else fail "--fail-on changed the merged report"; fi
+# a site whose one finding is a warning (an unused suppression)
+W=$TMP/warn-site
+good_page "$W/a.html"
+good_page "$W/privacy.html" Privacy
+sed -i 's|<article>|<article><!-- provcheck-disable privacy-link -->|' "$W/a.html"
+run check --fail-on never -f json -o "$TMP/warn.json" "$W"
+assert_eq "$(json 'd["summary"]["warnings"]' "$TMP/warn.json")" "1" "the warning site has one warning"
+run merge "$TMP/warn.json"
+assert_status 0 "merge: a warning does not fail under --fail-on error"
+run merge --max-warnings 0 "$TMP/warn.json"
+assert_status 1 "merge --max-warnings 0 with one warning"
+run merge --max-warnings 1 "$TMP/warn.json"
+assert_status 0 "merge --max-warnings 1 with one warning"
+run merge --fail-on warning "$TMP/warn.json"
+assert_status 1 "merge --fail-on warning"
+run merge --fail-on sometimes "${shards[@]}"
+assert_status 2 "merge --fail-on with a bad level"
+assert_contains "$ERR" "--fail-on takes error, warning or never" "bad level named"
 # a shard given twice counts once
 run merge "${shards[@]}" "$TMP/shard-1.json"
 assert_eq "$OUT" "$(cat "$TMP/full.json")" "a repeated shard is not counted twice"
