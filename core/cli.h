@@ -30,6 +30,8 @@ typedef struct check_args {
     int record;                   /* --record */
     int no_cache;                 /* --no-cache */
     int shard_index, shard_count; /* --shard K/N (or CI_NODE_INDEX/CI_NODE_TOTAL) */
+    const char *automation_id;    /* --automation-id: SARIF category/run id */
+    const char *report_hint;      /* --report-hint: github summary's "full report at" */
     int quiet, verbose;           /* --quiet, --verbose */
     char **paths; size_t path_count;   /* positional PATHs */
 } check_args;

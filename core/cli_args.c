@@ -12,7 +12,8 @@
 /* Options that take a value. */
 enum opt_id {
     OPT_CONFIG, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_MAX_WARNINGS, OPT_JOBS,
-    OPT_RULE, OPT_BASELINE, OPT_REV, OPT_CHANGED_SINCE, OPT_SHARD,
+    OPT_RULE, OPT_BASELINE, OPT_REV, OPT_CHANGED_SINCE, OPT_SHARD, OPT_AUTOMATION_ID,
+    OPT_REPORT_HINT,
     /* flags */
     OPT_STAGED, OPT_RECORD, OPT_NO_CACHE, OPT_QUIET, OPT_VERBOSE, OPT_HELP
 };
@@ -36,6 +37,8 @@ static const struct opt_spec opt_specs[] = {
     {"rev", 0, 1, OPT_REV},
     {"changed-since", 0, 1, OPT_CHANGED_SINCE},
     {"shard", 0, 1, OPT_SHARD},
+    {"automation-id", 0, 1, OPT_AUTOMATION_ID},
+    {"report-hint", 0, 1, OPT_REPORT_HINT},
     {"staged", 0, 0, OPT_STAGED},
     {"record", 0, 0, OPT_RECORD},
     {"no-cache", 0, 0, OPT_NO_CACHE},
@@ -173,6 +176,12 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
         if (parse_shard(value, &a->shard_index, &a->shard_count) < 0)
             return cli_usage_error(cmd, "--shard takes K/N with 1 <= K <= N, not '%s'", value);
         break;
+    case OPT_AUTOMATION_ID:
+        if (!*value)
+            return cli_usage_error(cmd, "--automation-id takes an id such as site-a/");
+        a->automation_id = value;
+        break;
+    case OPT_REPORT_HINT: a->report_hint = value; break;
     case OPT_STAGED: a->staged = 1; break;
     case OPT_RECORD: a->record = 1; break;
     case OPT_NO_CACHE: a->no_cache = 1; break;

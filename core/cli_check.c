@@ -34,6 +34,9 @@ static const char check_usage[] =
     "      --shard K/N         check only shard K of N (default: CI_NODE_INDEX/\n"
     "                          CI_NODE_TOTAL when set)\n"
     "      --no-cache          ignore and do not write the result cache\n"
+    "      --automation-id ID  sarif: the run's category (default provcheck/KIND/,\n"
+    "                          plus shard-K-of-N/ in a shard)\n"
+    "      --report-hint TEXT  github: where the summary says the full report is\n"
     "  -q, --quiet             text: show errors only\n"
     "  -v, --verbose           progress and timing on stderr\n"
     "  -h, --help              this help\n"
@@ -193,6 +196,11 @@ int cmd_check(int argc, char **argv)
     report_options ro = {0};
     ro.color = want_color(&a);
     ro.quiet = a.quiet;
+    ro.report_hint = a.report_hint;
+    char shard_category[96];
+    ro.automation_id = a.automation_id ? a.automation_id
+                     : sarif_shard_category(shard_category, sizeof shard_category, r.kind,
+                                            a.shard_index, a.shard_count);
     if (write(&r, &ro, &bytes) < 0) {
         err_set("cannot format the report as %s", a.format);
         goto cleanup;

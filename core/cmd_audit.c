@@ -1192,6 +1192,9 @@ int cmd_audit(int argc, char **argv)
     free(site);
     report_options ro;
     memset(&ro, 0, sizeof ro);
+    char shard_category[96];
+    ro.automation_id = sarif_shard_category(shard_category, sizeof shard_category, r.kind,
+                                            a.shard_k, a.shard_n);
     if (report_writer_for(a.format)(&r, &ro, &out) < 0) {
         err_set("cannot format the report as %s", a.format);
         goto cleanup;

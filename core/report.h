@@ -52,6 +52,10 @@ report_writer report_writer_for(const char *format);
 int write_file_atomic(const char *path, const char *data, size_t len);
 
 /* CI formats (report_sarif.c, report_junit.c, report_github.c; docs/ci.md). */
+/* The SARIF category of shard K of N ("provcheck/KIND/shard-K-of-N/") into out,
+ * or NULL when the run is not sharded or PROVCHECK_AUTOMATION_ID is set. GitHub
+ * closes the alerts a category's last upload lacks, so each shard needs its own. */
+const char *sarif_shard_category(char *out, size_t size, const char *kind, int k, int n);
 int report_write_sarif(const report *r, const report_options *o, buf *out);
 int report_write_junit(const report *r, const report_options *o, buf *out);
 int report_write_github(const report *r, const report_options *o, buf *out);

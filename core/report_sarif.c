@@ -294,6 +294,15 @@ static const char *automation_id(const report *r, const report_options *o, buf *
     return scratch->data;
 }
 
+const char *sarif_shard_category(char *out, size_t size, const char *kind, int k, int n)
+{
+    const char *env = getenv("PROVCHECK_AUTOMATION_ID");
+    if (n <= 1 || (env && *env))
+        return NULL;
+    snprintf(out, size, "provcheck/%s/shard-%d-of-%d/", kind ? kind : "files", k, n);
+    return out;
+}
+
 /* The repository the commit belongs to: set by CI (GitHub's variables), else the
    checked folder as a file URI. */
 static int put_repository_uri(buf *out, const report *r)

@@ -42,6 +42,8 @@ assert_contains "$summary" "Full report:" "summary says where the full report is
 
 PROVCHECK_REPORT_HINT='the provcheck-report artifact (100%)' run_in "$S" check -f github
 assert_contains "$OUT" "Full report: the provcheck-report artifact (100%25)" "PROVCHECK_REPORT_HINT is the hint, escaped"
+run_in "$S" check -f github --report-hint "report.json, line 1"
+assert_contains "$OUT" "Full report: report.json, line 1" "--report-hint is the hint"
 
 run_in "$S" check -f github --quiet
 assert_not_contains "$OUT" "::warning" "--quiet hides warnings"

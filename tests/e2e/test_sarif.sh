@@ -64,6 +64,12 @@ assert_eq "$(json '[(r["ruleId"], r["suppressions"][0]["kind"], r["suppressions"
 
 PROVCHECK_AUTOMATION_ID="provcheck/site-a/" run_in "$S" check -f sarif
 assert_eq "$(json 'd["runs"][0]["automationDetails"]["id"]')" "provcheck/site-a/" "PROVCHECK_AUTOMATION_ID sets the category"
+PROVCHECK_AUTOMATION_ID="provcheck/site-a/" run_in "$S" check -f sarif --automation-id provcheck/site-b/
+assert_eq "$(json 'd["runs"][0]["automationDetails"]["id"]')" "provcheck/site-b/" "--automation-id wins over the environment"
+run_in "$S" check -f sarif --shard 2/3
+assert_eq "$(json 'd["runs"][0]["automationDetails"]["id"]')" "provcheck/files/shard-2-of-3/" "a shard has a category of its own"
+run_in "$S" check -f sarif --automation-id ""
+assert_status 2 "an empty --automation-id is a usage error"
 
 # --- baseline-suppressed findings -------------------------------------------
 run_in "$S" baseline -o "$TMP/baseline.json"
