@@ -166,6 +166,46 @@ static char *resolve_path(const char *base, const char *rel, int *trailing_slash
     return out;
 }
 
+/* Length of "scheme://host[:port]" at the start of an http(s) URL, 0 otherwise. */
+static size_t http_origin_length(const char *url)
+{
+    size_t skip;
+    if (strncasecmp(url, "http://", 7) == 0)
+        skip = 7;
+    else if (strncasecmp(url, "https://", 8) == 0)
+        skip = 8;
+    else
+        return 0;
+    return skip + strcspn(url + skip, "/?#");
+}
+
+/* In audits a link to the page's own origin is a link into the site, whether it is
+   written as a path or as a full URL: rewrite h in place to its path ("/x?y"),
+   which the resolver fetches. Other hosts stay unchecked (-1). */
+static int strip_own_origin(const page *p, char *h)
+{
+    size_t page_origin = p->url ? http_origin_length(p->url) : 0;
+    if (!page_origin)
+        return -1;
+    size_t origin;
+    if (h[0] == '/' && h[1] == '/') {   /* scheme-relative: compare the authority */
+        const char *authority = strstr(p->url, "//") + 2;
+        size_t alen = page_origin - (size_t)(authority - p->url);
+        origin = 2 + strcspn(h + 2, "/?#");
+        if (origin - 2 != alen || strncasecmp(h + 2, authority, alen) != 0)
+            return -1;
+    } else {
+        origin = http_origin_length(h);
+        if (!origin || origin != page_origin || strncasecmp(h, p->url, origin) != 0)
+            return -1;
+    }
+    memmove(h + 1, h + origin, strlen(h + origin) + 1);
+    h[0] = '/';
+    if (h[1] == '/')   /* it already had its own slash */
+        memmove(h, h + 1, strlen(h + 1) + 1);
+    return 0;
+}
+
 int page_link_target_exists(page *p, const char *href)
 {
     if (!p->resolver || !href)
@@ -184,7 +224,7 @@ int page_link_target_exists(page *p, const char *href)
         return -1;
     int rc = -1;
     char *path = NULL, *dir = NULL;
-    if (has_scheme(h) || (h[0] == '/' && h[1] == '/'))
+    if ((has_scheme(h) || (h[0] == '/' && h[1] == '/')) && strip_own_origin(p, h) < 0)
         goto done;
     h[strcspn(h, "?#")] = '\0';
     if (percent_decode(h) < 0) {
@@ -211,6 +251,17 @@ int page_link_target_exists(page *p, const char *href)
         goto done;
     }
     size_t pl = strlen(path);
+    if (p->url) {
+        /* Over HTTP the server maps folders to their index itself: one request,
+           for the URL as the link wrote it. */
+        char *as_written = malloc(pl + 2);
+        if (!as_written)
+            goto done;
+        snprintf(as_written, pl + 2, "%s%s", path, folder && pl ? "/" : "");
+        rc = p->resolver(p->resolver_ctx, as_written) ? 1 : 0;
+        free(as_written);
+        goto done;
+    }
     char *idx = malloc(pl + sizeof "/index.html");
     if (!idx)
         goto done;

@@ -172,5 +172,20 @@ assert_contains "$(tail -1 "$NGINX_LOG")" "provcheck-test/9" "configured user ag
 assert_not_contains "$OUT$ERR" "s3cr3t-value" "header values never printed"
 assert_not_contains "$OUT$ERR" "c00kie-value" "cookies never printed"
 
+# ---- privacy links written as full URLs of the audited site are fetched too;
+# links to other hosts are not (nothing but 127.0.0.1 is ever contacted)
+mkdir -p "$SITE/abs"
+good_page "Abs ok" "$BASE/privacy.html" >"$SITE/abs/ok.html"
+good_page "Abs gone" "$BASE/abs-privacy-gone.html?x=1" >"$SITE/abs/gone.html"
+good_page "Scheme-relative gone" "//127.0.0.1:$NGINX_PORT/abs-privacy-gone2.html" >"$SITE/abs/rel.html"
+good_page "Other host" "http://example.invalid/privacy" >"$SITE/abs/other.html"
+run_in "$TMP/work" audit --rate 0 -f json "$BASE/abs/ok.html" "$BASE/abs/gone.html" \
+  "$BASE/abs/rel.html" "$BASE/abs/other.html"
+assert_eq "$(json '[f["path"] for f in d["findings"] if f["rule"]=="privacy-link"]')" \
+  '["/abs/gone.html","/abs/rel.html"]' "full-URL privacy links to the audited site are checked over HTTP"
+assert_eq "$(grep -c 'GET /abs-privacy-gone.html ' "$NGINX_LOG")" "1" "the absolute target was fetched"
+assert_eq "$(grep -c 'GET /abs-privacy-gone.html/index.html' "$NGINX_LOG")" "0" "over HTTP no index.html guess"
+assert_eq "$(grep -c 'example.invalid' "$NGINX_LOG")" "0" "another host is never contacted"
+
 echo "test_audit_nginx: $CHECKS checks, $FAILS failures"
 [ "$FAILS" -eq 0 ]
