@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
+#include <libxml/parserInternals.h>
 #include "page_priv.h"
 
 #define PRESCAN_BYTES 1024
@@ -373,15 +374,29 @@ int page_parse(page *p)
     /* these two are per thread in libxml2: encoding errors are reported there */
     xmlSetGenericErrorFunc(NULL, quiet_error);
     xmlSetStructuredErrorFunc(NULL, quiet_structured);
-    htmlParserCtxtPtr ctxt = htmlNewParserCtxt();
-    if (!ctxt) {
+    /* Not htmlCtxtReadMemory: it drops XML_PARSE_BIG_LINES for HTML, and with it
+       every line number past 65535. Set on the context, text nodes keep theirs. */
+    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(input, (int)input_len);
+    xmlCharEncodingHandlerPtr utf8_handler = xmlFindCharEncodingHandler("UTF-8");
+    if (!ctxt || !utf8_handler || !ctxt->input) {
+        if (ctxt)
+            htmlFreeParserCtxt(ctxt);
         return set_error(p, "out of memory");
     }
     ctxt->sax->error = quiet_error;
     ctxt->sax->warning = quiet_error;
     ctxt->sax->serror = quiet_structured;
-    p->doc = htmlCtxtReadMemory(ctxt, input, (int)input_len, p->path, "UTF-8",
-                                PAGE_PARSE_OPTIONS);
+    htmlCtxtUseOptions(ctxt, PAGE_PARSE_OPTIONS);
+    ctxt->options |= XML_PARSE_BIG_LINES;
+    /* the bytes are UTF-8 already: a <meta charset> must not switch again */
+    xmlSwitchToEncoding(ctxt, utf8_handler);
+    xmlFree((xmlChar *)ctxt->input->encoding);
+    ctxt->input->encoding = xmlStrdup(BAD_CAST "UTF-8");
+    if (!ctxt->input->filename)
+        ctxt->input->filename = (char *)xmlStrdup(BAD_CAST p->path);
+    htmlParseDocument(ctxt);
+    p->doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
     int conv_failed = ctxt->errNo == XML_I18N_CONV_FAILED ||
                       ctxt->errNo == XML_ERR_INVALID_ENCODING;
     htmlFreeParserCtxt(ctxt);

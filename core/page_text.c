@@ -10,9 +10,13 @@
  * Lines: libxml2 records on a text node the line where its first chunk (at most
  * about 1000 bytes, or up to the first character reference) ended, not where it
  * began; we subtract the newlines of that chunk and clamp to the enclosing
- * element's line. libxml2 2.9 stops counting at 65535 for HTML: such lines are
- * reported unknown (0). Columns are known for elements (found in the source line),
- * not for text. */
+ * element's line. libxml2 2.9 stores lines in 16 bits: 65535 means "further
+ * down". page_parse.c turns on XML_PARSE_BIG_LINES, with which text nodes keep
+ * their full line and an element past that point reports the line of the text
+ * right inside (or after) it, which xmlGetLineNo looks up; what remains 65535 is
+ * reported unknown (0). Columns are known for elements (found in the source
+ * line), not for text. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -182,7 +186,7 @@ static int col_reserve(collector *c, size_t extra)
 static int node_line_raw(xmlNodePtr n)
 {
     long l = xmlGetLineNo(n);
-    return l > 0 && l < LIBXML_LINE_CAP ? (int)l : 0;
+    return l > 0 && l != LIBXML_LINE_CAP && l <= INT_MAX ? (int)l : 0;
 }
 
 /* The line a text node starts on (see the top of this file). */
@@ -535,13 +539,47 @@ const char *page_node_text(page *p, xmlNodePtr node, size_t *len_out)
     return text;
 }
 
+static int build_line_starts(page *p);
+
+/* An element past line 65535: xmlGetLineNo gives the line of the text inside or
+   after it, so its start tag is the nearest "<name" at or before the end of that
+   line. */
+static int big_element_line(page *p, xmlNodePtr node)
+{
+    int estimate = node_line_raw(node);
+    if (!estimate || !p->bytes || build_line_starts(p) < 0 || (size_t)estimate > p->line_count)
+        return estimate;
+    size_t end = (size_t)estimate < p->line_count ? p->line_starts[estimate] : p->len;
+    size_t nlen = strlen((const char *)node->name);
+    for (size_t i = end; i-- > 0;) {
+        if (p->bytes[i] != '<' || i + 1 + nlen > p->len ||
+            strncasecmp(p->bytes + i + 1, (const char *)node->name, nlen) != 0)
+            continue;
+        char after = i + 1 + nlen < p->len ? p->bytes[i + 1 + nlen] : '>';
+        if (!(is_space((unsigned char)after) || after == '>' || after == '/'))
+            continue;
+        /* the line holding byte i: binary search over the line starts */
+        size_t lo = 0, hi = p->line_count;
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (p->line_starts[mid] <= i)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        return (int)lo + 1;
+    }
+    return estimate;
+}
+
 int page_node_line(page *p, xmlNodePtr node)
 {
-    (void)p;
     if (!node)
         return 0;
     if (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE)
         return text_start_line(node);
+    if (node->type == XML_ELEMENT_NODE && node->line == LIBXML_LINE_CAP)
+        return big_element_line(p, node);
     return node_line_raw(node);
 }
 
@@ -583,7 +621,7 @@ int page_node_column(page *p, xmlNodePtr node)
     /* p->bytes is UTF-8 after a successful parse (page_parse.c converts) */
     if (!node || node->type != XML_ELEMENT_NODE || !p->doc)
         return 0;
-    int line = node_line_raw(node);
+    int line = page_node_line(p, node);
     if (!line || build_line_starts(p) < 0 || (size_t)line > p->line_count)
         return 0;
     /* the start tag is the k-th "<name" on its line, k counting the elements of the

@@ -129,6 +129,39 @@ static void test_lines_of_text_and_elements(void **state)
     page_free(p);
 }
 
+/* libxml2 keeps 16-bit lines; pages longer than 65,535 lines (one tag per line
+   in generated pages) must still point at the right line, not at 0 or 1. */
+static void test_lines_past_65535(void **state)
+{
+    (void)state;
+    const int filler = 70000;
+    size_t cap = (size_t)filler * 10 + 256, n = 0;
+    char *html = malloc(cap);
+    assert_non_null(html);
+    n += (size_t)snprintf(html + n, cap - n, "<html><body>\n");
+    for (int i = 0; i < filler; i++)
+        n += (size_t)snprintf(html + n, cap - n, "<p>x</p>\n");
+    snprintf(html + n, cap - n, "<article>\n<p>Source: AP</p>\n"
+             "<a href=\"p.html\">Privacy</a></article></body></html>\n");
+    page *p = page_of(html, "t.html");
+    free(html);
+    assert_int_equal(page_parse(p), 0);
+    assert_int_equal(page_node_line(p, page_anchor(p)), filler + 2);
+    size_t len;
+    page_text(p, &len);
+    long off = page_text_find(p, "source: ap", 10, 0);
+    assert_true(off >= 0);
+    xmlNodePtr node;
+    int line, col;
+    assert_int_equal(page_text_locate(p, (size_t)off, &node, &line, &col), 0);
+    assert_int_equal(line, filler + 3);
+    size_t nlinks;
+    const page_link *links = page_links(p, &nlinks);
+    assert_int_equal(nlinks, 1);
+    assert_int_equal(page_node_line(p, links[0].node), filler + 4);
+    page_free(p);
+}
+
 static void test_links_meta_anchor(void **state)
 {
     (void)state;
@@ -347,6 +380,7 @@ int main(void)
         cmocka_unit_test(test_entities_decoded_then_normalized),
         cmocka_unit_test(test_find_is_linear_on_repetitive_text),
         cmocka_unit_test(test_lines_of_text_and_elements),
+        cmocka_unit_test(test_lines_past_65535),
         cmocka_unit_test(test_links_meta_anchor),
         cmocka_unit_test(test_link_targets_over_a_folder),
         cmocka_unit_test(test_suppressions),
