@@ -3,8 +3,8 @@
 # pages; override with BENCH_SIZES="500 5000"), generate realistic 40-60 KB pages,
 # then measure under /usr/bin/time -v, 3 times each (median):
 #   floor   bench/parse_floor: read + parse every page with libxml2, nothing else
-#   j1      provcheck check -j1 (text report)
-#   j2      provcheck check -j2 --format json -o FILE
+#   j1      provcheck check -j1 --format json -o FILE
+#   j2      provcheck check -j2 --format json -o FILE (the same work on two threads)
 # and write bench/results.md. Uses build/ (built if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -59,8 +59,8 @@ for n in $SIZES; do
   for run in $(seq 1 "$REPEAT"); do
     echo "bench: n=$n run $run/$REPEAT" >&2
     measure "$n" floor "$run" sh -c "cd '$site' && '$FLOOR' < '$WORK/list-$n'"
-    measure "$n" j1 "$run" sh -c "cd '$site' && '$PROVCHECK' check --no-cache -j1 > '$WORK/j1.txt'"
     # a real file, not /dev/null: the report is written atomically (temp + rename)
+    measure "$n" j1 "$run" sh -c "cd '$site' && '$PROVCHECK' check --no-cache -j1 --format json -o '$WORK/j1.json'"
     measure "$n" j2 "$run" sh -c "cd '$site' && '$PROVCHECK' check --no-cache -j2 --format json -o '$WORK/j2.json'"
   done
 done
@@ -84,7 +84,7 @@ lines = ["# provcheck benchmark", "",
          "| pages | run | wall s | pages/s | CPU s | pages per CPU-s | peak RSS MB |",
          "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
 for n in sizes:
-    for mode, label in (("floor", "parse floor"), ("j1", "check -j1"), ("j2", "check -j2 json")):
+    for mode, label in (("floor", "parse floor"), ("j1", "check -j1 json"), ("j2", "check -j2 json")):
         if (n, mode) not in med:
             continue
         wall, cpu, rss = med[(n, mode)]

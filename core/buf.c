@@ -10,6 +10,9 @@ void buf_init(buf *b, size_t max)
     b->len = 0;
     b->cap = 0;
     b->max = max;
+    b->sink = NULL;
+    b->sink_ctx = NULL;
+    b->spilled = 0;
 }
 
 /* Make room for `extra` more bytes plus the terminating NUL. */
@@ -103,6 +106,22 @@ void buf_reset(buf *b)
     b->len = 0;
     if (b->data)
         b->data[0] = '\0';
+}
+
+int buf_drain(buf *b)
+{
+    if (!b->sink || b->len == 0)
+        return 0;
+    if (b->sink(b->sink_ctx, b->data, b->len) < 0)
+        return -1;
+    b->spilled += b->len;
+    buf_reset(b);
+    return 0;
+}
+
+int buf_spill(buf *b)
+{
+    return b->sink && b->len >= BUF_SPILL_BYTES ? buf_drain(b) : 0;
 }
 
 void buf_free(buf *b)

@@ -147,34 +147,6 @@ static int want_color(const check_args *a)
     return writes_to_stdout(a->output) && isatty(STDOUT_FILENO);
 }
 
-/* A report file is replaced atomically (temp file + rename), but a device or a
-   pipe (-o /dev/null, -o /dev/stderr, a FIFO) must be written into: renaming over
-   it would replace the device node itself. */
-static int write_report(const char *output, const char *data, size_t len)
-{
-    struct stat st;
-    if (writes_to_stdout(output) || stat(output, &st) != 0 || S_ISREG(st.st_mode))
-        return write_file_atomic(output, data, len);
-    int fd = open(output, O_WRONLY | O_CLOEXEC);
-    if (fd < 0)
-        return err_set("%s: %s", output, strerror(errno));
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            close(fd);
-            return err_set("%s: %s", output, strerror(e));
-        }
-        done += (size_t)n;
-    }
-    if (close(fd) < 0)
-        return err_set("%s: %s", output, strerror(errno));
-    return 0;
-}
-
 int cmd_check(int argc, char **argv)
 {
     check_args a;
@@ -188,7 +160,6 @@ int cmd_check(int argc, char **argv)
     report r;
     memset(&r, 0, sizeof r);
     ruleset *rs = NULL;
-    buf bytes = BUF_INIT;
 
     report_writer write = report_writer_for(a.format);
     if (check_pipeline(&r, &rs, &t, &a) < 0)
@@ -201,18 +172,14 @@ int cmd_check(int argc, char **argv)
     ro.automation_id = a.automation_id ? a.automation_id
                      : sarif_shard_category(shard_category, sizeof shard_category, r.kind,
                                             a.shard_index, a.shard_count);
-    if (write(&r, &ro, &bytes) < 0) {
-        err_set("cannot format the report as %s", a.format);
-        goto cleanup;
-    }
     /* the note goes first: a failure is a setup error, and those leave no report */
     if (a.record && git_target_record(&t, &r) < 0)
         goto cleanup;
-    if (write_report(a.output, bytes.data ? bytes.data : "", bytes.len) < 0)
+    /* streamed: a 100,000-page report is never held whole in memory */
+    if (report_emit(&r, write, &ro, a.output) < 0)
         goto cleanup;
     rc = check_exit_code(&r, &a);
 cleanup:
-    buf_free(&bytes);
     report_free(&r);
     ruleset_free(rs);
     check_target_close(&t);

@@ -308,7 +308,6 @@ int cmd_merge(int argc, char **argv)
     int rc = EXIT_SETUP;
     report r;
     memset(&r, 0, sizeof r);
-    buf bytes = BUF_INIT;
     char *tool_version = NULL;
     for (size_t i = 0; i < m.file_count; i++)
         if (merge_one(&r, m.files[i], i == 0, &tool_version) < 0)
@@ -320,15 +319,10 @@ int cmd_merge(int argc, char **argv)
     report_options ro;
     memset(&ro, 0, sizeof ro);
     ro.quiet = m.quiet;
-    if (report_writer_for(m.format)(&r, &ro, &bytes) < 0) {
-        err_set("cannot format the report as %s", m.format);
-        goto cleanup;
-    }
-    if (write_file_atomic(m.output, bytes.data ? bytes.data : "", bytes.len) < 0)
+    if (report_emit(&r, report_writer_for(m.format), &ro, m.output) < 0)
         goto cleanup;
     rc = check_exit_code(&r, &m.gate);
 cleanup:
-    buf_free(&bytes);
     report_free(&r);
     free(tool_version);
     free(m.files);

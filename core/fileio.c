@@ -99,62 +99,163 @@ static mode_t target_mode(const char *path)
     return 0666 & ~mask;
 }
 
-int write_file_atomic(const char *path, const char *data, size_t len)
+int out_file_open(out_file *o, const char *path)
 {
+    memset(o, 0, sizeof *o);
+    o->fd = -1;
     if (!path || strcmp(path, "-") == 0) {
-        if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0)
-            return err_set("cannot write to standard output: %s", strerror(errno));
+        fflush(stdout);   /* whatever stdio holds goes first */
+        o->fd = STDOUT_FILENO;
+        o->kind = OUT_STDOUT;
         return 0;
     }
+    o->path = strdup(path);
+    if (!o->path)
+        return err_set("%s: out of memory", path);
     /* A device or pipe (-o /dev/stdout, a FIFO) is written in place: renaming
      * over it would replace the device node with a regular file. */
     struct stat st;
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-            return err_set("%s: %s", path, strerror(errno));
-        int e = write_all(fd, data, len) < 0 ? errno : 0;
-        if (close(fd) < 0 && !e)
-            e = errno;
-        return e ? err_set("%s: %s", path, strerror(e)) : 0;
+        o->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (o->fd < 0) {
+            int e = errno;
+            out_file_abort(o);
+            return err_set("%s: %s", path, strerror(e));
+        }
+        o->kind = OUT_IN_PLACE;
+        return 0;
     }
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
     const char *base = slash ? slash + 1 : path;
     size_t tmp_len = dir_len + strlen(base) + 32;
-    char *tmp = malloc(tmp_len);
-    if (!tmp)
+    o->tmp = malloc(tmp_len);
+    if (!o->tmp) {
+        out_file_abort(o);
         return err_set("%s: out of memory", path);
+    }
     /* Same folder as the target, so rename() never crosses file systems. */
-    snprintf(tmp, tmp_len, "%.*s.%s.tmpXXXXXX", (int)dir_len, path, base);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
+    snprintf(o->tmp, tmp_len, "%.*s.%s.tmpXXXXXX", (int)dir_len, path, base);
+    o->fd = mkstemp(o->tmp);
+    if (o->fd < 0 || fchmod(o->fd, target_mode(path)) < 0) {
         int e = errno;
-        free(tmp);
+        out_file_abort(o);
         return err_set("%s: cannot create a temporary file: %s", path, strerror(e));
     }
+    o->kind = OUT_ATOMIC;
+    return 0;
+}
+
+int out_file_write(void *ctx, const char *data, size_t len)
+{
+    out_file *o = ctx;
+    if (write_all(o->fd, data, len) < 0)
+        return err_set("%s: %s", o->path ? o->path : "standard output", strerror(errno));
+    return 0;
+}
+
+int out_file_commit(out_file *o)
+{
     int e = 0;
-    if (fchmod(fd, target_mode(path)) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
-        e = errno;
-    if (close(fd) < 0 && !e)
-        e = errno;
-    if (!e && rename(tmp, path) < 0)
-        e = errno;
-    if (e) {
-        unlink(tmp);
-        free(tmp);
-        return err_set("%s: %s", path, strerror(e));
-    }
-    free(tmp);
-    /* Make the rename itself durable; failure here leaves a complete file anyway. */
-    char *dir = dir_len ? strndup(path, dir_len) : strdup(".");
-    if (dir) {
-        int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (dfd >= 0) {
-            fsync(dfd);
-            close(dfd);
+    switch (o->kind) {
+    case OUT_STDOUT:
+        return 0;
+    case OUT_IN_PLACE:
+        if (close(o->fd) < 0)
+            e = errno;
+        o->fd = -1;
+        break;
+    case OUT_ATOMIC:
+        if (fsync(o->fd) < 0)
+            e = errno;
+        if (close(o->fd) < 0 && !e)
+            e = errno;
+        o->fd = -1;
+        if (!e && rename(o->tmp, o->path) < 0)
+            e = errno;
+        if (!e) {
+            free(o->tmp);
+            o->tmp = NULL;   /* renamed: nothing left to remove */
+            /* Make the rename itself durable; failure here leaves a complete file. */
+            const char *slash = strrchr(o->path, '/');
+            char *dir = slash ? strndup(o->path, (size_t)(slash - o->path) + 1) : strdup(".");
+            int dfd = dir ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+            if (dfd >= 0) {
+                fsync(dfd);
+                close(dfd);
+            }
+            free(dir);
         }
-        free(dir);
+        break;
+    }
+    if (e) {
+        err_set("%s: %s", o->path, strerror(e));
+        out_file_abort(o);
+        return -1;
+    }
+    out_file_abort(o);   /* frees what is left */
+    return 0;
+}
+
+void out_file_abort(out_file *o)
+{
+    if (o->kind != OUT_STDOUT && o->fd >= 0)
+        close(o->fd);
+    o->fd = -1;
+    if (o->tmp)
+        unlink(o->tmp);
+    free(o->tmp);
+    free(o->path);
+    o->tmp = NULL;
+    o->path = NULL;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len)
+{
+    out_file o;
+    if (out_file_open(&o, path) < 0)
+        return -1;
+    if (out_file_write(&o, data, len) < 0) {
+        out_file_abort(&o);
+        return -1;
+    }
+    return out_file_commit(&o);
+}
+
+/* The sink of report_emit: remembers that the failure was the file's, whose
+   message (disk full, ...) must not be replaced by a generic one. */
+typedef struct emit_sink {
+    out_file file;
+    int failed;
+} emit_sink;
+
+static int emit_write(void *ctx, const char *data, size_t len)
+{
+    emit_sink *e = ctx;
+    if (out_file_write(&e->file, data, len) < 0) {
+        e->failed = 1;
+        return -1;
     }
     return 0;
+}
+
+int report_emit(const report *r, report_writer w, const report_options *o, const char *path)
+{
+    emit_sink e = {.failed = 0};
+    if (out_file_open(&e.file, path) < 0)
+        return -1;
+    buf b = BUF_INIT;
+    b.sink = emit_write;
+    b.sink_ctx = &e;
+    int rc = w(r, o, &b);
+    if (rc == 0)
+        rc = buf_drain(&b);
+    buf_free(&b);
+    if (rc < 0) {
+        if (!e.failed)
+            err_set("out of memory while writing the report");
+        out_file_abort(&e.file);
+        return -1;
+    }
+    return out_file_commit(&e.file);
 }

@@ -51,6 +51,11 @@ report_writer report_writer_for(const char *format);
  * to stdout when path is NULL or "-". 0, or -1 with err_set. */
 int write_file_atomic(const char *path, const char *data, size_t len);
 
+/* Render r with w into `path` as write_file_atomic would, but in pieces (writers
+ * that call buf_spill), so a report of any size never sits whole in memory. 0, or
+ * -1 with err_set; on failure the old file is left as it was. */
+int report_emit(const report *r, report_writer w, const report_options *o, const char *path);
+
 /* CI formats (report_sarif.c, report_junit.c, report_github.c; docs/ci.md). */
 /* The SARIF category of shard K of N ("provcheck/KIND/shard-K-of-N/") into out,
  * or NULL when the run is not sharded or PROVCHECK_AUTOMATION_ID is set. GitHub

@@ -107,12 +107,15 @@ int report_write_github(const report *r, const report_options *o, buf *out)
         if (f->suppression != SUPP_NONE || f->sev == SEV_OFF || (quiet && f->sev < SEV_ERROR))
             continue;
         rc |= github_finding(out, f);
+        rc |= buf_spill(out);
     }
     rc |= github_summary(out, r, o, quiet);
     if (rc < 0) {
-        out->len = start;
-        if (out->data)
-            out->data[start] = '\0';
+        if (!out->sink || out->spilled == 0) {   /* what went to a sink is the caller's to drop */
+            out->len = start;
+            if (out->data)
+                out->data[start] = '\0';
+        }
         return -1;
     }
     return 0;

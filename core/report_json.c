@@ -95,18 +95,22 @@ int report_write_json(const report *r, const report_options *o, buf *out)
     for (size_t i = 0; i < r->page_count; i++) {
         rc |= buf_puts(out, i ? ",\n    " : "\n    ");
         rc |= json_page(out, &r->pages[i]);
+        rc |= buf_spill(out);
     }
     rc |= buf_puts(out, r->page_count ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [");
     for (size_t i = 0; i < r->findings.count; i++) {
         rc |= buf_puts(out, i ? ",\n    " : "\n    ");
         rc |= json_finding(out, &r->findings.items[i]);
+        rc |= buf_spill(out);
     }
     rc |= buf_puts(out, r->findings.count ? "\n  ]\n}\n" : "]\n}\n");
     if (rc < 0) {
         /* Never hand out half a report. */
-        out->len = start;
-        if (out->data)
-            out->data[start] = '\0';
+        if (!out->sink || out->spilled == 0) {   /* what went to a sink is the caller's to drop */
+            out->len = start;
+            if (out->data)
+                out->data[start] = '\0';
+        }
         return -1;
     }
     return 0;

@@ -48,6 +48,7 @@ int report_write_text(const report *r, const report_options *o, buf *out)
         if (f->suppression != SUPP_NONE || (quiet && f->sev < SEV_ERROR))
             continue;
         rc |= text_finding(out, f, color);
+        rc |= buf_spill(out);
     }
     rc |= buf_printf(out, "%zu %s, %zu %s, %zu %s", r->page_count,
                      plural(r->page_count, "page", "pages"), r->errors,
@@ -59,9 +60,11 @@ int report_write_text(const report *r, const report_options *o, buf *out)
         rc |= buf_printf(out, ", %zu suppressed", r->suppressed);
     rc |= buf_putc(out, '\n');
     if (rc < 0) {
-        out->len = start;
-        if (out->data)
-            out->data[start] = '\0';
+        if (!out->sink || out->spilled == 0) {   /* what went to a sink is the caller's to drop */
+            out->len = start;
+            if (out->data)
+                out->data[start] = '\0';
+        }
         return -1;
     }
     return 0;

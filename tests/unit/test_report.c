@@ -179,6 +179,78 @@ static void test_atomic_write(void **state)
     assert_int_equal(rmdir(dir), 0);   /* empty: no temp file left */
 }
 
+/* A sink that keeps the bytes and the largest piece it was handed. */
+typedef struct chunk_sink {
+    buf all;
+    size_t largest, calls;
+} chunk_sink;
+
+static int keep_chunk(void *ctx, const char *data, size_t len)
+{
+    chunk_sink *c = ctx;
+    c->calls++;
+    if (len > c->largest)
+        c->largest = len;
+    return buf_append(&c->all, data, len);
+}
+
+/* Streamed writers give the same bytes as whole-buffer ones, in bounded pieces,
+   and report_emit to a file gives them too. */
+static void test_streamed_reports(void **state)
+{
+    (void)state;
+    report r;
+    memset(&r, 0, sizeof r);
+    r.kind = strdup("files");
+    r.root = strdup("site");
+    enum { PAGES = 6000 };
+    r.page_count = PAGES;
+    r.pages = calloc(PAGES, sizeof *r.pages);
+    char path[64];
+    for (int i = 0; i < PAGES; i++) {
+        snprintf(path, sizeof path, "news/%05d.html", i);
+        r.pages[i].path = strdup(path);
+        add_finding(&r, "privacy-link", i % 3 ? SEV_ERROR : SEV_WARNING, r.pages[i].path, i + 1,
+                    2, "no visible link to the privacy policy", SUPP_NONE);
+    }
+    finding_list_sort(&r.findings);
+    report_recount(&r);
+    const char *formats[] = {"json", "text", "github"};
+    char dir[] = "/tmp/provcheck-stream-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char out_path[128];
+    snprintf(out_path, sizeof out_path, "%s/report", dir);
+    for (size_t k = 0; k < 3; k++) {
+        report_writer w = report_writer_for(formats[k]);
+        buf whole = BUF_INIT;
+        assert_int_equal(w(&r, NULL, &whole), 0);
+        assert_true(whole.len > 4 * BUF_SPILL_BYTES);
+        chunk_sink c = {BUF_INIT, 0, 0};
+        buf streamed = BUF_INIT;
+        streamed.sink = keep_chunk;
+        streamed.sink_ctx = &c;
+        assert_int_equal(w(&r, NULL, &streamed), 0);
+        assert_int_equal(buf_drain(&streamed), 0);
+        assert_true(c.calls > 4);
+        assert_true(c.largest < BUF_SPILL_BYTES + 1024);   /* one record past the mark */
+        assert_int_equal(c.all.len, whole.len);
+        assert_memory_equal(c.all.data, whole.data, whole.len);
+        assert_int_equal(report_emit(&r, w, NULL, out_path), 0);
+        char *data = NULL;
+        size_t len = 0;
+        assert_int_equal(file_read_all(out_path, 0, &data, &len), 0);
+        assert_int_equal(len, whole.len);
+        assert_memory_equal(data, whole.data, len);
+        free(data);
+        buf_free(&whole);
+        buf_free(&streamed);
+        buf_free(&c.all);
+    }
+    unlink(out_path);
+    assert_int_equal(rmdir(dir), 0);   /* no temp file left */
+    report_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -187,6 +259,7 @@ int main(void)
         cmocka_unit_test(test_json_empty_and_extra),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_atomic_write),
+        cmocka_unit_test(test_streamed_reports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
