@@ -648,24 +648,26 @@ static int load_plugins(loader *ld, const vfs *fs)
         if (fs && fs->read(fs->ctx, manifest, &text, &len) == 0) {
             rc = load_plugin_from(ld, fs, "plugins", name, text, len);
         } else {
-            /* not next to the config: the plugins installed with provcheck */
-            vfs inst;
+            /* not next to the config: the packs shipped with provcheck, in the
+               source tree of this build, else where `cmake --install` put them */
+            static const char *const shipped[] = {PROVCHECK_SOURCE_DIR "/plugins",
+                                                  PROVCHECK_PLUGIN_DIR};
             free(text);
             text = NULL;
             char *inst_manifest = path_join(name, "plugin.lua");
-            if (!inst_manifest) {
-                rc = err_set("out of memory");
-            } else if (vfs_fs_open(&inst, PROVCHECK_SOURCE_DIR "/plugins") < 0) {
-                rc = err_set("%s: plugin '%s' not found (no plugins/%s/plugin.lua)",
-                             ld->cfg_label, name, name);
-            } else {
-                if (inst.read(inst.ctx, inst_manifest, &text, &len) < 0)
-                    rc = err_set("%s: plugin '%s' not found (no plugins/%s/plugin.lua)",
-                                 ld->cfg_label, name, name);
-                else
+            rc = inst_manifest ? 1 : err_set("out of memory");
+            for (size_t d = 0; rc == 1 && d < sizeof shipped / sizeof *shipped; d++) {
+                vfs inst;
+                if (vfs_fs_open(&inst, shipped[d]) < 0)
+                    continue;
+                if (inst.read(inst.ctx, inst_manifest, &text, &len) == 0)
                     rc = load_plugin_from(ld, &inst, NULL, name, text, len);
                 vfs_fs_close(&inst);
             }
+            if (rc == 1)
+                rc = err_set("%s: plugin '%s' not found (no plugins/%s/plugin.lua next to "
+                             "it, nor among the packs installed with provcheck)",
+                             ld->cfg_label, name, name);
             free(inst_manifest);
         }
         free(text);

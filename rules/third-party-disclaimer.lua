@@ -1,6 +1,8 @@
 -- third-party-disclaimer: the page says that republished content comes from
 -- third parties. The search runs in C over the normalized visible text.
 
+local disclaimer = require("lib.disclaimer")
+
 -- Built-in phrases, used when no exact `text` is configured.
 local PHRASES = {
   "external sources",
@@ -37,17 +39,6 @@ visible and does not count. The finding points at the page's <article>, else
 Fix: put the disclaimer back in the footer template, visible.
 ]],
   check = function(page, opts, report)
-    if opts.text then
-      if not page:contains(opts.text) then
-        report{ message = "the third-party disclaimer is missing (the configured text is not in the visible text)" }
-      end
-      return
-    end
-    for _, phrase in ipairs(PHRASES) do
-      if page:contains(phrase) then
-        return
-      end
-    end
-    report{ message = "no third-party disclaimer in the visible text" }
+    disclaimer.require_sentence(page, opts, report, PHRASES, "third-party disclaimer")
   end,
 }

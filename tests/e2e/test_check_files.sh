@@ -393,6 +393,33 @@ LUA
 run_in "$S" check -f json
 assert_status 1 "plugin rule finds the page"
 assert_eq "$(json '[(f["rule"], f["path"]) for f in d["findings"]]')" '[["needs-h1","news/noh1.html"]]' "plugin pack rule runs"
+# the syndication pack shipped in plugins/: found without a local copy, options checked
+S=$(new_site shipped-plugin)
+page_with "$S/news/canon.html" "<article><h1>A</h1>$GOOD_BODY</article>"
+sed -i 's|<title>Page</title>|<title>Page</title><link rel="canonical" href="https://cnnespanol.cnn.com/2022/01/26/a/">|' "$S/news/canon.html"
+page_with "$S/news/elsewhere.html" "<article><h1>B</h1>$GOOD_BODY<a href=\"https://www.reuters.com/world/b\">Reuters</a></article>"
+page_with "$S/news/none.html" "<article><h1>C</h1>$GOOD_BODY</article>"
+cat >"$S/provcheck.lua" <<'LUA'
+return {
+  plugins = { "syndication" },
+  rules = { ["original-link"] = { severity = "error", domains = { "cnn.com" } },
+            ["links-disclaimer"] = "off", ["translation-notice"] = "off" },
+  exclude = { "news/a.html", "news/b.html", "news/c.html", "privacy.html" },
+}
+LUA
+run_in "$S" check -f json
+assert_status 1 "the shipped pack's rule fails two pages"
+assert_eq "$(json '[(f["rule"], f["path"], f["severity"]) for f in d["findings"]]')" \
+  '[["original-link","news/elsewhere.html","error"],["original-link","news/none.html","error"]]' \
+  "original-link: a canonical to a subdomain of cnn.com counts, a link to another outlet does not"
+assert_contains "$(json '[f["message"] for f in d["findings"]][0]')" "on cnn.com" "the message names the domains"
+printf 'return { plugins = { "syndication" }, rules = { ["original-link"] = { domains = "cnn.com" } } }\n' >"$S/provcheck.lua"
+run_in "$S" check
+assert_status 2 "a pack rule's option of the wrong type"
+assert_contains "$ERR" "domains" "the message names the option"
+run test-rules "$PROVCHECK_SRC/plugins/syndication/rules"
+assert_status 0 "the shipped pack's fixtures hold"
+
 printf 'return { plugins = { "no-such-pack" } }\n' >"$S/provcheck.lua"
 run_in "$S" check
 assert_status 2 "unknown plugin"
