@@ -89,7 +89,7 @@ static int add_page_error(finding_list *out, const source *src, const page_ref *
     f.path = ref->path;
     f.url = ref->url;
     f.commit = src->commit[0] ? (char *)src->commit : NULL;
-    f.blob = ref->blob[0] ? (char *)ref->blob : NULL;
+    f.blob = ref->blob;
     f.sev = SEV_ERROR;
     /* finding_list_add copies every string, so borrowing them here is fine. */
     if (finding_list_add(out, &f) < 0)
@@ -111,9 +111,8 @@ static int check_one(run *rn, engine *eng, source_reader *reader, size_t i,
         .url = pr->url,
         .size = ex->size,
         .error = ex->error,
+        .blob = pr->blob,   /* borrowed, like the rest: this_ref is never cleared */
     };
-    if (pr->blob)
-        snprintf(this_ref.blob, sizeof this_ref.blob, "%s", pr->blob);
     const page_ref *ref = &this_ref;
     const check_options *opt = rn->opt;
     if (ref->error)
@@ -133,7 +132,7 @@ static int check_one(run *rn, engine *eng, source_reader *reader, size_t i,
         .path = ref->path,
         .site_path = ref->site_path,
         .url = ref->url,
-        .blob = ref->blob[0] ? ref->blob : NULL,
+        .blob = ref->blob,
         .commit = src->commit[0] ? src->commit : NULL,
     };
     page *p = page_new(&id, bytes, len);   /* owns bytes now, even on failure */
@@ -303,8 +302,7 @@ static int compact_pages(report *out, run *rn, page_ref_list *refs)
         page_ref *ref = &refs->items[i];
         page_result *pr = &out->pages[i];
         page_extra *ex = &rn->extra[i];
-        if (ref->blob[0] && !(pr->blob = strdup(ref->blob)))
-            return -1;
+        pr->blob = ref->blob;
         pr->path = ref->path;
         pr->url = ref->url;
         ex->site_path = ref->site_path == ref->path ? NULL : ref->site_path;

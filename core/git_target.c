@@ -378,7 +378,7 @@ static int filtered_list(source *s, page_ref_list *out)
         const char *key = r->site_path;
         if (!bsearch(&key, f->keep, f->keep_count, sizeof *f->keep, str_cmp))
             continue;
-        if (page_ref_list_add(out, r->path, r->site_path, r->url, r->blob[0] ? r->blob : NULL,
+        if (page_ref_list_add(out, r->path, r->site_path, r->url, r->blob,
                               r->size, r->error) < 0)
             rc = err_set("out of memory");
     }

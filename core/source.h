@@ -14,7 +14,7 @@ typedef struct page_ref {
     char *path;        /* report path, '/'-separated */
     char *site_path;   /* relative to the site root, for link resolution and globs */
     char *url;         /* NULL outside audits */
-    char blob[41];     /* "" when not from git */
+    char *blob;        /* 40 hex, or NULL when not from git */
     size_t size;       /* bytes, when known before reading (0 = unknown) */
     char *error;       /* non-NULL: the page was found but cannot be read (symlink
                           out of the root, over the size cap, submodule...): it is

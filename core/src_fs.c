@@ -28,7 +28,8 @@ void page_ref_clear(page_ref *r)
     free(r->path);
     free(r->url);
     free(r->error);
-    r->path = r->site_path = r->url = r->error = NULL;
+    free(r->blob);
+    r->path = r->site_path = r->url = r->error = r->blob = NULL;
 }
 
 int page_ref_list_add(page_ref_list *l, const char *path, const char *site_path,
@@ -52,12 +53,12 @@ int page_ref_list_add(page_ref_list *l, const char *path, const char *site_path,
         r->site_path = strdup(site_path);
     r->url = url ? strdup(url) : NULL;
     r->error = error ? strdup(error) : NULL;
-    if (!r->path || !r->site_path || (url && !r->url) || (error && !r->error)) {
+    r->blob = blob && *blob ? strdup(blob) : NULL;
+    if (!r->path || !r->site_path || (url && !r->url) || (error && !r->error) ||
+        (blob && *blob && !r->blob)) {
         page_ref_clear(r);
         return -1;
     }
-    if (blob)
-        snprintf(r->blob, sizeof r->blob, "%s", blob);
     r->size = size;
     l->count++;
     return 0;

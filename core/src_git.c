@@ -417,7 +417,7 @@ static int git_read(source_reader *r, const page_ref *ref, char **bytes_out,
     current_reader = r;
 
     git_oid oid;
-    if (git_oid_fromstr(&oid, ref->blob) < 0) {
+    if (!ref->blob || git_oid_fromstr(&oid, ref->blob) < 0) {
         *err_out = strdup("cannot read the page: no blob id");
         return -1;
     }
