@@ -52,9 +52,23 @@ measure() {   # measure N: prints "pages wall pages/s rss_kb findings cpu_s ngin
   echo "$pages $wall $(python3 -c "print(round($pages / $wall))") $rss $findings $cpu $(python3 -c "print(round(($ng1 - $ng0) / $(getconf CLK_TCK), 2))")"
 }
 
+# The baseline, timed in the same run: curl fetching the same 2,000 pages with the
+# same concurrency and compression and discarding them. provcheck's speed is
+# quoted as a ratio to it, since this shared machine drifts between runs.
+curl_floor() {   # prints "wall_s cpu_s"
+  local cfg=$WORK/curl.cfg
+  head -n 2000 "$WORK/pages.txt" | sed "s|.*|url = \"$BASE/&\"\noutput = /dev/null|" >"$cfg"
+  /usr/bin/time -f "%e %U %S" -o "$WORK/curl_time.txt" \
+    curl -s --parallel --parallel-max 8 --compressed -K "$cfg"
+  awk '{print $1, $2 + $3}' "$WORK/curl_time.txt"
+}
+
 measure 500 >/dev/null   # warm the page cache and nginx
+floor=$(curl_floor)
 r500=$(measure 500)
 r2000=$(measure 2000)
+floor_again=$(curl_floor)   # before and after: the better of the two
+floor_wall=$(python3 -c "print(min(${floor% *}, ${floor_again% *}))")
 fetch_errors=$(python3 -c "import json; print(sum(1 for f in json.load(open('$WORK/report_2000.json'))['findings'] if f['rule']=='fetch-error'))")
 bytes=$(du -sb "$WORK/site/news" | cut -f1)
 
@@ -71,6 +85,12 @@ bytes=$(du -sb "$WORK/site/news" | cut -f1)
     set -- $r
     echo "| $1 | $2 | $3 | $4 | $5 | $6 | $7 | $(python3 -c "print(round($1 / (($6 + $7) / 2)))") |"
   done
+  echo
+  set -- $r2000
+  echo "Baseline in the same run: \`curl --parallel --parallel-max 8 --compressed\` fetching the"
+  echo "same 2,000 pages to /dev/null took $floor_wall s ($(python3 -c "print(round(2000 / $floor_wall))") pages/s; runs: ${floor% *} s"
+  echo "and ${floor_again% *} s). provcheck's audit of them, fetching, parsing and checking, runs at"
+  echo "$(python3 -c "print(round($floor_wall / $2, 2))")x the speed of fetching alone."
   echo
   echo "Load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared;"
   echo "the last column divides by the CPU time provcheck and nginx used, spread on 2 CPUs)."
