@@ -2,11 +2,15 @@
 """Generate N realistic news-aggregator article pages (40-60 KB each) for the
 benchmark: a heavy head (meta, link, inline JSON-LD, inline scripts), navigation,
 the article, related links and the footer. About 10% of the pages break each of
-the three core rules (no source line, no privacy link, no disclaimer). The output
-is deterministic for a given seed.
+the three core rules (no source line, no privacy link, no disclaimer). As on real
+CMS output, a third of the pages spell text with character references (&nbsp;,
+&#8217;, &#32;) where it matters to the rules. The output is deterministic for a
+given seed.
 
 usage: gen_pages.py N OUT_DIR [--seed S]
-Writes OUT_DIR/provcheck.lua and OUT_DIR/news/<year>/<nnn>/<slug>.html.
+Writes OUT_DIR/provcheck.lua, OUT_DIR/news/<year>/<nnn>/<slug>.html, and
+OUT_DIR/expected.tsv: the findings a correct checker reports (path TAB rule), so
+the benchmark can count false positives and negatives.
 """
 import argparse
 import json
@@ -23,6 +27,11 @@ SOURCES = ["cnnespanol", "reuters", "efe"]
 DISCLAIMER = ("The information on this site is from external sources that are not under "
               "our control. The inclusion of any links does not necessarily imply a "
               "recommendation or endorse the views expressed within them.")
+# The same sentence as a CMS with a rich-text editor writes it: no-break spaces,
+# a numeric space, a typographic apostrophe nearby. It must match all the same.
+DISCLAIMER_ENTITIES = ("The information on this site is from external&#32;sources that are not "
+                       "under our&nbsp;control. The inclusion of any links doesn&#8217;t necessarily "
+                       "imply a recommendation.")
 
 
 def sentence(rng, lo=12, hi=28):
@@ -90,18 +99,21 @@ def nav(rng):
 """
 
 
-def article(rng, title, when, source, target_bytes, so_far):
+def article(rng, title, when, source, target_bytes, so_far, entities=False):
     parts = [f'<main>\n<article class="story">\n  <h1>{title}</h1>\n'
              f'  <p class="byline"><time datetime="{when}">{when}</time></p>\n']
     size = so_far + len(parts[0])
     while size < target_bytes:
         p = f"  <p>{paragraph(rng)}</p>\n"
+        if entities:
+            p = p.replace("s ", "&#8217;s ", 1)
         if rng.random() < 0.15:
             p += '  <div class="ad"><script>loadAd("slot-' + str(rng.randrange(999)) + '");</script><p>advertising</p></div>\n'
         parts.append(p)
         size += len(p)
     if source:
-        parts.append(f'  <p class="source">Source: {source}</p>\n')
+        label = "Source:&nbsp;" if entities else "Source: "
+        parts.append(f'  <p class="source">{label}{source}</p>\n')
     parts.append("</article>\n")
     return "".join(parts)
 
@@ -113,12 +125,12 @@ def related(rng, n_pages):
     return f'<aside class="related">\n  <h2>You may like</h2>\n  <ul>\n{items}\n  </ul>\n</aside>\n</main>\n'
 
 
-def footer(privacy, disclaimer):
+def footer(privacy, disclaimer, entities=False):
     s = '<footer class="site-footer">\n'
     s += '  <p>&copy; Communities 2019 - <a href="/privacy.html">Privacy</a></p>\n' if privacy else \
          "  <p>&copy; Communities 2019</p>\n"
     if disclaimer:
-        s += f'  <p class="disclaimer">{DISCLAIMER}</p>\n'
+        s += f'  <p class="disclaimer">{DISCLAIMER_ENTITIES if entities else DISCLAIMER}</p>\n'
     s += "</footer>\n<script>window.dataLayer = window.dataLayer || [];</script>\n</body>\n</html>\n"
     return s
 
@@ -140,6 +152,7 @@ def main():
         f.write("<!DOCTYPE html><html><head><title>Privacy</title></head><body><main>"
                 "<h1>Privacy</h1><p>Source: efe</p></main>" + footer(True, True))
     total = 0
+    expected = []
     for i in range(args.count):
         when = f"2022-{1 + i % 12:02d}-{1 + i % 28:02d}T{i % 24:02d}:{i % 60:02d}:00.000Z"
         title = sentence(rng, 5, 10)[:-1]
@@ -148,16 +161,23 @@ def main():
         source = None if fault < 0.10 else rng.choice(SOURCES)
         privacy = not (0.10 <= fault < 0.20)
         disclaimer = not (0.20 <= fault < 0.30)
+        entities = i % 3 == 0
         target = rng.randint(40_000, 60_000) - 2500
         slug = f"news/2022/{i // 500:03d}/story-{i}.html"
         page = head(rng, title, when, slug) + nav(rng)
-        page += article(rng, title, when, source, target, len(page))
-        page += related(rng, args.count) + footer(privacy, disclaimer)
+        page += article(rng, title, when, source, target, len(page), entities)
+        page += related(rng, args.count) + footer(privacy, disclaimer, entities)
+        for broken, rule in ((not source, "source-attribution"), (not privacy, "privacy-link"),
+                             (not disclaimer, "third-party-disclaimer")):
+            if broken:
+                expected.append(f"{slug}\t{rule}\n")
         path = os.path.join(args.out, slug)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
             f.write(page)
         total += len(page)
+    with open(os.path.join(args.out, "expected.tsv"), "w") as f:
+        f.writelines(sorted(expected))
     print(f"{args.count} pages, {total / max(1, args.count) / 1024:.1f} KiB on average, in {args.out}")
 
 

@@ -68,12 +68,20 @@ for n in $SIZES; do
     measure "$n" j1 "$run" sh -c "cd '$site' && '$PROVCHECK' check --no-cache -j1 --format json -o '$WORK/j1.json'"
     measure "$n" j2 "$run" sh -c "cd '$site' && '$PROVCHECK' check --no-cache -j2 --format json -o '$WORK/j2.json'"
   done
+  # accuracy: the findings against the generator's list of what is really broken
+  python3 - "$WORK/j1.json" "$site/expected.tsv" "$n" >>"$WORK/accuracy.txt" <<'PY'
+import json, sys
+got = {(f["path"], f["rule"]) for f in json.load(open(sys.argv[1]))["findings"]}
+want = {tuple(l.rstrip("\n").split("\t")) for l in open(sys.argv[2])}
+print(f"- {sys.argv[3]} pages: {len(got)} findings, {len(want)} expected; "
+      f"false positives {len(got - want)}, false negatives {len(want - got)}")
+PY
 done
 
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-python3 - "$RAW" bench/results.md "$(nproc)" "$REPEAT" "$LOAD_BEFORE" "$LOAD_AFTER" <<'PY'
+python3 - "$RAW" bench/results.md "$(nproc)" "$REPEAT" "$LOAD_BEFORE" "$LOAD_AFTER" "$WORK/accuracy.txt" <<'PY'
 import statistics, sys, platform, datetime
-raw, out, cpus, repeat, load_before, load_after = sys.argv[1:7]
+raw, out, cpus, repeat, load_before, load_after, accuracy = sys.argv[1:8]
 rows = [l.rstrip("\n").split("\t") for l in open(raw)][1:]
 m = {}
 for n, mode, run, wall, user, sys_, rss in rows:
@@ -117,6 +125,9 @@ if len(sizes) >= 2:
     for mode in ("j1", "j2"):
         if (lo, mode) in med and (hi, mode) in med:
             lines.append(f"- check {mode}: RSS({hi}) / RSS({lo}) = {med[(hi, mode)][2] / med[(lo, mode)][2]:.2f}")
+lines += ["", "Accuracy (a third of the pages spell the label and the disclaimer with",
+          "&nbsp;, &#32; and &#8217;, which must match all the same):"]
+lines += [l.rstrip("\n") for l in open(accuracy)]
 open(out, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 PY

@@ -359,7 +359,7 @@ static const char starter_config[] =
 "  -- limits = { instructions = 20000000, memory = 64 * 1024 * 1024 },\n"
 "\n"
 "  -- Settings of `provcheck audit` (live sites over HTTP).\n"
-"  -- audit = { user_agent = \"provcheck\", headers = { }, cookies = { } },\n"
+"  -- audit = { user_agent = \"provcheck\", headers = { }, cookies = { }, ca_file = nil },\n"
 "}\n";
 
 int cmd_init(int argc, char **argv)

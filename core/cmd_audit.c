@@ -6,6 +6,7 @@
  * Order of work: options and config (setup errors exit 2 before any request),
  * sitemaps, page fetches (crawling from them when asked), the check on -j workers
  * over the spilled bodies, drift, the database, the report. */
+#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -265,6 +266,7 @@ typedef struct audit_config {
     char *user_agent;
     char **headers; size_t header_count;
     char *cookies;
+    char *ca_file;        /* resolved against the config's folder */
 } audit_config;
 
 static void audit_config_free(audit_config *c)
@@ -274,6 +276,7 @@ static void audit_config_free(audit_config *c)
         free(c->headers[i]);
     free(c->headers);
     free(c->cookies);
+    free(c->ca_file);
     memset(c, 0, sizeof *c);
 }
 
@@ -353,9 +356,23 @@ static int audit_config_read(audit_config *out, const config *cfg)
             out->cookies = buf_detach(&b, NULL);
             if (!out->cookies)
                 return err_set("out of memory");
+        } else if (strcmp(key, "ca_file") == 0) {
+            if (v->kind != CV_STR || !v->slen)
+                return err_set("%s: audit.ca_file: expected the path of a PEM file", file);
+            const char *dir = cfg->dir ? cfg->dir : ".";
+            size_t n = strlen(dir) + v->slen + 2;
+            if (!(out->ca_file = malloc(n)))
+                return err_set("out of memory");
+            if (v->s[0] == '/')
+                snprintf(out->ca_file, n, "%s", v->s);
+            else
+                snprintf(out->ca_file, n, "%s/%s", dir, v->s);
+            if (access(out->ca_file, R_OK) != 0)
+                return err_set("%s: audit.ca_file: cannot read %s: %s", file, out->ca_file,
+                               strerror(errno));
         } else {
-            return err_set("%s: audit.%s: unknown key (known: user_agent, headers, cookies)",
-                           file, key);
+            return err_set("%s: audit.%s: unknown key (known: user_agent, headers, cookies, "
+                           "ca_file)", file, key);
         }
     }
     return 0;
@@ -798,6 +815,7 @@ static int fill_settings(http_settings *s, const audit_args *a, const audit_conf
     if (cfg && cfg->max_page_bytes)
         s->max_bytes = cfg->max_page_bytes;
     s->cookies = ac->cookies;
+    s->ca_file = ac->ca_file;
     size_t n = ac->header_count + a->header_count;
     char **h = calloc(n ? n : 1, sizeof *h);
     if (!h)

@@ -54,7 +54,7 @@ typedef struct job {
 
 struct http_fetcher {
     http_settings s;
-    char *user_agent, *cookies;
+    char *user_agent, *cookies, *ca_file;
     char **headers; size_t header_count;
     CURLM *multi;
     host *hosts; size_t host_count;
@@ -213,9 +213,11 @@ http_fetcher *http_fetcher_new(const http_settings *s)
     pthread_mutex_init(&f->lock, NULL);
     f->user_agent = strdup(s->user_agent ? s->user_agent : "provcheck/" PROVCHECK_VERSION);
     f->cookies = s->cookies ? strdup(s->cookies) : NULL;
+    f->ca_file = s->ca_file ? strdup(s->ca_file) : NULL;
     f->headers = calloc(s->header_count ? s->header_count : 1, sizeof *f->headers);
     f->multi = curl_multi_init();
-    if (!f->user_agent || (s->cookies && !f->cookies) || !f->headers || !f->multi)
+    if (!f->user_agent || (s->cookies && !f->cookies) || (s->ca_file && !f->ca_file) ||
+        !f->headers || !f->multi)
         goto oom;
     for (size_t i = 0; i < s->header_count; i++) {
         f->headers[i] = strdup(s->headers[i]);
@@ -225,6 +227,7 @@ http_fetcher *http_fetcher_new(const http_settings *s)
     }
     f->s.user_agent = f->user_agent;
     f->s.cookies = f->cookies;
+    f->s.ca_file = f->ca_file;
     f->s.headers = f->headers;
     curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)f->s.concurrency);
     curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)f->s.concurrency);
@@ -274,6 +277,7 @@ void http_fetcher_free(http_fetcher *f)
         free(f->headers[i]);
     free(f->headers);
     free(f->user_agent);
+    free(f->ca_file);
     free(f->cookies);
     pthread_mutex_destroy(&f->lock);
     free(f);
@@ -396,6 +400,8 @@ static void set_common(const http_fetcher *f, CURL *e, const char *url, int trus
         curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ms);
     }
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->s.max_bytes);
+    if (f->ca_file)
+        curl_easy_setopt(e, CURLOPT_CAINFO, f->ca_file);
     if (trusted && f->cookies)
         curl_easy_setopt(e, CURLOPT_COOKIE, f->cookies);
 }

@@ -34,6 +34,8 @@ typedef struct http_settings {
     double backoff;               /* first retry delay without Retry-After; default 1 s */
     double max_retry_after;       /* longer Retry-After gives up; default 120 s */
     int robots;                   /* honour robots.txt; default 1 */
+    const char *ca_file;          /* PEM bundle to verify TLS with instead of the
+                                     system's (an internal CA); never "no verification" */
 } http_settings;
 
 /* Fill in the defaults above. */

@@ -24,6 +24,7 @@ PACKAGES=(
   libxml2-utils   # xmllint: JUnit output checked against its schema
   pre-commit      # the hook tested end to end with the real framework
   nginx-light     # the live-audit tests serve a site from a private nginx
+  openssl         # ... over HTTPS, with a certificate authority made by the test
   chromium        # the HTML report is rendered headless in a test
   nodejs          # Microsoft's SARIF validator (npm package) checks the tests' SARIF
 )

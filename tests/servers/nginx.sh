@@ -1,9 +1,10 @@
 # nginx.sh: start a private nginx for the audit tests and benchmark. Source it, then
 #   nginx_start ROOT WORKDIR [EXTRA_SERVER_DIRECTIVES]   -> sets NGINX_PORT, NGINX_LOG
 #   nginx_stop
+# NGINX_LISTEN_OPTS (e.g. "ssl http2") is added to the listen directive.
 # It listens on 127.0.0.1 only, on a free port, with gzip on, ETags, and its pid,
 # error log, access log and temp folders in WORKDIR. The access log has one line
-# per request: "<unix time> <method> <uri> <status> <user agent>".
+# per request: "<unix time> <method> <uri> <status> <user agent> <protocol>".
 
 nginx_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
@@ -27,7 +28,7 @@ events { worker_connections 1024; }
 http {
   include /etc/nginx/mime.types;
   default_type application/octet-stream;
-  log_format provcheck '\$msec \$request_method \$request_uri \$status "\$http_user_agent"';
+  log_format provcheck '\$msec \$request_method \$request_uri \$status "\$http_user_agent" \$server_protocol';
   access_log $dir/access.log provcheck;
   client_body_temp_path $dir/tmp/body;
   proxy_temp_path $dir/tmp/proxy;
@@ -39,7 +40,7 @@ http {
   gzip_min_length 1;
   gzip_types text/xml application/xml;
   server {
-    listen 127.0.0.1:$NGINX_PORT;
+    listen 127.0.0.1:$NGINX_PORT ${NGINX_LISTEN_OPTS:-};
     root $root;
     $extra
   }
