@@ -2,6 +2,9 @@
  * config. Rule metadata is read once by ruleset_load; no rule's check runs here. */
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -268,6 +271,56 @@ static void explain_rule(const rule_meta *m)
            "\"error\" | { severity = ..., <option> = ... } }\n", m->id);
 }
 
+/* A rule the config does not enable may come with a plugin pack shipped with
+   provcheck: explain it from there, saying how to enable it. 1 when explained. */
+static int explain_from_shipped_pack(const char *id)
+{
+    /* the folders that hold plugins/NAME/, as rule_load.c searches them */
+    static const char *const homes[] = {PROVCHECK_SOURCE_DIR, PROVCHECK_PLUGIN_DIR "/.."};
+    for (size_t h = 0; h < sizeof homes / sizeof *homes; h++) {
+        char packs[PATH_MAX];
+        snprintf(packs, sizeof packs, "%s/plugins", homes[h]);
+        DIR *d = opendir(packs);
+        if (!d)
+            continue;
+        struct dirent *de;
+        int found = 0;
+        while (!found && (de = readdir(d))) {
+            char manifest[PATH_MAX], text[512];
+            struct stat st;
+            if (de->d_name[0] == '.' || strstr(de->d_name, "]==]") ||
+                snprintf(manifest, sizeof manifest, "%s/%s/plugin.lua", packs,
+                         de->d_name) >= (int)sizeof manifest ||
+                stat(manifest, &st) != 0)
+                continue;
+            int n = snprintf(text, sizeof text, "return { plugins = { [==[%s]==] } }\n",
+                             de->d_name);
+            config *cfg = NULL;
+            vfs fs;
+            memset(&fs, 0, sizeof fs);
+            ruleset *rs = NULL;
+            if (n < (int)sizeof text &&
+                config_load(&cfg, "<explain>", homes[h], text, (size_t)n) == 0 &&
+                vfs_fs_open(&fs, homes[h]) == 0 && ruleset_load(&rs, cfg, &fs) == 0) {
+                const rule_meta *m = ruleset_find(rs, id);
+                if (m) {
+                    printf("(not enabled by this config: it comes with the plugin pack '%s';\n"
+                           " enable it with plugins = { \"%s\" } in provcheck.lua)\n\n",
+                           de->d_name, de->d_name);
+                    explain_rule(m);
+                    found = 1;
+                }
+            }
+            unload_rules(cfg, &fs, rs);
+        }
+        closedir(d);
+        if (found)
+            return 1;
+    }
+    err_clear();
+    return 0;
+}
+
 int cmd_explain(int argc, char **argv)
 {
     struct small_args sa;
@@ -299,6 +352,10 @@ int cmd_explain(int argc, char **argv)
     if (load_rules(&cfg, &fs, &rs, sa.config_path) < 0)
         goto cleanup;
     const rule_meta *m = ruleset_find(rs, sa.positional);
+    if (!m && explain_from_shipped_pack(sa.positional)) {
+        rc = EXIT_CLEAN;
+        goto cleanup;
+    }
     if (!m) {
         print_close_matches(sa.positional, rs);
         goto cleanup;

@@ -65,6 +65,11 @@ assert_contains "$OUT" "Source" "explain shows option defaults"
 run_in "$EMPTY" explain privacy-lnk
 assert_status 2 "explain an unknown rule"
 assert_contains "$ERR" "privacy-link" "close matches suggested"
+run_in "$EMPTY" explain original-link
+assert_status 0 "explain a rule of a shipped pack the config does not enable"
+assert_contains "$OUT" "plugin pack 'syndication'" "names the pack it comes with"
+assert_contains "$OUT" 'plugins = { "syndication" }' "says how to enable it"
+assert_contains "$OUT" "domains (string[], default {})" "and explains it"
 run_in "$EMPTY" explain
 assert_status 2 "explain without a rule"
 run_in "$EMPTY" explain page-error
