@@ -28,7 +28,7 @@ int buf_append(buf *b, const void *data, size_t len);
 int buf_puts(buf *b, const char *s);
 int buf_putc(buf *b, int c);
 int buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int buf_vprintf(buf *b, const char *fmt, va_list ap);
+int buf_vprintf(buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hands the bytes to the caller (free() them); the buffer is empty afterwards.
  * Never returns NULL unless out of memory: an empty buffer gives "". */
 char *buf_detach(buf *b, size_t *len_out);

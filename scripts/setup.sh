@@ -27,6 +27,8 @@ PACKAGES=(
   openssl         # ... over HTTPS, with a certificate authority made by the test
   chromium        # the HTML report is rendered headless in a test
   nodejs          # Microsoft's SARIF validator (npm package) checks the tests' SARIF
+  clang           # scripts/fuzz.sh: libFuzzer over the parsers
+  libclang-rt-14-dev
 )
 
 # The SARIF validator, pinned in tests/tools/package-lock.json.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test.sh: build and run every test (unit, end-to-end, rule fixtures, fuzz
-# corpus replay), then again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# corpus replay), then again under AddressSanitizer + UndefinedBehaviorSanitizer,
+# then a short libFuzzer run over each parser (FUZZ_SECONDS each, default 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -18,5 +19,8 @@ cmake --build build-asan -j"$jobs"
 (cd build-asan &&
  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
    ctest --output-on-failure -j"$jobs")
+
+echo "== fuzzing the parsers (scripts/fuzz.sh)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-30} scripts/fuzz.sh
 
 echo "== all tests passed"
