@@ -117,7 +117,11 @@ static int push_matches(lua_State *L, matcher match, const char *what)
     size_t count = 0;
     char *err = NULL;
     if (match(p, expr, &found, &count, &err) < 0) {
-        lua_pushfstring(L, "bad %s '%s': %s", what, expr, err ? err : "does not parse");
+        if (err && strstr(err, "limit exceeded"))
+            lua_pushfstring(L, "%s '%s' stopped: it needs more than the allowed work on "
+                            "this page", what, expr);
+        else
+            lua_pushfstring(L, "bad %s '%s': %s", what, expr, err ? err : "does not parse");
         free(err);
         free(found);
         return lua_error(L);

@@ -181,6 +181,38 @@ static void test_xpath(void **state)
     free(err);
 }
 
+/* An expression whose cost explodes on a deep page stops at the operation limit
+   with an error, instead of running for minutes outside the rule's budget. */
+static void test_xpath_work_is_bounded(void **state)
+{
+    (void)state;
+    enum { DEPTH = 2500 };
+    size_t cap = DEPTH * 11 + 64, len = 0;
+    char *deep = malloc(cap);
+    assert_non_null(deep);
+    for (int i = 0; i < DEPTH; i++)
+        len += (size_t)snprintf(deep + len, cap - len, "<div>");
+    len += (size_t)snprintf(deep + len, cap - len, "x");
+    for (int i = 0; i < DEPTH; i++)
+        len += (size_t)snprintf(deep + len, cap - len, "</div>");
+    page_identity id = {"d.html", "d.html", NULL, NULL, NULL};
+    page *p = page_new(&id, deep, len);
+    assert_non_null(p);
+    assert_int_equal(page_parse(p), 0);
+    xmlNodePtr *out = NULL;
+    size_t n = 0;
+    char *err = NULL;
+    assert_int_equal(page_xpath(p, "//*[count(//*) > 0]//*//*", &out, &n, &err), -1);
+    assert_non_null(err);
+    assert_non_null(strstr(err, "XPath"));
+    free(err);
+    /* an ordinary query on the same page still works */
+    assert_int_equal(page_xpath(p, "//div[not(div)]", &out, &n, &err), 0);
+    assert_int_equal(n, 1);
+    free(out);
+    page_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +222,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
         cmocka_unit_test(test_mixed_combinators_need_the_farther_ancestor),
         cmocka_unit_test_setup_teardown(test_xpath, setup, teardown),
+        cmocka_unit_test(test_xpath_work_is_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
