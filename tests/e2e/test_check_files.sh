@@ -125,9 +125,17 @@ run_in "$S" check -f json -o "$TMP/keep.json" -c "$TMP/missing-config.lua"
 assert_status 2 "missing config"
 assert_eq "$(cat "$TMP/keep.json")" "previous contents" "existing report left as it was"
 # a device is written into, never replaced by a renamed temp file
-run_in "$S" check -f json -o /dev/null
-assert_status 1 "-o /dev/null"
-if [ -c /dev/null ]; then pass; else fail "/dev/null is no longer a device"; fi
+# -o onto a FIFO (or /dev/stdout, /dev/null) writes into it, never renames over it.
+# A FIFO here rather than /dev/null: a regression must not break the machine.
+mkfifo "$TMP/pipe"
+cat "$TMP/pipe" >"$TMP/from-pipe.json" &
+reader=$!
+run_in "$S" check -f json -o "$TMP/pipe"
+wait "$reader"
+assert_status 1 "-o FIFO"
+if [ -p "$TMP/pipe" ]; then pass; else fail "the FIFO was replaced by a file"; fi
+assert_eq "$(json 'd["summary"]["pages"]' "$TMP/from-pipe.json")" "$(json 'd["summary"]["pages"]' "$TMP/report.json")" \
+  "the whole report went through the FIFO"
 # -o - is stdout
 run_in "$S" check -f json -o -
 assert_eq "$(json 'd["version"]')" 1 "-o - writes to stdout"
