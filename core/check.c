@@ -27,13 +27,12 @@
 #include "err.h"
 #include "sha256.h"
 
-/* What a worker needs of a page besides its page_result: the page list is turned
- * into these right after listing, so a page costs two small records and one
- * path string while the run lasts. */
+/* What a worker needs of a page besides its page_result. Most pages need
+ * nothing more (files mode, no page-error), and then there is no array at all:
+ * a page costs one record and one path string while the run lasts. */
 typedef struct page_extra {
     char *site_path;          /* NULL: the same as the report path */
     char *error;              /* the source's page-error message, or NULL */
-    size_t size;
 } page_extra;
 
 typedef struct run {
@@ -41,7 +40,7 @@ typedef struct run {
     const ruleset *rs;
     const check_options *opt;
     const page_result *pages; /* the report's pages, sorted by path */
-    page_extra *extra;        /* parallel to pages */
+    page_extra *extra;        /* parallel to pages, or NULL when every page needs none */
     size_t count;
     atomic_size_t next;       /* the next page index to hand out */
     atomic_int failed;        /* a worker could not start or ran out of memory */
@@ -104,12 +103,12 @@ static int check_one(run *rn, engine *eng, source_reader *reader, size_t i,
 {
     source *src = rn->src;
     const page_result *pr = &rn->pages[i];
-    const page_extra *ex = &rn->extra[i];
+    static const page_extra none = {NULL, NULL};
+    const page_extra *ex = rn->extra ? &rn->extra[i] : &none;
     page_ref this_ref = {
         .path = pr->path,
         .site_path = ex->site_path ? ex->site_path : pr->path,
         .url = pr->url,
-        .size = ex->size,
         .error = ex->error,
         .blob = pr->blob,   /* borrowed, like the rest: this_ref is never cleared */
     };
@@ -294,20 +293,23 @@ static int compact_pages(report *out, run *rn, page_ref_list *refs)
             break;
         }
     }
+    int need_extras = 0;
+    for (size_t i = 0; i < n && !need_extras; i++)
+        need_extras = refs->items[i].site_path != refs->items[i].path || refs->items[i].error;
     out->pages = calloc(n ? n : 1, sizeof *out->pages);
-    rn->extra = calloc(n ? n : 1, sizeof *rn->extra);
-    if (!out->pages || !rn->extra)
+    rn->extra = need_extras ? calloc(n, sizeof *rn->extra) : NULL;
+    if (!out->pages || (need_extras && !rn->extra))
         return -1;
     for (size_t i = 0; i < n; i++) {
         page_ref *ref = &refs->items[i];
         page_result *pr = &out->pages[i];
-        page_extra *ex = &rn->extra[i];
         pr->blob = ref->blob;
         pr->path = ref->path;
         pr->url = ref->url;
-        ex->site_path = ref->site_path == ref->path ? NULL : ref->site_path;
-        ex->error = ref->error;
-        ex->size = ref->size;
+        if (rn->extra) {
+            rn->extra[i].site_path = ref->site_path == ref->path ? NULL : ref->site_path;
+            rn->extra[i].error = ref->error;
+        }
         memset(ref, 0, sizeof *ref);   /* owned by the report and extras now */
         out->page_count = i + 1;
         rn->count = i + 1;
