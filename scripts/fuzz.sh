@@ -3,7 +3,8 @@
 # under AddressSanitizer + UndefinedBehaviorSanitizer, starting from the corpora in
 # tests/fuzz/corpus. FUZZ_SECONDS per target (default 60). A crash leaves its input
 # in build-fuzz/findings/ and fails the run; new interesting inputs stay in
-# build-fuzz/corpus/ (copy the useful ones into tests/fuzz/corpus/).
+# build-fuzz/corpus/ (copy the useful ones into tests/fuzz/corpus/). FUZZ_SEED
+# fixes libFuzzer's seed (test.sh uses 1, so CI runs repeat); unset, it is random.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
@@ -21,7 +22,8 @@ for t in $targets; do
   echo "== fuzz $t for ${seconds}s"
   # the checked-in corpus seeds it; new inputs go to the work corpus only
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    build-fuzz/$t -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+    build-fuzz/$t -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 \
+      ${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
       -max_len=32768 -print_final_stats=1 -artifact_prefix="build-fuzz/findings/$t-" \
       "$work" "tests/fuzz/corpus/$t" 2>build-fuzz/$t.log ||
     { tail -60 build-fuzz/$t.log >&2; echo "fuzz: $t found a crash (input in build-fuzz/findings/)" >&2; exit 1; }
