@@ -124,6 +124,20 @@ int buf_spill(buf *b)
     return b->sink && b->len >= BUF_SPILL_BYTES ? buf_drain(b) : 0;
 }
 
+size_t buf_mark(const buf *b)
+{
+    return b->spilled + b->len;
+}
+
+void buf_rewind(buf *b, size_t mark)
+{
+    if (mark < b->spilled || mark - b->spilled > b->len)
+        return;
+    b->len = mark - b->spilled;
+    if (b->data)
+        b->data[b->len] = '\0';
+}
+
 void buf_free(buf *b)
 {
     if (!b)

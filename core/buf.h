@@ -40,6 +40,12 @@ void buf_reset(buf *b);
 int buf_spill(buf *b);
 /* Everything held goes to the sink (no-op without one). 0 or -1. */
 int buf_drain(buf *b);
+/* A position in everything written so far (sink included), and a way back to it
+ * for writers that must not leave half a record: bytes still held are dropped;
+ * what already went to a sink is the sink owner's to drop (the rewind then does
+ * nothing). */
+size_t buf_mark(const buf *b);
+void buf_rewind(buf *b, size_t mark);
 void buf_free(buf *b);
 
 #endif

@@ -73,9 +73,10 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
  * (SUPP_BASELINE). Stale entries are listed on stderr when verbose. 0 or -1. */
 int baseline_apply(report *r, const char *path, int verbose);
 
-/* --fail-on LEVEL or --max-warnings N (option names the one) into a; commands
- * that gate on a report (check, merge) share it. 0, or -1 after a usage message. */
-int check_args_gate(check_args *a, const char *cmd, const char *option, const char *value);
+/* --fail-on LEVEL and --max-warnings N into a; the commands that gate on a report
+ * (check, merge) share them. 0, or -1 after a usage message. */
+int check_args_fail_on(check_args *a, const char *cmd, const char *value);
+int check_args_max_warnings(check_args *a, const char *cmd, const char *value);
 
 /* Exit code for a finished report under --fail-on and --max-warnings. */
 int check_exit_code(const report *r, const check_args *a);

@@ -79,14 +79,9 @@ static int parse_long(const char *s, long min, long max, long *out)
     return 0;
 }
 
-int check_args_gate(check_args *a, const char *cmd, const char *option, const char *value)
+int check_args_fail_on(check_args *a, const char *cmd, const char *value)
 {
-    long n;
-    if (strcmp(option, "--max-warnings") == 0) {
-        if (parse_long(value, 0, LONG_MAX, &n) < 0)
-            return cli_usage_error(cmd, "--max-warnings takes a number >= 0, not '%s'", value);
-        a->max_warnings = n;
-    } else if (strcmp(value, "never") == 0) {
+    if (strcmp(value, "never") == 0) {
         a->fail_on_never = 1;
     } else if (strcmp(value, "error") == 0 || strcmp(value, "warning") == 0) {
         a->fail_on_never = 0;
@@ -94,6 +89,15 @@ int check_args_gate(check_args *a, const char *cmd, const char *option, const ch
     } else {
         return cli_usage_error(cmd, "--fail-on takes error, warning or never, not '%s'", value);
     }
+    return 0;
+}
+
+int check_args_max_warnings(check_args *a, const char *cmd, const char *value)
+{
+    long n;
+    if (parse_long(value, 0, LONG_MAX, &n) < 0)
+        return cli_usage_error(cmd, "--max-warnings takes a number >= 0, not '%s'", value);
+    a->max_warnings = n;
     return 0;
 }
 
@@ -147,9 +151,9 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
         break;
     case OPT_OUTPUT: a->output = value; break;
     case OPT_FAIL_ON:
-        return check_args_gate(a, cmd, "--fail-on", value);
+        return check_args_fail_on(a, cmd, value);
     case OPT_MAX_WARNINGS:
-        return check_args_gate(a, cmd, "--max-warnings", value);
+        return check_args_max_warnings(a, cmd, value);
     case OPT_JOBS:
         if (parse_long(value, 1, 1024, &n) < 0)
             return cli_usage_error(cmd, "--jobs takes a number from 1 to 1024, not '%s'", value);

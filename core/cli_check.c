@@ -1,13 +1,10 @@
 /* cli_check.c: `provcheck check` and the pipeline every check-like command shares:
  * target -> ruleset -> check_run -> baseline -> report -> exit code. */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/stat.h>
 #include "cli.h"
 #include "err.h"
 
@@ -168,10 +165,9 @@ int cmd_check(int argc, char **argv)
     ro.color = want_color(&a);
     ro.quiet = a.quiet;
     ro.report_hint = a.report_hint;
-    char shard_category[96];
-    ro.automation_id = a.automation_id ? a.automation_id
-                     : sarif_shard_category(shard_category, sizeof shard_category, r.kind,
-                                            a.shard_index, a.shard_count);
+    ro.automation_id = a.automation_id;
+    ro.shard_index = a.shard_index;
+    ro.shard_count = a.shard_count;
     /* the note goes first: a failure is a setup error, and those leave no report */
     if (a.record && git_target_record(&t, &r) < 0)
         goto cleanup;

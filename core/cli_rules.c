@@ -3,8 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
-#include <limits.h>
-#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,50 +273,39 @@ static void explain_rule(const rule_meta *m)
    provcheck: explain it from there, saying how to enable it. 1 when explained. */
 static int explain_from_shipped_pack(const char *id)
 {
-    /* the folders that hold plugins/NAME/, as rule_load.c searches them */
-    static const char *const homes[] = {PROVCHECK_SOURCE_DIR, PROVCHECK_PLUGIN_DIR "/.."};
-    for (size_t h = 0; h < sizeof homes / sizeof *homes; h++) {
-        char packs[PATH_MAX];
-        snprintf(packs, sizeof packs, "%s/plugins", homes[h]);
-        DIR *d = opendir(packs);
-        if (!d)
-            continue;
+    int found = 0;
+    for (size_t d = 0; !found && d < SHIPPED_PLUGIN_DIR_COUNT; d++) {
+        DIR *dir = opendir(shipped_plugin_dirs[d]);
         struct dirent *de;
-        int found = 0;
-        while (!found && (de = readdir(d))) {
-            char manifest[PATH_MAX], text[512];
-            struct stat st;
-            if (de->d_name[0] == '.' || strstr(de->d_name, "]==]") ||
-                snprintf(manifest, sizeof manifest, "%s/%s/plugin.lua", packs,
-                         de->d_name) >= (int)sizeof manifest ||
-                stat(manifest, &st) != 0)
+        while (dir && !found && (de = readdir(dir))) {
+            char text[512];
+            if (de->d_name[0] == '.' || strstr(de->d_name, "]==]"))
                 continue;
             int n = snprintf(text, sizeof text, "return { plugins = { [==[%s]==] } }\n",
                              de->d_name);
             config *cfg = NULL;
             vfs fs;
-            memset(&fs, 0, sizeof fs);
             ruleset *rs = NULL;
+            memset(&fs, 0, sizeof fs);
+            /* a config in the packs' folder itself: no plugins/NAME/ next to it, so
+               the pack is found exactly where check would find it */
             if (n < (int)sizeof text &&
-                config_load(&cfg, "<explain>", homes[h], text, (size_t)n) == 0 &&
-                vfs_fs_open(&fs, homes[h]) == 0 && ruleset_load(&rs, cfg, &fs) == 0) {
-                const rule_meta *m = ruleset_find(rs, id);
-                if (m) {
-                    printf("(not enabled by this config: it comes with the plugin pack '%s';\n"
-                           " enable it with plugins = { \"%s\" } in provcheck.lua)\n\n",
-                           de->d_name, de->d_name);
-                    explain_rule(m);
-                    found = 1;
-                }
+                config_load(&cfg, "<explain>", shipped_plugin_dirs[d], text, (size_t)n) == 0 &&
+                vfs_fs_open(&fs, shipped_plugin_dirs[d]) == 0 &&
+                ruleset_load(&rs, cfg, &fs) == 0 && ruleset_find(rs, id)) {
+                printf("(not enabled by this config: it comes with the plugin pack '%s';\n"
+                       " enable it with plugins = { \"%s\" } in provcheck.lua)\n\n",
+                       de->d_name, de->d_name);
+                explain_rule(ruleset_find(rs, id));
+                found = 1;
             }
             unload_rules(cfg, &fs, rs);
         }
-        closedir(d);
-        if (found)
-            return 1;
+        if (dir)
+            closedir(dir);
     }
     err_clear();
-    return 0;
+    return found;
 }
 
 int cmd_explain(int argc, char **argv)

@@ -22,7 +22,7 @@ int cli_option_value(int argc, char **argv, int *i, const char *short_name,
     const char *arg = argv[*i];
     size_t ll = strlen(long_name), sl = strlen(short_name);
     *value_out = NULL;
-    if (strcmp(arg, long_name) == 0 || strcmp(arg, short_name) == 0) {
+    if (strcmp(arg, long_name) == 0 || (sl && strcmp(arg, short_name) == 0)) {
         if (*i + 1 < argc)
             *value_out = argv[++*i];
         return 1;

@@ -11,7 +11,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 /* Whether argv[*i] is the option SHORT/LONG ("-c X", "-cX", "--config X",
    "--config=X"). On a match *value_out is the value (NULL when missing) and *i is
-   advanced past a separate value. */
+   advanced past a separate value. SHORT "" means the option has no short form. */
 int cli_option_value(int argc, char **argv, int *i, const char *short_name,
                      const char *long_name, const char **value_out);
 

@@ -359,14 +359,9 @@ static int audit_config_read(audit_config *out, const config *cfg)
         } else if (strcmp(key, "ca_file") == 0) {
             if (v->kind != CV_STR || !v->slen)
                 return err_set("%s: audit.ca_file: expected the path of a PEM file", file);
-            const char *dir = cfg->dir ? cfg->dir : ".";
-            size_t n = strlen(dir) + v->slen + 2;
-            if (!(out->ca_file = malloc(n)))
+            out->ca_file = v->s[0] == '/' ? strdup(v->s) : fs_path_join(cfg->dir, v->s);
+            if (!out->ca_file)
                 return err_set("out of memory");
-            if (v->s[0] == '/')
-                snprintf(out->ca_file, n, "%s", v->s);
-            else
-                snprintf(out->ca_file, n, "%s/%s", dir, v->s);
             if (access(out->ca_file, R_OK) != 0)
                 return err_set("%s: audit.ca_file: cannot read %s: %s", file, out->ca_file,
                                strerror(errno));
@@ -1210,9 +1205,8 @@ int cmd_audit(int argc, char **argv)
     free(site);
     report_options ro;
     memset(&ro, 0, sizeof ro);
-    char shard_category[96];
-    ro.automation_id = sarif_shard_category(shard_category, sizeof shard_category, r.kind,
-                                            a.shard_k, a.shard_n);
+    ro.shard_index = a.shard_k;
+    ro.shard_count = a.shard_n;
     if (report_writer_for(a.format)(&r, &ro, &out) < 0) {
         err_set("cannot format the report as %s", a.format);
         goto cleanup;

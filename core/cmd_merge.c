@@ -273,12 +273,16 @@ static int merge_args_parse(merge_args *m, int argc, char **argv)
             return 1;
         } else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
             m->quiet = 1;
-        } else if (cli_option_value(argc, argv, &i, "--fail-on", "--fail-on", &value)) {
-            if (!value || check_args_gate(&m->gate, "merge", "--fail-on", value) < 0)
-                return value ? -1 : cli_usage_error("merge", "--fail-on needs a level");
-        } else if (cli_option_value(argc, argv, &i, "--max-warnings", "--max-warnings", &value)) {
-            if (!value || check_args_gate(&m->gate, "merge", "--max-warnings", value) < 0)
-                return value ? -1 : cli_usage_error("merge", "--max-warnings needs a number");
+        } else if (cli_option_value(argc, argv, &i, "", "--fail-on", &value)) {
+            if (!value)
+                return cli_usage_error("merge", "--fail-on needs a level");
+            if (check_args_fail_on(&m->gate, "merge", value) < 0)
+                return -1;
+        } else if (cli_option_value(argc, argv, &i, "", "--max-warnings", &value)) {
+            if (!value)
+                return cli_usage_error("merge", "--max-warnings needs a number");
+            if (check_args_max_warnings(&m->gate, "merge", value) < 0)
+                return -1;
         } else if (cli_option_value(argc, argv, &i, "-o", "--output", &value)) {
             if (!value)
                 return cli_usage_error("merge", "-o needs a file");

@@ -149,8 +149,10 @@ int out_file_open(out_file *o, const char *path)
 int out_file_write(void *ctx, const char *data, size_t len)
 {
     out_file *o = ctx;
-    if (write_all(o->fd, data, len) < 0)
+    if (write_all(o->fd, data, len) < 0) {
+        o->write_failed = 1;
         return err_set("%s: %s", o->path ? o->path : "standard output", strerror(errno));
+    }
     return 0;
 }
 
@@ -222,40 +224,23 @@ int write_file_atomic(const char *path, const char *data, size_t len)
     return out_file_commit(&o);
 }
 
-/* The sink of report_emit: remembers that the failure was the file's, whose
-   message (disk full, ...) must not be replaced by a generic one. */
-typedef struct emit_sink {
-    out_file file;
-    int failed;
-} emit_sink;
-
-static int emit_write(void *ctx, const char *data, size_t len)
-{
-    emit_sink *e = ctx;
-    if (out_file_write(&e->file, data, len) < 0) {
-        e->failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
 int report_emit(const report *r, report_writer w, const report_options *o, const char *path)
 {
-    emit_sink e = {.failed = 0};
-    if (out_file_open(&e.file, path) < 0)
+    out_file f;
+    if (out_file_open(&f, path) < 0)
         return -1;
     buf b = BUF_INIT;
-    b.sink = emit_write;
-    b.sink_ctx = &e;
+    b.sink = out_file_write;
+    b.sink_ctx = &f;
     int rc = w(r, o, &b);
     if (rc == 0)
         rc = buf_drain(&b);
     buf_free(&b);
     if (rc < 0) {
-        if (!e.failed)
+        if (!f.write_failed)   /* the file's own message (disk full...) stays */
             err_set("out of memory while writing the report");
-        out_file_abort(&e.file);
+        out_file_abort(&f);
         return -1;
     }
-    return out_file_commit(&e.file);
+    return out_file_commit(&f);
 }

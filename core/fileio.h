@@ -23,6 +23,7 @@ typedef enum { OUT_STDOUT, OUT_IN_PLACE, OUT_ATOMIC } out_file_kind;
 typedef struct out_file {
     out_file_kind kind;
     int fd;
+    int write_failed;     /* a write failed; err_last() says why */
     char *path, *tmp;
 } out_file;
 

@@ -541,6 +541,17 @@ const char *page_node_text(page *p, xmlNodePtr node, size_t *len_out)
 
 static int build_line_starts(page *p);
 
+/* Whether the start tag of an element called `name` (nlen bytes) begins at byte i
+   of the source: "<name" followed by white space, '>' or '/'. */
+static int start_tag_at(const page *p, size_t i, const char *name, size_t nlen)
+{
+    if (p->bytes[i] != '<' || i + 1 + nlen > p->len ||
+        strncasecmp(p->bytes + i + 1, name, nlen) != 0)
+        return 0;
+    char after = i + 1 + nlen < p->len ? p->bytes[i + 1 + nlen] : '>';
+    return is_space((unsigned char)after) || after == '>' || after == '/';
+}
+
 /* An element past line 65535: xmlGetLineNo gives the line of the text inside or
    after it, so its start tag is the nearest "<name" at or before the end of that
    line. */
@@ -552,11 +563,7 @@ static int big_element_line(page *p, xmlNodePtr node)
     size_t end = (size_t)estimate < p->line_count ? p->line_starts[estimate] : p->len;
     size_t nlen = strlen((const char *)node->name);
     for (size_t i = end; i-- > 0;) {
-        if (p->bytes[i] != '<' || i + 1 + nlen > p->len ||
-            strncasecmp(p->bytes + i + 1, (const char *)node->name, nlen) != 0)
-            continue;
-        char after = i + 1 + nlen < p->len ? p->bytes[i + 1 + nlen] : '>';
-        if (!(is_space((unsigned char)after) || after == '>' || after == '/'))
+        if (!start_tag_at(p, i, (const char *)node->name, nlen))
             continue;
         /* the line holding byte i: binary search over the line starts */
         size_t lo = 0, hi = p->line_count;
@@ -643,10 +650,7 @@ int page_node_column(page *p, xmlNodePtr node)
     size_t end = (size_t)line < p->line_count ? p->line_starts[line] : p->len;
     size_t nlen = strlen((const char *)node->name);
     for (size_t i = start; i + 1 + nlen <= end; i++) {
-        if (p->bytes[i] != '<' || strncasecmp(p->bytes + i + 1, (const char *)node->name, nlen))
-            continue;
-        char after = i + 1 + nlen < p->len ? p->bytes[i + 1 + nlen] : '>';
-        if (!(is_space((unsigned char)after) || after == '>' || after == '/'))
+        if (!start_tag_at(p, i, (const char *)node->name, nlen))
             continue;
         if (k-- > 0)
             continue;

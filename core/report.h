@@ -38,6 +38,7 @@ typedef struct report_options {
     int color;            /* text: ANSI colour */
     int quiet;            /* hide warnings and infos (text/github) */
     const char *automation_id;   /* SARIF runAutomationDetails.id, or NULL */
+    int shard_index, shard_count;   /* a sharded run (count > 1): its own SARIF category */
     const char *report_hint;     /* github: where the full report is, or NULL */
 } report_options;
 
@@ -57,10 +58,6 @@ int write_file_atomic(const char *path, const char *data, size_t len);
 int report_emit(const report *r, report_writer w, const report_options *o, const char *path);
 
 /* CI formats (report_sarif.c, report_junit.c, report_github.c; docs/ci.md). */
-/* The SARIF category of shard K of N ("provcheck/KIND/shard-K-of-N/") into out,
- * or NULL when the run is not sharded or PROVCHECK_AUTOMATION_ID is set. GitHub
- * closes the alerts a category's last upload lacks, so each shard needs its own. */
-const char *sarif_shard_category(char *out, size_t size, const char *kind, int k, int n);
 int report_write_sarif(const report *r, const report_options *o, buf *out);
 int report_write_junit(const report *r, const report_options *o, buf *out);
 int report_write_github(const report *r, const report_options *o, buf *out);

@@ -76,7 +76,7 @@ static int json_finding(buf *out, const finding *f)
 int report_write_json(const report *r, const report_options *o, buf *out)
 {
     (void)o;
-    size_t start = out->len;
+    size_t start = buf_mark(out);
     int rc = 0;
     rc |= buf_puts(out, "{\n  \"version\": 1,\n  \"tool\": { \"name\": \"provcheck\", \"version\": ");
     rc |= json_write_string(out, PROVCHECK_VERSION);
@@ -106,11 +106,7 @@ int report_write_json(const report *r, const report_options *o, buf *out)
     rc |= buf_puts(out, r->findings.count ? "\n  ]\n}\n" : "]\n}\n");
     if (rc < 0) {
         /* Never hand out half a report. */
-        if (!out->sink || out->spilled == 0) {   /* what went to a sink is the caller's to drop */
-            out->len = start;
-            if (out->data)
-                out->data[start] = '\0';
-        }
+        buf_rewind(out, start);
         return -1;
     }
     return 0;

@@ -287,20 +287,13 @@ static const char *automation_id(const report *r, const report_options *o, buf *
     const char *env = getenv("PROVCHECK_AUTOMATION_ID");
     if (env && *env)
         return env;
-    /* "category/" with an empty run id: one category per kind of check. */
+    /* "category/" with an empty run id: one category per kind of check, and per
+       shard, since GitHub closes the alerts a category's newest upload lacks. */
     buf_reset(scratch);
-    if (buf_printf(scratch, "provcheck/%s/", r->kind ? r->kind : "files") < 0)
-        return "provcheck/";
-    return scratch->data;
-}
-
-const char *sarif_shard_category(char *out, size_t size, const char *kind, int k, int n)
-{
-    const char *env = getenv("PROVCHECK_AUTOMATION_ID");
-    if (n <= 1 || (env && *env))
-        return NULL;
-    snprintf(out, size, "provcheck/%s/shard-%d-of-%d/", kind ? kind : "files", k, n);
-    return out;
+    int rc = buf_printf(scratch, "provcheck/%s/", r->kind ? r->kind : "files");
+    if (o && o->shard_count > 1)
+        rc |= buf_printf(scratch, "shard-%d-of-%d/", o->shard_index, o->shard_count);
+    return rc < 0 ? "provcheck/" : scratch->data;
 }
 
 /* The repository the commit belongs to: set by CI (GitHub's variables), else the

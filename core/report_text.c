@@ -41,7 +41,7 @@ int report_write_text(const report *r, const report_options *o, buf *out)
 {
     int color = o && o->color;
     int quiet = o && o->quiet;
-    size_t start = out->len;
+    size_t start = buf_mark(out);
     int rc = 0;
     for (size_t i = 0; i < r->findings.count; i++) {
         const finding *f = &r->findings.items[i];
@@ -60,11 +60,7 @@ int report_write_text(const report *r, const report_options *o, buf *out)
         rc |= buf_printf(out, ", %zu suppressed", r->suppressed);
     rc |= buf_putc(out, '\n');
     if (rc < 0) {
-        if (!out->sink || out->spilled == 0) {   /* what went to a sink is the caller's to drop */
-            out->len = start;
-            if (out->data)
-                out->data[start] = '\0';
-        }
+        buf_rewind(out, start);
         return -1;
     }
     return 0;

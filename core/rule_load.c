@@ -47,16 +47,6 @@ static char *dup_mem(const char *s, size_t len)
     return out;
 }
 
-static char *path_join(const char *a, const char *b)
-{
-    buf p = BUF_INIT;
-    if (a && *a && strcmp(a, ".") != 0)
-        buf_printf(&p, "%s/%s", a, b);
-    else
-        buf_puts(&p, b);
-    return buf_detach(&p, NULL);
-}
-
 int rule_option_type_ok(const char *type, const cfgval *v)
 {
     if (!v || v->kind == CV_NIL)
@@ -420,7 +410,7 @@ static int load_builtins(loader *ld)
                           : err_set("out of memory");
                 free(name);
             } else {
-                char *label = path_join("rules", f->path);
+                char *label = fs_path_join("rules", f->path);
                 char *id = dup_mem(f->path, strlen(f->path) - 4);
                 rc = label && id ? add_rule(ld, "builtin", label, id, f->data, f->len)
                                  : err_set("out of memory");
@@ -452,8 +442,8 @@ static int load_folder(loader *ld, const vfs *fs, const char *dir, const char *l
     for (size_t i = 0; i < count && rc == 0; i++) {
         if (!has_suffix(names[i], ".lua"))
             continue;
-        char *path = path_join(dir, names[i]);
-        char *label = path_join(label_dir, names[i]);
+        char *path = fs_path_join(dir, names[i]);
+        char *label = fs_path_join(label_dir, names[i]);
         char *text = NULL;
         size_t len = 0;
         if (!path || !label) {
@@ -483,7 +473,7 @@ static int load_rule_paths(loader *ld, const vfs *fs)
     if (c->rule_path_count && !fs)
         return err_set("%s: rule_paths need a folder to read from", ld->cfg_label);
     for (size_t i = 0; i < c->rule_path_count; i++) {   /* modules first */
-        char *lib = path_join(c->rule_paths[i], "lib");
+        char *lib = fs_path_join(c->rule_paths[i], "lib");
         int rc = lib ? load_folder(ld, fs, lib, lib, c->rule_paths[i], "lib", 1)
                      : err_set("out of memory");
         free(lib);
@@ -580,8 +570,8 @@ static int load_plugin_from(loader *ld, const vfs *fs, const char *base,
     char **ids = NULL;
     size_t id_count = 0;
     char *folder = NULL;
-    char *pdir = path_join(base, name);
-    char *label = pdir ? path_join(pdir, "plugin.lua") : NULL;
+    char *pdir = fs_path_join(base, name);
+    char *label = pdir ? fs_path_join(pdir, "plugin.lua") : NULL;
     char *origin = NULL;
     int rc = -1;
     buf o = BUF_INIT;
@@ -593,13 +583,13 @@ static int load_plugin_from(loader *ld, const vfs *fs, const char *base,
     }
     if (read_manifest(ld, name, label, text, len, &ids, &id_count, &folder) < 0)
         goto cleanup;
-    char *lib = path_join(pdir, "lib");
+    char *lib = fs_path_join(pdir, "lib");
     rc = lib ? load_folder(ld, fs, lib, lib, origin, name, 1) : err_set("out of memory");
     free(lib);
     if (rc < 0)
         goto cleanup;
     if (folder) {
-        char *dir = path_join(pdir, folder);
+        char *dir = fs_path_join(pdir, folder);
         rc = dir ? load_folder(ld, fs, dir, dir, origin, NULL, 0) : err_set("out of memory");
         free(dir);
     } else {
@@ -630,6 +620,9 @@ cleanup:
     return rc;
 }
 
+const char *const shipped_plugin_dirs[SHIPPED_PLUGIN_DIR_COUNT] = {
+    PROVCHECK_SOURCE_DIR "/plugins", PROVCHECK_PLUGIN_DIR};
+
 static int load_plugins(loader *ld, const vfs *fs)
 {
     for (size_t i = 0; i < ld->cfg->plugin_count; i++) {
@@ -648,17 +641,14 @@ static int load_plugins(loader *ld, const vfs *fs)
         if (fs && fs->read(fs->ctx, manifest, &text, &len) == 0) {
             rc = load_plugin_from(ld, fs, "plugins", name, text, len);
         } else {
-            /* not next to the config: the packs shipped with provcheck, in the
-               source tree of this build, else where `cmake --install` put them */
-            static const char *const shipped[] = {PROVCHECK_SOURCE_DIR "/plugins",
-                                                  PROVCHECK_PLUGIN_DIR};
+            /* not next to the config: the packs shipped with provcheck */
             free(text);
             text = NULL;
-            char *inst_manifest = path_join(name, "plugin.lua");
+            char *inst_manifest = fs_path_join(name, "plugin.lua");
             rc = inst_manifest ? 1 : err_set("out of memory");
-            for (size_t d = 0; rc == 1 && d < sizeof shipped / sizeof *shipped; d++) {
+            for (size_t d = 0; rc == 1 && d < SHIPPED_PLUGIN_DIR_COUNT; d++) {
                 vfs inst;
-                if (vfs_fs_open(&inst, shipped[d]) < 0)
+                if (vfs_fs_open(&inst, shipped_plugin_dirs[d]) < 0)
                     continue;
                 if (inst.read(inst.ctx, inst_manifest, &text, &len) == 0)
                     rc = load_plugin_from(ld, &inst, NULL, name, text, len);

@@ -51,6 +51,9 @@ void vfs_free_names(char **names, size_t count);
 /* A vfs over a folder of the file system. The returned vfs owns a copy of `dir`;
    vfs_fs_free releases it. */
 int vfs_fs_open(vfs *out, const char *dir);
+/* "dir/name" for the file system: dir NULL, "" or "." gives name alone, and a
+   trailing '/' on dir is not doubled. malloc'd; NULL when out of memory. */
+char *fs_path_join(const char *dir, const char *name);
 void vfs_fs_close(vfs *v);
 
 typedef struct source source;

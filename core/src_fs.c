@@ -86,9 +86,9 @@ void vfs_free_names(char **names, size_t count)
     free(names);
 }
 
-static char *path_join(const char *dir, const char *name)
+char *fs_path_join(const char *dir, const char *name)
 {
-    size_t dl = strlen(dir), nl = strlen(name);
+    size_t dl = dir ? strlen(dir) : 0, nl = strlen(name);
     if (!dl || (dl == 1 && dir[0] == '.'))
         return strdup(name);
     char *p = malloc(dl + nl + 2);
@@ -104,7 +104,7 @@ static char *path_join(const char *dir, const char *name)
 
 static int vfs_fs_read(void *ctx, const char *path, char **out, size_t *len_out)
 {
-    char *full = path_join(ctx, path);
+    char *full = fs_path_join(ctx, path);
     if (!full)
         return err_set("out of memory");
     /* Configs, rules and plugin manifests are small; the cap guards against mistakes. */
@@ -120,7 +120,7 @@ static int name_cmp(const void *a, const void *b)
 
 static int vfs_fs_list(void *ctx, const char *dir, char ***names_out, size_t *count_out)
 {
-    char *full = path_join(ctx, dir && dir[0] ? dir : ".");
+    char *full = fs_path_join(ctx, dir && dir[0] ? dir : ".");
     if (!full)
         return err_set("out of memory");
     DIR *d = opendir(full);
@@ -137,7 +137,7 @@ static int vfs_fs_list(void *ctx, const char *dir, char ***names_out, size_t *co
     while ((de = readdir(d))) {
         if (de->d_name[0] == '.' && (!de->d_name[1] || !strcmp(de->d_name, "..")))
             continue;
-        char *p = path_join(full, de->d_name);
+        char *p = fs_path_join(full, de->d_name);
         struct stat st;
         int regular = p && stat(p, &st) == 0 && S_ISREG(st.st_mode);
         free(p);
@@ -304,8 +304,8 @@ static int walk_dir(walk *w, const char *site_dir, const char *real_dir)
         const char *name = de->d_name;
         if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, ".git"))
             continue;
-        char *site_path = path_join(site_dir, name);
-        char *full = path_join(real_dir, name);
+        char *site_path = fs_path_join(site_dir, name);
+        char *full = fs_path_join(real_dir, name);
         rc = site_path && full ? walk_entry(w, site_path, full) : -1;
         free(site_path);
         free(full);
@@ -334,7 +334,7 @@ static int fs_list(source *base, page_ref_list *out)
             rc = walk_dir(&w, "", s->root_real);
             w.depth = 0;
         } else {
-            char *full = path_join(s->root_real, start);
+            char *full = fs_path_join(s->root_real, start);
             rc = full ? walk_entry(&w, start, full) : -1;
             free(full);
         }
@@ -379,7 +379,7 @@ static int fs_read(source_reader *r, const page_ref *ref, char **bytes_out,
 {
     fs_source *s = r->src;
     *err_out = NULL;
-    char *full = path_join(s->root_real, ref->site_path);
+    char *full = fs_path_join(s->root_real, ref->site_path);
     if (!full) {
         *err_out = fs_error_message("out of memory");
         return -1;
@@ -433,7 +433,7 @@ static int fs_target_exists(void *reader, const char *site_path)
         while (*seg == '/')
             seg++;
     }
-    char *full = path_join(s->root_real, p);
+    char *full = fs_path_join(s->root_real, p);
     if (!full)
         return 0;
     char *real = realpath(full, NULL);
@@ -444,7 +444,7 @@ static int fs_target_exists(void *reader, const char *site_path)
         if (S_ISREG(st.st_mode)) {
             exists = 1;
         } else if (S_ISDIR(st.st_mode)) {
-            char *index = path_join(real, "index.html");
+            char *index = fs_path_join(real, "index.html");
             char *index_real = index ? realpath(index, NULL) : NULL;
             exists = index_real && inside_root(s, index_real) &&
                      stat(index_real, &st) == 0 && S_ISREG(st.st_mode);
