@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
-# setup.sh: install the Debian packages provcheck needs to build, test and
-# benchmark. Idempotent: asks dpkg which are missing and installs only those;
-# silent when everything is present.
+# setup.sh [build|test]: install the Debian packages provcheck needs.
+#   build  the compiler and the six libraries: all that building and running
+#          provcheck takes (what scripts/demo.sh asks for)
+#   test   build, plus every tool the test suite, fuzzing and the benchmark
+#          drive (the default: what scripts/test.sh asks for)
+# Idempotent: asks dpkg which are missing and installs only those; silent when
+# everything is present.
 set -euo pipefail
+
+what=${1:-test}
+case $what in
+  build|test) ;;
+  *) echo "usage: scripts/setup.sh [build|test]" >&2; exit 2;;
+esac
 
 # One package per line; add what a new part of provcheck needs here.
 PACKAGES=(
@@ -15,6 +25,8 @@ PACKAGES=(
   libcurl4-openssl-dev
   libsqlite3-dev
   libutf8proc-dev
+)
+TEST_PACKAGES=(
   libcmocka-dev
   git
   valgrind
@@ -41,9 +53,13 @@ install_test_tools() {
   fi
 }
 
+if [ "$what" = test ]; then
+  PACKAGES+=("${TEST_PACKAGES[@]}")
+  # Debian's nodejs needs the separate npm package; NodeSource's nodejs bundles npm.
+  command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
+fi
+
 missing=()
-# Debian's nodejs needs the separate npm package; NodeSource's nodejs bundles npm.
-command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 for pkg in "${PACKAGES[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)
   if [ "$status" != "installed" ]; then
@@ -52,7 +68,7 @@ for pkg in "${PACKAGES[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
-  install_test_tools
+  [ "$what" = build ] || install_test_tools
   exit 0
 fi
 
@@ -68,4 +84,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
-install_test_tools
+[ "$what" = build ] || install_test_tools
