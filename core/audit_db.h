@@ -5,11 +5,13 @@
  * Schema (docs/audit.md):
  *   audits(id, started, finished, site, pages, compliant, findings, errors,
  *          warnings, suppressed, ruleset, shard)
- *   pages(audit_id, url, path, status, findings, lastmod)
+ *   pages(audit_id, url, path, status, findings, lastmod, links)
  *   findings(audit_id, rule, severity, message, path, url, line, col, fingerprint,
- *            suppressed)
+ *            suppressed, reason)
  *   http_cache(url, etag, last_modified, ruleset, audit_id, checked)
  * An audit is written in one transaction: a killed run leaves the previous state.
+ * Files of the older schema (without links and reason) are upgraded on a writable
+ * open and read as they are on a read-only one.
  *
  * Ownership: strings returned are malloc'd for the caller, lists owned by the
  * caller and freed with the matching _free. One connection per thread. */
@@ -30,15 +32,21 @@ void audit_db_close(audit_db *db);
  * that audit's id. 1 found, 0 none, -1 error (err_set). */
 int audit_db_cache_get(audit_db *db, const char *url, const char *ruleset,
                        char **etag_out, char **last_modified_out, long long *audit_out);
-/* Append the findings audit `audit_id` recorded for `url` (a 304's reuse). 0/-1. */
+/* Append the findings audit `audit_id` recorded for `url`, suppressed ones
+ * included (a 304's reuse). 0/-1. */
 int audit_db_findings_for_url(audit_db *db, long long audit_id, const char *url,
                               finding_list *out);
+/* The same-origin links audit `audit_id` recorded for the page `url` (one URL a
+ * line; "" when it has none), malloc'd. 1 found, 0 not recorded, -1 error. */
+int audit_db_links_for_url(audit_db *db, long long audit_id, const char *url,
+                           char **links_out);
 
 typedef struct audit_page_info {
     const char *url;
     long status;                 /* HTTP status; 0 = none */
     const char *lastmod;         /* from the sitemap, or NULL */
     const char *etag, *last_modified;   /* validators to store, or NULL */
+    const char *links;           /* its same-origin links, one a line, or NULL (not crawled) */
 } audit_page_info;
 
 typedef struct audit_meta {

@@ -154,6 +154,7 @@ static void page_clear(http_page *p)
     free(p->lastmod);
     free(p->etag);
     free(p->last_modified);
+    free(p->links);
     finding_list_free(&p->reused);
     memset(p, 0, sizeof *p);
 }

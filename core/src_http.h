@@ -38,6 +38,7 @@ typedef struct http_page {
     off_t offset; size_t len;   /* HTTP_PAGE_BODY: where the body is spilled */
     finding_list reused;        /* HTTP_PAGE_REUSED */
     char *lastmod, *etag, *last_modified;
+    char *links;                /* --crawl: its same-origin links, one a line (audit db) */
     int ready;                  /* every field above is final (lock held to read it) */
 } http_page;
 
