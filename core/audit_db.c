@@ -27,7 +27,8 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS audits_site ON audits(site, id);"
     "CREATE TABLE IF NOT EXISTS pages("
     " audit_id INTEGER NOT NULL REFERENCES audits(id), url TEXT NOT NULL,"
-    " path TEXT NOT NULL, status INTEGER, findings INTEGER NOT NULL, lastmod TEXT, links TEXT);"
+    " path TEXT NOT NULL, status INTEGER, findings INTEGER NOT NULL, lastmod TEXT, links TEXT,"
+    " targets TEXT);"
     "CREATE INDEX IF NOT EXISTS pages_audit ON pages(audit_id, url);"
     "CREATE TABLE IF NOT EXISTS findings("
     " audit_id INTEGER NOT NULL REFERENCES audits(id), rule TEXT NOT NULL,"
@@ -62,12 +63,13 @@ static int has_column(audit_db *db, const char *table, const char *column)
     return rc == SQLITE_DONE ? found : db_error(db, "reading the schema");
 }
 
-/* Files written before pages.links and findings.reason existed gain them (NULL:
-   links not recorded, no reason), in one transaction. 0, or -1 with err_set. */
+/* Files written before pages.links, pages.targets and findings.reason existed gain
+   them (NULL: not recorded, no reason), in one transaction. 0, or -1 with err_set. */
 static int migrate(audit_db *db)
 {
     static const struct { const char *table, *column, *type; } added[] = {
         {"pages", "links", "TEXT"},
+        {"pages", "targets", "TEXT"},
         {"findings", "reason", "TEXT"},
     };
     if (sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
@@ -246,23 +248,34 @@ int audit_db_findings_for_url(audit_db *db, long long audit_id, const char *url,
     return rc;
 }
 
-int audit_db_links_for_url(audit_db *db, long long audit_id, const char *url,
-                           char **links_out)
+int audit_db_page_memory(audit_db *db, long long audit_id, const char *url,
+                         char **links_out, char **targets_out)
 {
-    *links_out = NULL;
+    *links_out = *targets_out = NULL;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->db, "SELECT links FROM pages WHERE audit_id = ?1 AND url = ?2",
+    if (sqlite3_prepare_v2(db->db,
+                           "SELECT links, targets FROM pages WHERE audit_id = ?1 AND url = ?2",
                            -1, &st, NULL) != SQLITE_OK)
-        return db_error(db, "reading links");
+        return db_error(db, "reading pages");
     sqlite3_bind_int64(st, 1, audit_id);
     sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st), found = 0;
-    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
-        found = (*links_out = col_dup(st, 0)) ? 1 : err_set("out of memory");
-    } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        found = db_error(db, "reading links");
+    if (rc == SQLITE_ROW) {
+        found = 1;
+        for (int c = 0; c < 2 && found > 0; c++) {
+            char **out = c ? targets_out : links_out;
+            if (sqlite3_column_type(st, c) != SQLITE_NULL && !(*out = col_dup(st, c)))
+                found = err_set("out of memory");
+        }
+    } else if (rc != SQLITE_DONE) {
+        found = db_error(db, "reading pages");
     }
     sqlite3_finalize(st);
+    if (found < 0) {
+        free(*links_out);
+        free(*targets_out);
+        *links_out = *targets_out = NULL;
+    }
     return found;
 }
 
@@ -334,7 +347,7 @@ static int insert_pages(audit_db *db, long long id, const report *r,
     int rc = -1;
     if (sqlite3_prepare_v2(db->db,
                            "INSERT INTO pages(audit_id, url, path, status, findings, lastmod,"
-                           " links) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           " links, targets) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db->db,
                            "INSERT OR REPLACE INTO http_cache(url, etag, last_modified,"
@@ -360,6 +373,7 @@ static int insert_pages(audit_db *db, long long id, const report *r,
         sqlite3_bind_int64(st, 5, (sqlite3_int64)p->findings);
         sqlite3_bind_text(st, 6, pi ? pi->lastmod : NULL, -1, SQLITE_STATIC);
         sqlite3_bind_text(st, 7, pi ? pi->links : NULL, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, pi ? pi->targets : NULL, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE) {
             db_error(db, "storing pages");
             goto done;

@@ -5,12 +5,12 @@
  * Schema (docs/audit.md):
  *   audits(id, started, finished, site, pages, compliant, findings, errors,
  *          warnings, suppressed, ruleset, shard)
- *   pages(audit_id, url, path, status, findings, lastmod, links)
+ *   pages(audit_id, url, path, status, findings, lastmod, links, targets)
  *   findings(audit_id, rule, severity, message, path, url, line, col, fingerprint,
  *            suppressed, reason)
  *   http_cache(url, etag, last_modified, ruleset, audit_id, checked)
  * An audit is written in one transaction: a killed run leaves the previous state.
- * Files of the older schema (without links and reason) are upgraded on a writable
+ * Files of the older schema (without links, targets, reason) are upgraded on a writable
  * open and read as they are on a read-only one.
  *
  * Ownership: strings returned are malloc'd for the caller, lists owned by the
@@ -36,10 +36,12 @@ int audit_db_cache_get(audit_db *db, const char *url, const char *ruleset,
  * included (a 304's reuse). 0/-1. */
 int audit_db_findings_for_url(audit_db *db, long long audit_id, const char *url,
                               finding_list *out);
-/* The same-origin links audit `audit_id` recorded for the page `url` (one URL a
- * line; "" when it has none), malloc'd. 1 found, 0 not recorded, -1 error. */
-int audit_db_links_for_url(audit_db *db, long long audit_id, const char *url,
-                           char **links_out);
+/* What audit `audit_id` recorded about the page `url`, each malloc'd or NULL when
+ * not recorded: its same-origin links (one URL a line, "" for none) and the link
+ * targets its result depends on ("1 URL" or "0 URL" a line, "" for none). 1 the
+ * page is on record, 0 not, -1 error. */
+int audit_db_page_memory(audit_db *db, long long audit_id, const char *url,
+                         char **links_out, char **targets_out);
 
 typedef struct audit_page_info {
     const char *url;
@@ -47,6 +49,7 @@ typedef struct audit_page_info {
     const char *lastmod;         /* from the sitemap, or NULL */
     const char *etag, *last_modified;   /* validators to store, or NULL */
     const char *links;           /* its same-origin links, one a line, or NULL (not crawled) */
+    const char *targets;         /* link targets its result depends on, or NULL (unknown) */
 } audit_page_info;
 
 typedef struct audit_meta {

@@ -385,6 +385,7 @@ typedef struct audit_run {
     http_page_store store;
     url_set seen;            /* page URLs queued */
     url_set origins;         /* seed origins: crawling stays inside them */
+    url_set targets_yes, targets_no;   /* link targets asked about before reusing a result */
     size_t queued;           /* page URLs queued, for --max-pages */
     size_t skipped, disallowed_links, sitemaps;
     size_t out_of_scope;     /* URLs the include/exclude globs left out */
@@ -408,6 +409,7 @@ typedef struct page_job {
     long long cache_audit;   /* the audit whose result a 304 reuses */
     char *lastmod;
     char *links;             /* --crawl: the links that audit recorded, followed on a 304 */
+    char *targets;           /* the link targets that audit's result depends on */
 } page_job;
 
 static double now_mono(void)
@@ -607,6 +609,38 @@ static void progress(void *ctx, size_t done, size_t queued)
         fprintf(stderr, "\rprovcheck audit: fetched %zu in %.1f s%30s\n", done, elapsed, "");
 }
 
+/* Whether `url` answers 2xx now; each URL asked once per audit. -1 out of memory. */
+static int target_answer(audit_run *run, const char *url)
+{
+    if (url_set_has(&run->targets_yes, url))
+        return 1;
+    if (url_set_has(&run->targets_no, url))
+        return 0;
+    int yes = http_fetch_check(run->fetcher, url, NULL);
+    return url_set_add(yes ? &run->targets_yes : &run->targets_no, url) < 0 ? -1 : yes;
+}
+
+/* Whether every link target in `targets` ("1 URL" / "0 URL" a line) answers as
+   it did; 0 when they are unknown (NULL). */
+static int targets_unchanged(audit_run *run, const char *targets)
+{
+    if (!targets)
+        return 0;
+    for (const char *line = targets; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len < 3 || line[1] != ' ')
+            return 0;
+        char *url = strndup(line + 2, len - 2);
+        int now = url ? target_answer(run, url) : -1;
+        free(url);
+        if (now < 0 || now != (line[0] == '1'))
+            return 0;
+        line += len + (end != NULL);
+    }
+    return 1;
+}
+
 static int queue_page(audit_run *run, const char *url, const char *lastmod, int crawled)
 {
     page_job *pj = calloc(1, sizeof *pj);
@@ -620,10 +654,13 @@ static int queue_page(audit_run *run, const char *url, const char *lastmod, int 
     if (run->db && !run->args->against_rev) {
         long long id = 0;
         rc = audit_db_cache_get(run->db, url, run->rs->digest, &etag, &lm, &id);
-        /* A crawl must see the page's links: ask "unchanged?" only when they are
-           on record, else download it again. */
-        if (rc > 0 && run->args->crawl)
-            rc = audit_db_links_for_url(run->db, id, url, &pj->links);
+        if (rc > 0)
+            rc = audit_db_page_memory(run->db, id, url, &pj->links, &pj->targets);
+        /* Ask "unchanged?" only when the old result still holds for an unchanged
+           page: a crawl needs its links on record, and every link target its
+           rules asked about must answer as it did. Else download it again. */
+        if (rc > 0 && ((run->args->crawl && !pj->links) || !targets_unchanged(run, pj->targets)))
+            rc = 0;
         if (rc > 0) {
             rq.etag = etag;
             rq.last_modified = lm;
@@ -637,6 +674,7 @@ static int queue_page(audit_run *run, const char *url, const char *lastmod, int 
     if (rc < 0) {
         free(pj->lastmod);
         free(pj->links);
+        free(pj->targets);
         free(pj);
         return -1;
     }
@@ -743,6 +781,10 @@ static void page_done(void *ctx, const http_result *r, void *user)
         if (!keep)
             break;
         p = record(run, r, HTTP_PAGE_REUSED, NULL);
+        if (p) {
+            p->targets = pj->targets;   /* what the reused result still depends on */
+            pj->targets = NULL;
+        }
         if (p && (!run->db ||
                   audit_db_findings_for_url(run->db, pj->cache_audit, r->url, &p->reused) < 0))
             run_fail(run, err_last());
@@ -782,6 +824,7 @@ static void page_done(void *ctx, const http_result *r, void *user)
     free(links);
     free(pj->lastmod);
     free(pj->links);
+    free(pj->targets);
     free(pj);
 }
 
@@ -980,11 +1023,24 @@ static int no_page_error(const audit_run *run)
     return rc;
 }
 
+/* Targets asked about before reusing results are not asked again by the rules. */
+static int share_target_answers(const audit_run *run, source *src)
+{
+    const url_set *sets[] = {&run->targets_no, &run->targets_yes};
+    for (int yes = 0; yes < 2; yes++)
+        for (size_t i = 0; i < sets[yes]->cap; i++)
+            if (sets[yes]->slots[i] && src_http_target_known(src, sets[yes]->slots[i], yes) < 0)
+                return -1;
+    return 0;
+}
+
 static void run_free(audit_run *run)
 {
     http_page_store_free(&run->store);
     url_set_free(&run->seen);
     url_set_free(&run->origins);
+    url_set_free(&run->targets_yes);
+    url_set_free(&run->targets_no);
     for (size_t i = 0; i < run->seed_count; i++) {
         free(run->seeds[i]);
         free(run->seed_lastmods[i]);
@@ -1172,6 +1228,8 @@ static int collect_info(audit_run *run)
             pi->etag = p->etag;
             pi->last_modified = p->last_modified;
             pi->links = p->links;
+            /* Checked now: no target asked about is "" (known), not unknown. */
+            pi->targets = p->targets_lost ? NULL : p->targets ? p->targets : "";
         }
     }
     return 0;
@@ -1281,7 +1339,7 @@ int cmd_audit(int argc, char **argv)
 
     char *site = http_origin(a.url_count ? a.urls[0] : a.sitemaps[0]);
     int opened = src_http_open(&src, &run.store, run.fetcher, site ? site : "", hs.max_bytes);
-    if (opened < 0) {
+    if (opened < 0 || share_target_answers(&run, src) < 0) {
         free(site);
         goto cleanup;
     }
