@@ -70,7 +70,8 @@ static const char audit_usage[] =
     "  -h, --help              this help\n"
     "\n"
     "exit status: 0 clean, 1 findings at or above --fail-on (a page that could not be\n"
-    "fetched is a fetch-error), 2 usage or setup error\n";
+    "fetched, or a sitemap entry that names no page, is a fetch-error), 2 usage or\n"
+    "setup error, or no page found at all\n";
 
 typedef struct audit_args {
     char **urls; size_t url_count;

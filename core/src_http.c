@@ -434,7 +434,8 @@ static int http_list(source *base, page_ref_list *out)
         if (page_ref_list_add(out, p->path, p->site_path, p->url, NULL, p->len, NULL) < 0)
             return err_set("out of memory");
     }
-    qsort(out->items, out->count, sizeof *out->items, by_path);
+    if (out->count)   /* items is NULL when the audit found nothing */
+        qsort(out->items, out->count, sizeof *out->items, by_path);
     return 0;
 }
 
