@@ -472,17 +472,19 @@ rollback:
     return -1;
 }
 
-int audit_db_previous(audit_db *db, const char *site, long long before, long long *id_out)
+int audit_db_previous(audit_db *db, const char *site, const char *shard, long long before,
+                      long long *id_out)
 {
     *id_out = 0;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->db,
                            "SELECT id FROM audits WHERE site = ?1 AND (?2 = 0 OR id < ?2)"
-                           " ORDER BY id DESC LIMIT 1",
+                           " AND shard IS ?3 ORDER BY id DESC LIMIT 1",
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(db, "reading audits");
     sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, before);
+    sqlite3_bind_text(st, 3, shard, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     int found = 0;
     if (rc == SQLITE_ROW) {

@@ -64,9 +64,11 @@ typedef struct audit_meta {
 int audit_db_store(audit_db *db, const audit_meta *meta, const report *r,
                    const audit_page_info *info, size_t info_count, long long *id_out);
 
-/* The latest audit of `site` before audit `before` (0 = latest of all). 1 found,
+/* The latest audit of `site` and `shard` ("K/N", NULL = not sharded) before audit
+ * `before` (0 = latest of all): a shard compares with the same shard. 1 found,
  * 0 none, -1 error. */
-int audit_db_previous(audit_db *db, const char *site, long long before, long long *id_out);
+int audit_db_previous(audit_db *db, const char *site, const char *shard, long long before,
+                      long long *id_out);
 
 /* new = findings of `cur` not in `prev`; fixed = findings of `prev` on pages
  * audited again in `cur` that are gone; open = in both. Matched by URL (or path)

@@ -1386,7 +1386,7 @@ int cmd_audit(int argc, char **argv)
         audit_meta meta = {.site = site ? site : "", .started = started,
                            .ruleset = rs->digest, .shard = a.shard_n > 1 ? shard : NULL};
         if (audit_db_store(run.db, &meta, &r, run.info, run.info_count, &id) < 0 ||
-            (a.compare && audit_db_previous(run.db, meta.site, id, &prev) < 0) ||
+            (a.compare && audit_db_previous(run.db, meta.site, meta.shard, id, &prev) < 0) ||
             (a.compare && audit_db_compare(run.db, prev, id, &cmp) < 0)) {
             free(site);
             goto cleanup;

@@ -72,8 +72,9 @@ int cmd_report(int argc, char **argv)
     if (count && audit_db_findings(db, rows[count - 1].id, &current) < 0)
         goto cleanup;
     finding_list_sort(&current);
-    if (count && (audit_db_previous(db, rows[count - 1].site, rows[count - 1].id, &prev) < 0 ||
-                  (prev && audit_db_compare(db, prev, rows[count - 1].id, &cmp) < 0)))
+    const audit_row *last = count ? &rows[count - 1] : NULL;
+    if (last && (audit_db_previous(db, last->site, last->shard, last->id, &prev) < 0 ||
+                 (prev && audit_db_compare(db, prev, last->id, &cmp) < 0)))
         goto cleanup;
     if (report_html_write(&out, rows, count, &current, prev, &cmp) < 0) {
         err_set("out of memory writing the report");

@@ -197,4 +197,16 @@ assert_status 1 "the target gone, the unchanged page fails instead of reusing it
 assert_eq "$(requests_since "$BEFORE")" "GET /index.html 200" "the page is downloaded again"
 assert_eq "$(json '[f["rule"] for f in d["findings"]]')" '["privacy-link"]' "its privacy link is reported"
 
+# ---- shards sharing a database: each compares with its own previous run
+for round in 1 2; do
+  for k in 1 2; do
+    run_in "$TMP/work" audit --rate 0 -q --db "$TMP/shards.db" --compare --shard "$k/2" -f json \
+      -o "$TMP/s$round-$k.json" "$BASE/index.html" "$BASE/news/a.html" "$BASE/news/b.html" "$BASE/news/deep.html"
+  done
+done
+assert_eq "$(json '[d["compare"]["previous_audit"], len(d["compare"]["new"]), len(d["compare"]["fixed"])]' "$TMP/s2-1.json")" \
+  "[1,0,0]" "shard 1/2 compares with shard 1/2: nothing new"
+assert_eq "$(json '[d["compare"]["previous_audit"], len(d["compare"]["new"]), len(d["compare"]["fixed"])]' "$TMP/s2-2.json")" \
+  "[2,0,0]" "shard 2/2 compares with shard 2/2: nothing new"
+
 finish
