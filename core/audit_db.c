@@ -5,11 +5,17 @@
 #include <time.h>
 #include <sqlite3.h>
 #include "audit_db.h"
+#include "buf.h"
 #include "err.h"
+
+/* findings.suppressed: 0 no, 1 inline (what every older file holds), 2 baseline. */
+#define SUPPRESSED_INLINE 1
+#define SUPPRESSED_BASELINE 2
 
 struct audit_db {
     sqlite3 *db;
     char *path;
+    int has_reason;          /* findings.reason exists (a read-only old file may lack it) */
 };
 
 static const char schema[] =
@@ -21,12 +27,14 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS audits_site ON audits(site, id);"
     "CREATE TABLE IF NOT EXISTS pages("
     " audit_id INTEGER NOT NULL REFERENCES audits(id), url TEXT NOT NULL,"
-    " path TEXT NOT NULL, status INTEGER, findings INTEGER NOT NULL, lastmod TEXT);"
+    " path TEXT NOT NULL, status INTEGER, findings INTEGER NOT NULL, lastmod TEXT, links TEXT,"
+    " targets TEXT);"
     "CREATE INDEX IF NOT EXISTS pages_audit ON pages(audit_id, url);"
     "CREATE TABLE IF NOT EXISTS findings("
     " audit_id INTEGER NOT NULL REFERENCES audits(id), rule TEXT NOT NULL,"
     " severity TEXT NOT NULL, message TEXT NOT NULL, path TEXT NOT NULL, url TEXT,"
-    " line INTEGER, col INTEGER, fingerprint TEXT NOT NULL, suppressed INTEGER NOT NULL);"
+    " line INTEGER, col INTEGER, fingerprint TEXT NOT NULL, suppressed INTEGER NOT NULL,"
+    " reason TEXT);"
     "CREATE INDEX IF NOT EXISTS findings_audit ON findings(audit_id, url);"
     "CREATE TABLE IF NOT EXISTS http_cache("
     " url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, ruleset TEXT,"
@@ -35,6 +43,55 @@ static const char schema[] =
 static int db_error(audit_db *db, const char *what)
 {
     return err_set("%s: %s: %s", db->path, what, sqlite3_errmsg(db->db));
+}
+
+/* 1 when `table` has `column`, 0 when not, -1 on error. */
+static int has_column(audit_db *db, const char *table, const char *column)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "PRAGMA table_info(%s)", table);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, "reading the schema");
+    int found = 0, rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const unsigned char *name = sqlite3_column_text(st, 1);
+        if (name && strcmp((const char *)name, column) == 0)
+            found = 1;
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? found : db_error(db, "reading the schema");
+}
+
+/* Files written before pages.links, pages.targets and findings.reason existed gain
+   them (NULL: not recorded, no reason), in one transaction. 0, or -1 with err_set. */
+static int migrate(audit_db *db)
+{
+    static const struct { const char *table, *column, *type; } added[] = {
+        {"pages", "links", "TEXT"},
+        {"pages", "targets", "TEXT"},
+        {"findings", "reason", "TEXT"},
+    };
+    if (sqlite3_exec(db->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(db, "upgrading the schema");
+    for (size_t i = 0; i < sizeof added / sizeof added[0]; i++) {
+        int has = has_column(db, added[i].table, added[i].column);
+        char sql[160];
+        snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s %s", added[i].table,
+                 added[i].column, added[i].type);
+        if (has < 0 || (!has && sqlite3_exec(db->db, sql, NULL, NULL, NULL) != SQLITE_OK)) {
+            if (has == 0)
+                db_error(db, "upgrading the schema");
+            sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+            return -1;
+        }
+    }
+    if (sqlite3_exec(db->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        db_error(db, "upgrading the schema");
+        sqlite3_exec(db->db, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
+    }
+    return 0;
 }
 
 int audit_db_open(audit_db **out, const char *path, int readonly)
@@ -64,6 +121,10 @@ int audit_db_open(audit_db **out, const char *path, int readonly)
             audit_db_close(db);
             return -1;
         }
+        if (migrate(db) < 0) {
+            audit_db_close(db);
+            return -1;
+        }
     } else {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(db->db, "SELECT id FROM audits LIMIT 1", -1, &st, NULL) !=
@@ -74,6 +135,12 @@ int audit_db_open(audit_db **out, const char *path, int readonly)
         }
         sqlite3_finalize(st);
     }
+    int reason = has_column(db, "findings", "reason");
+    if (reason < 0) {
+        audit_db_close(db);
+        return -1;
+    }
+    db->has_reason = reason;
     *out = db;
     return 0;
 }
@@ -119,7 +186,7 @@ int audit_db_cache_get(audit_db *db, const char *url, const char *ruleset,
 }
 
 /* Read finding rows (rule, severity, message, path, url, line, col, fingerprint,
-   suppressed) from a prepared statement into `out`. */
+   suppressed, reason) from a prepared statement into `out`. */
 static int read_findings(audit_db *db, sqlite3_stmt *st, finding_list *out)
 {
     int rc;
@@ -137,8 +204,13 @@ static int read_findings(audit_db *db, sqlite3_stmt *st, finding_list *out)
         f.column = sqlite3_column_int(st, 6);
         const unsigned char *fp = sqlite3_column_text(st, 7);
         snprintf(f.fingerprint, sizeof f.fingerprint, "%s", fp ? (const char *)fp : "");
-        f.suppression = sqlite3_column_int(st, 8) ? SUPP_BASELINE : SUPP_NONE;
-        if (!f.rule || !f.message || !f.path || finding_list_take(out, &f) < 0) {
+        int supp = sqlite3_column_int(st, 8);
+        f.suppression = supp == SUPPRESSED_BASELINE ? SUPP_BASELINE
+                        : supp ? SUPP_INLINE : SUPP_NONE;
+        int reason_null = sqlite3_column_type(st, 9) == SQLITE_NULL;
+        f.suppress_reason = reason_null ? NULL : col_dup(st, 9);
+        if (!f.rule || !f.message || !f.path || (!reason_null && !f.suppress_reason) ||
+            finding_list_take(out, &f) < 0) {
             finding_free(&f);
             return err_set("out of memory");
         }
@@ -148,15 +220,27 @@ static int read_findings(audit_db *db, sqlite3_stmt *st, finding_list *out)
 
 #define FINDING_COLS "rule, severity, message, path, url, line, col, fingerprint, suppressed"
 
+/* "SELECT <finding columns> " + from_where, the reason NULL where an old read-only
+   file has no such column. */
+static int prepare_findings(audit_db *db, const char *from_where, sqlite3_stmt **st)
+{
+    buf sql = BUF_INIT;
+    buf_printf(&sql, "SELECT " FINDING_COLS ", %s %s", db->has_reason ? "reason" : "NULL",
+               from_where);
+    int rc = sql.data && sqlite3_prepare_v2(db->db, sql.data, -1, st, NULL) == SQLITE_OK
+             ? 0 : db_error(db, "reading findings");
+    buf_free(&sql);
+    return rc;
+}
+
 int audit_db_findings_for_url(audit_db *db, long long audit_id, const char *url,
                               finding_list *out)
 {
+    /* Suppressed findings too: a page reused after a 304 reports what it had. */
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->db,
-                           "SELECT " FINDING_COLS " FROM findings"
-                           " WHERE audit_id = ?1 AND url = ?2 AND suppressed = 0",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(db, "reading findings");
+    if (prepare_findings(db, "FROM findings WHERE audit_id = ?1 AND url = ?2 ORDER BY rowid",
+                         &st) < 0)
+        return -1;
     sqlite3_bind_int64(st, 1, audit_id);
     sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
     int rc = read_findings(db, st, out);
@@ -164,14 +248,42 @@ int audit_db_findings_for_url(audit_db *db, long long audit_id, const char *url,
     return rc;
 }
 
+int audit_db_page_memory(audit_db *db, long long audit_id, const char *url,
+                         char **links_out, char **targets_out)
+{
+    *links_out = *targets_out = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db->db,
+                           "SELECT links, targets FROM pages WHERE audit_id = ?1 AND url = ?2",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_error(db, "reading pages");
+    sqlite3_bind_int64(st, 1, audit_id);
+    sqlite3_bind_text(st, 2, url, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st), found = 0;
+    if (rc == SQLITE_ROW) {
+        found = 1;
+        for (int c = 0; c < 2 && found > 0; c++) {
+            char **out = c ? targets_out : links_out;
+            if (sqlite3_column_type(st, c) != SQLITE_NULL && !(*out = col_dup(st, c)))
+                found = err_set("out of memory");
+        }
+    } else if (rc != SQLITE_DONE) {
+        found = db_error(db, "reading pages");
+    }
+    sqlite3_finalize(st);
+    if (found < 0) {
+        free(*links_out);
+        free(*targets_out);
+        *links_out = *targets_out = NULL;
+    }
+    return found;
+}
+
 int audit_db_findings(audit_db *db, long long audit_id, finding_list *out)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->db,
-                           "SELECT " FINDING_COLS " FROM findings WHERE audit_id = ?1"
-                           " ORDER BY rowid",
-                           -1, &st, NULL) != SQLITE_OK)
-        return db_error(db, "reading findings");
+    if (prepare_findings(db, "FROM findings WHERE audit_id = ?1 ORDER BY rowid", &st) < 0)
+        return -1;
     sqlite3_bind_int64(st, 1, audit_id);
     int rc = read_findings(db, st, out);
     sqlite3_finalize(st);
@@ -234,8 +346,8 @@ static int insert_pages(audit_db *db, long long id, const report *r,
     sqlite3_stmt *st = NULL, *cache = NULL;
     int rc = -1;
     if (sqlite3_prepare_v2(db->db,
-                           "INSERT INTO pages(audit_id, url, path, status, findings, lastmod)"
-                           " VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                           "INSERT INTO pages(audit_id, url, path, status, findings, lastmod,"
+                           " links, targets) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                            -1, &st, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db->db,
                            "INSERT OR REPLACE INTO http_cache(url, etag, last_modified,"
@@ -260,6 +372,8 @@ static int insert_pages(audit_db *db, long long id, const report *r,
             sqlite3_bind_null(st, 4);
         sqlite3_bind_int64(st, 5, (sqlite3_int64)p->findings);
         sqlite3_bind_text(st, 6, pi ? pi->lastmod : NULL, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 7, pi ? pi->links : NULL, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 8, pi ? pi->targets : NULL, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE) {
             db_error(db, "storing pages");
             goto done;
@@ -288,8 +402,8 @@ done:
 static int insert_findings(audit_db *db, long long id, const report *r)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->db, "INSERT INTO findings(audit_id, " FINDING_COLS ")"
-                                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    if (sqlite3_prepare_v2(db->db, "INSERT INTO findings(audit_id, " FINDING_COLS ", reason)"
+                                   " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(db, "storing findings");
     int rc = 0;
@@ -311,7 +425,10 @@ static int insert_findings(audit_db *db, long long id, const report *r)
         else
             sqlite3_bind_null(st, 8);
         sqlite3_bind_text(st, 9, f->fingerprint, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 10, f->suppression != SUPP_NONE);
+        sqlite3_bind_int(st, 10, f->suppression == SUPP_BASELINE ? SUPPRESSED_BASELINE
+                                 : f->suppression != SUPP_NONE ? SUPPRESSED_INLINE : 0);
+        sqlite3_bind_text(st, 11, f->suppression == SUPP_INLINE ? f->suppress_reason : NULL,
+                          -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
             rc = db_error(db, "storing findings");
     }
@@ -355,17 +472,19 @@ rollback:
     return -1;
 }
 
-int audit_db_previous(audit_db *db, const char *site, long long before, long long *id_out)
+int audit_db_previous(audit_db *db, const char *site, const char *shard, long long before,
+                      long long *id_out)
 {
     *id_out = 0;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db->db,
                            "SELECT id FROM audits WHERE site = ?1 AND (?2 = 0 OR id < ?2)"
-                           " ORDER BY id DESC LIMIT 1",
+                           " AND shard IS ?3 ORDER BY id DESC LIMIT 1",
                            -1, &st, NULL) != SQLITE_OK)
         return db_error(db, "reading audits");
     sqlite3_bind_text(st, 1, site, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, before);
+    sqlite3_bind_text(st, 3, shard, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     int found = 0;
     if (rc == SQLITE_ROW) {
@@ -378,12 +497,12 @@ int audit_db_previous(audit_db *db, const char *site, long long before, long lon
     return found;
 }
 
-static int compare_query(audit_db *db, const char *sql, long long a, long long b,
+static int compare_query(audit_db *db, const char *from_where, long long a, long long b,
                          finding_list *out)
 {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_error(db, "comparing audits");
+    if (prepare_findings(db, from_where, &st) < 0)
+        return -1;
     sqlite3_bind_int64(st, 1, a);
     sqlite3_bind_int64(st, 2, b);
     int rc = read_findings(db, st, out);
@@ -397,19 +516,19 @@ int audit_db_compare(audit_db *db, long long prev, long long cur, audit_compare 
     /* Findings of ?1 with no twin in ?2; "fixed" also needs the page audited in ?2
        (a page outside this run's shard or sitemap is not fixed). */
     static const char missing_in[] =
-        "SELECT " FINDING_COLS " FROM findings AS f WHERE f.audit_id = ?1 AND f.suppressed = 0"
+        "FROM findings AS f WHERE f.audit_id = ?1 AND f.suppressed = 0"
         " AND NOT EXISTS (SELECT 1 FROM findings AS g WHERE g.audit_id = ?2"
         "  AND g.suppressed = 0 AND g.fingerprint = f.fingerprint"
         "  AND COALESCE(g.url, g.path) = COALESCE(f.url, f.path))";
     static const char fixed_sql[] =
-        "SELECT " FINDING_COLS " FROM findings AS f WHERE f.audit_id = ?1 AND f.suppressed = 0"
+        "FROM findings AS f WHERE f.audit_id = ?1 AND f.suppressed = 0"
         " AND NOT EXISTS (SELECT 1 FROM findings AS g WHERE g.audit_id = ?2"
         "  AND g.suppressed = 0 AND g.fingerprint = f.fingerprint"
         "  AND COALESCE(g.url, g.path) = COALESCE(f.url, f.path))"
         " AND EXISTS (SELECT 1 FROM pages AS p WHERE p.audit_id = ?2"
         "  AND p.url = COALESCE(f.url, f.path))";
     static const char open_sql[] =
-        "SELECT " FINDING_COLS " FROM findings AS f WHERE f.audit_id = ?1 AND f.suppressed = 0"
+        "FROM findings AS f WHERE f.audit_id = ?1 AND f.suppressed = 0"
         " AND EXISTS (SELECT 1 FROM findings AS g WHERE g.audit_id = ?2"
         "  AND g.suppressed = 0 AND g.fingerprint = f.fingerprint"
         "  AND COALESCE(g.url, g.path) = COALESCE(f.url, f.path))";

@@ -5,11 +5,13 @@
  * Schema (docs/audit.md):
  *   audits(id, started, finished, site, pages, compliant, findings, errors,
  *          warnings, suppressed, ruleset, shard)
- *   pages(audit_id, url, path, status, findings, lastmod)
+ *   pages(audit_id, url, path, status, findings, lastmod, links, targets)
  *   findings(audit_id, rule, severity, message, path, url, line, col, fingerprint,
- *            suppressed)
+ *            suppressed, reason)
  *   http_cache(url, etag, last_modified, ruleset, audit_id, checked)
  * An audit is written in one transaction: a killed run leaves the previous state.
+ * Files of the older schema (without links, targets, reason) are upgraded on a writable
+ * open and read as they are on a read-only one.
  *
  * Ownership: strings returned are malloc'd for the caller, lists owned by the
  * caller and freed with the matching _free. One connection per thread. */
@@ -30,15 +32,24 @@ void audit_db_close(audit_db *db);
  * that audit's id. 1 found, 0 none, -1 error (err_set). */
 int audit_db_cache_get(audit_db *db, const char *url, const char *ruleset,
                        char **etag_out, char **last_modified_out, long long *audit_out);
-/* Append the findings audit `audit_id` recorded for `url` (a 304's reuse). 0/-1. */
+/* Append the findings audit `audit_id` recorded for `url`, suppressed ones
+ * included (a 304's reuse). 0/-1. */
 int audit_db_findings_for_url(audit_db *db, long long audit_id, const char *url,
                               finding_list *out);
+/* What audit `audit_id` recorded about the page `url`, each malloc'd or NULL when
+ * not recorded: its same-origin links (one URL a line, "" for none) and the link
+ * targets its result depends on ("1 URL" or "0 URL" a line, "" for none). 1 the
+ * page is on record, 0 not, -1 error. */
+int audit_db_page_memory(audit_db *db, long long audit_id, const char *url,
+                         char **links_out, char **targets_out);
 
 typedef struct audit_page_info {
     const char *url;
     long status;                 /* HTTP status; 0 = none */
     const char *lastmod;         /* from the sitemap, or NULL */
     const char *etag, *last_modified;   /* validators to store, or NULL */
+    const char *links;           /* its same-origin links, one a line, or NULL (not crawled) */
+    const char *targets;         /* link targets its result depends on, or NULL (unknown) */
 } audit_page_info;
 
 typedef struct audit_meta {
@@ -53,9 +64,11 @@ typedef struct audit_meta {
 int audit_db_store(audit_db *db, const audit_meta *meta, const report *r,
                    const audit_page_info *info, size_t info_count, long long *id_out);
 
-/* The latest audit of `site` before audit `before` (0 = latest of all). 1 found,
+/* The latest audit of `site` and `shard` ("K/N", NULL = not sharded) before audit
+ * `before` (0 = latest of all): a shard compares with the same shard. 1 found,
  * 0 none, -1 error. */
-int audit_db_previous(audit_db *db, const char *site, long long before, long long *id_out);
+int audit_db_previous(audit_db *db, const char *site, const char *shard, long long before,
+                      long long *id_out);
 
 /* new = findings of `cur` not in `prev`; fixed = findings of `prev` on pages
  * audited again in `cur` that are gone; open = in both. Matched by URL (or path)

@@ -28,6 +28,7 @@
 #include "json_write.h"
 #include "sha256.h"
 #include "sitemap.h"
+#include "sitemap_loc.h"
 #include "src_http.h"
 
 #define MAX_SITEMAPS 1000
@@ -69,7 +70,8 @@ static const char audit_usage[] =
     "  -h, --help              this help\n"
     "\n"
     "exit status: 0 clean, 1 findings at or above --fail-on (a page that could not be\n"
-    "fetched is a fetch-error), 2 usage or setup error\n";
+    "fetched, or a sitemap entry that names no page, is a fetch-error), 2 usage or\n"
+    "setup error, or no page found at all\n";
 
 typedef struct audit_args {
     char **urls; size_t url_count;
@@ -384,8 +386,12 @@ typedef struct audit_run {
     http_page_store store;
     url_set seen;            /* page URLs queued */
     url_set origins;         /* seed origins: crawling stays inside them */
+    url_set targets_yes, targets_no;   /* link targets asked about before reusing a result */
     size_t queued;           /* page URLs queued, for --max-pages */
     size_t skipped, disallowed_links, sitemaps;
+    size_t out_of_scope;     /* URLs the include/exclude globs left out */
+    size_t listed;           /* page entries of the sitemaps */
+    size_t elsewhere;        /* pages of other shards: an empty shard is no setup error */
     char **seeds; char **seed_lastmods; size_t seed_count, seed_cap;
     int config_globs;        /* include/exclude set by the config: apply to URL paths */
     int streaming;           /* the store is reserved: fetch and check overlap */
@@ -403,6 +409,8 @@ typedef struct page_job {
     int crawled;             /* found by --crawl (robots refusals are not errors) */
     long long cache_audit;   /* the audit whose result a 304 reuses */
     char *lastmod;
+    char *links;             /* --crawl: the links that audit recorded, followed on a 304 */
+    char *targets;           /* the link targets that audit's result depends on */
 } page_job;
 
 static double now_mono(void)
@@ -526,6 +534,20 @@ static void store_failure(audit_run *run, const http_result *r, const char *mess
 
 /* ---- sitemaps ---- */
 
+/* The sitemap becomes an entry of the report carrying a fetch-error per entry that
+   names no page; like a URL, it is reported by one shard only. */
+static void record_unusable_entries(audit_run *run, const http_result *r, finding_list *bad)
+{
+    if (bad->count && in_shard(run->args, r->url)) {
+        http_page *p = http_page_store_add(&run->store, r->url, r->final_url,
+                                           HTTP_PAGE_REUSED, r->status, NULL, NULL, 0);
+        if (!p || sitemap_loc_place(bad, p->path, p->url) < 0 ||
+            finding_list_splice(&p->reused, bad) < 0)
+            run_fail(run, p ? NULL : err_last());
+    }
+    finding_list_free(bad);
+}
+
 static void sitemap_done(void *ctx, const http_result *r, void *user)
 {
     audit_run *run = ctx;
@@ -545,8 +567,14 @@ static void sitemap_done(void *ctx, const http_result *r, void *user)
         store_failure(run, r, msg);
         return;
     }
+    finding_list bad = {0};
     for (size_t i = 0; i < sm.count; i++) {
         const sitemap_entry *e = &sm.entries[i];
+        int unusable = sitemap_loc_check(e->loc, &bad);
+        if (unusable < 0)
+            run_fail(run, NULL);
+        if (unusable)
+            continue;
         if (sm.is_index) {
             if (run->sitemaps >= MAX_SITEMAPS)
                 break;
@@ -558,11 +586,14 @@ static void sitemap_done(void *ctx, const http_result *r, void *user)
             if (http_fetcher_add(run->fetcher, &rq) < 0)
                 run_fail(run, err_last());
             free(norm);
-        } else if (add_seed(run, e->loc, e->lastmod) < 0) {
-            run_fail(run, NULL);
+        } else {
+            run->listed++;
+            if (add_seed(run, e->loc, e->lastmod) < 0)
+                run_fail(run, NULL);
         }
     }
     sitemap_free(&sm);
+    record_unusable_entries(run, r, &bad);
 }
 
 /* ---- pages ---- */
@@ -579,6 +610,38 @@ static void progress(void *ctx, size_t done, size_t queued)
         fprintf(stderr, "\rprovcheck audit: fetched %zu in %.1f s%30s\n", done, elapsed, "");
 }
 
+/* Whether `url` answers 2xx now; each URL asked once per audit. -1 out of memory. */
+static int target_answer(audit_run *run, const char *url)
+{
+    if (url_set_has(&run->targets_yes, url))
+        return 1;
+    if (url_set_has(&run->targets_no, url))
+        return 0;
+    int yes = http_fetch_check(run->fetcher, url, NULL);
+    return url_set_add(yes ? &run->targets_yes : &run->targets_no, url) < 0 ? -1 : yes;
+}
+
+/* Whether every link target in `targets` ("1 URL" / "0 URL" a line) answers as
+   it did; 0 when they are unknown (NULL). */
+static int targets_unchanged(audit_run *run, const char *targets)
+{
+    if (!targets)
+        return 0;
+    for (const char *line = targets; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len < 3 || line[1] != ' ')
+            return 0;
+        char *url = strndup(line + 2, len - 2);
+        int now = url ? target_answer(run, url) : -1;
+        free(url);
+        if (now < 0 || now != (line[0] == '1'))
+            return 0;
+        line += len + (end != NULL);
+    }
+    return 1;
+}
+
 static int queue_page(audit_run *run, const char *url, const char *lastmod, int crawled)
 {
     page_job *pj = calloc(1, sizeof *pj);
@@ -588,19 +651,31 @@ static int queue_page(audit_run *run, const char *url, const char *lastmod, int 
     pj->lastmod = lastmod ? strdup(lastmod) : NULL;
     http_request rq = {.url = url, .user = pj};
     char *etag = NULL, *lm = NULL;
+    int rc = 0;
     if (run->db && !run->args->against_rev) {
         long long id = 0;
-        if (audit_db_cache_get(run->db, url, run->rs->digest, &etag, &lm, &id) > 0) {
+        rc = audit_db_cache_get(run->db, url, run->rs->digest, &etag, &lm, &id);
+        if (rc > 0)
+            rc = audit_db_page_memory(run->db, id, url, &pj->links, &pj->targets);
+        /* Ask "unchanged?" only when the old result still holds for an unchanged
+           page: a crawl needs its links on record, and every link target its
+           rules asked about must answer as it did. Else download it again. */
+        if (rc > 0 && ((run->args->crawl && !pj->links) || !targets_unchanged(run, pj->targets)))
+            rc = 0;
+        if (rc > 0) {
             rq.etag = etag;
             rq.last_modified = lm;
             pj->cache_audit = id;
         }
     }
-    int rc = http_fetcher_add(run->fetcher, &rq);
+    if (rc >= 0)
+        rc = http_fetcher_add(run->fetcher, &rq);
     free(etag);
     free(lm);
     if (rc < 0) {
         free(pj->lastmod);
+        free(pj->links);
+        free(pj->targets);
         free(pj);
         return -1;
     }
@@ -608,14 +683,8 @@ static int queue_page(audit_run *run, const char *url, const char *lastmod, int 
     return 0;
 }
 
-static void crawl_from(audit_run *run, const http_result *r)
+static void follow_links(audit_run *run, char **links, size_t count)
 {
-    char **links = NULL;
-    size_t count = 0;
-    if (crawl_links(r->final_url, r->body, r->len, &links, &count) < 0) {
-        run_fail(run, NULL);
-        return;
-    }
     for (size_t i = 0; i < count && run->queued < (size_t)run->args->max_pages; i++) {
         char *origin = http_origin(links[i]);
         int inside = origin && url_set_has(&run->origins, origin);
@@ -626,7 +695,51 @@ static void crawl_from(audit_run *run, const http_result *r)
         if (added < 0 || (added == 1 && queue_page(run, links[i], NULL, 1) < 0))
             run_fail(run, err_last());
     }
+}
+
+/* Queue the links of a fetched page; returns them one a line for the database
+   (malloc'd; NULL when out of memory, then the run has failed). */
+static char *crawl_from(audit_run *run, const http_result *r)
+{
+    char **links = NULL;
+    size_t count = 0;
+    if (crawl_links(r->final_url, r->body, r->len, &links, &count) < 0) {
+        run_fail(run, NULL);
+        return NULL;
+    }
+    follow_links(run, links, count);
+    buf joined = BUF_INIT;
+    for (size_t i = 0; i < count; i++)
+        buf_printf(&joined, "%s%s", i ? "\n" : "", links[i]);
     crawl_links_free(links, count);
+    char *out = buf_detach(&joined, NULL);
+    if (!out)
+        run_fail(run, NULL);
+    return out;
+}
+
+/* Queue the links an earlier audit recorded for a page that answered 304. */
+static void crawl_recorded(audit_run *run, const char *recorded)
+{
+    char *copy = strdup(recorded ? recorded : "");
+    size_t count = 0, cap = 1;
+    for (const char *c = recorded ? recorded : ""; *c; c++)
+        cap += *c == '\n';
+    char **links = copy ? calloc(cap, sizeof *links) : NULL;
+    if (!links) {
+        free(copy);
+        run_fail(run, NULL);
+        return;
+    }
+    for (char *line = copy, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        links[count++] = line;
+    }
+    follow_links(run, links, count);
+    free(links);
+    free(copy);
 }
 
 /* Record one page's outcome: a new entry, or the reserved one when streaming. */
@@ -648,18 +761,31 @@ static void page_done(void *ctx, const http_result *r, void *user)
     audit_run *run = ctx;
     page_job *pj = user;
     int keep = !pj->crawled || in_shard(run->args, r->url);
+    if (!keep && r->outcome != HTTP_NOT_HTML)
+        run->elsewhere++;
     http_page *p = NULL;
+    char *links = NULL;
     switch (r->outcome) {
     case HTTP_OK:
         if (run->args->crawl)
-            crawl_from(run, r);
+            links = crawl_from(run, r);
         if (keep)
             p = record(run, r, HTTP_PAGE_BODY, NULL);
         break;
     case HTTP_NOT_MODIFIED:
+        /* Unchanged, so its links are those on record: the crawl goes on. */
+        if (run->args->crawl) {
+            crawl_recorded(run, pj->links);
+            links = pj->links;
+            pj->links = NULL;
+        }
         if (!keep)
             break;
         p = record(run, r, HTTP_PAGE_REUSED, NULL);
+        if (p) {
+            p->targets = pj->targets;   /* what the reused result still depends on */
+            pj->targets = NULL;
+        }
         if (p && (!run->db ||
                   audit_db_findings_for_url(run->db, pj->cache_audit, r->url, &p->reused) < 0))
             run_fail(run, err_last());
@@ -687,6 +813,8 @@ static void page_done(void *ctx, const http_result *r, void *user)
     if (p) {
         p->lastmod = pj->lastmod;
         pj->lastmod = NULL;
+        p->links = links;
+        links = NULL;
         if (r->outcome == HTTP_OK || r->outcome == HTTP_NOT_MODIFIED) {
             p->etag = r->etag ? strdup(r->etag) : NULL;
             p->last_modified = r->last_modified ? strdup(r->last_modified) : NULL;
@@ -694,7 +822,10 @@ static void page_done(void *ctx, const http_result *r, void *user)
         if (run->streaming)
             http_page_store_ready(&run->store, p);
     }
+    free(links);
     free(pj->lastmod);
+    free(pj->links);
+    free(pj->targets);
     free(pj);
 }
 
@@ -858,11 +989,59 @@ static int add_drift_rule(report *r)
     return rr->id && rr->summary ? 0 : -1;
 }
 
+static void glob_list(buf *b, const char *what, char **globs, size_t n)
+{
+    buf_printf(b, "; %s", what);
+    for (size_t i = 0; i < n; i++)
+        buf_printf(b, "%s\"%s\"", i ? ", " : " ", globs[i]);
+    if (!n)
+        buf_puts(b, " (none)");
+}
+
+/* An audit that found no page at all is a setup error, never a clean pass: say what
+   it was given and what the globs left out. Returns -1 with err_set. */
+static int no_page_error(const audit_run *run)
+{
+    const audit_args *a = run->args;
+    buf b = BUF_INIT;
+    buf_puts(&b, "no page to audit:");
+    for (size_t i = 0; i < a->url_count; i++)
+        buf_printf(&b, "%s %s", i ? "," : " URL", a->urls[i]);
+    for (size_t i = 0; i < a->sitemap_count; i++)
+        buf_printf(&b, "%s %s", i ? "," : a->url_count ? "; sitemap" : " sitemap",
+                   a->sitemaps[i]);
+    if (a->sitemap_count)
+        buf_printf(&b, " (%zu usable page entries)", run->listed);
+    if (run->config_globs) {
+        glob_list(&b, "include", run->cfg->include, run->cfg->include_count);
+        glob_list(&b, "exclude", run->cfg->exclude, run->cfg->exclude_count);
+        buf_printf(&b, " from %s (%zu URLs left out)", run->cfg->path, run->out_of_scope);
+    }
+    if (run->skipped)
+        buf_printf(&b, "; %zu answers were not HTML", run->skipped);
+    int rc = err_set("%s", b.data ? b.data : "no page to audit");
+    buf_free(&b);
+    return rc;
+}
+
+/* Targets asked about before reusing results are not asked again by the rules. */
+static int share_target_answers(const audit_run *run, source *src)
+{
+    const url_set *sets[] = {&run->targets_no, &run->targets_yes};
+    for (int yes = 0; yes < 2; yes++)
+        for (size_t i = 0; i < sets[yes]->cap; i++)
+            if (sets[yes]->slots[i] && src_http_target_known(src, sets[yes]->slots[i], yes) < 0)
+                return -1;
+    return 0;
+}
+
 static void run_free(audit_run *run)
 {
     http_page_store_free(&run->store);
     url_set_free(&run->seen);
     url_set_free(&run->origins);
+    url_set_free(&run->targets_yes);
+    url_set_free(&run->targets_no);
     for (size_t i = 0; i < run->seed_count; i++) {
         free(run->seeds[i]);
         free(run->seed_lastmods[i]);
@@ -1002,14 +1181,17 @@ static int fetch_everything(audit_run *run)
         }
         /* Crawling needs every page's links; the shard filter then applies to what
            is kept. Without it, a shard fetches its own pages only. */
-        if (!a->crawl && !in_shard(a, url))
+        if (!a->crawl && !in_shard(a, url)) {
+            run->elsewhere++;
             continue;
+        }
         lastmods[n] = run->seed_lastmods[i];
         chosen[n++] = run->seeds[i];
     }
     if (out_of_scope)
         note(run, "%zu URLs outside the config's include/exclude globs were not fetched",
              out_of_scope);
+    run->out_of_scope = out_of_scope;
     int rc = 0;
     if (!a->crawl) {
         /* Known up front: fetch in the order the workers will ask for the pages. */
@@ -1046,6 +1228,9 @@ static int collect_info(audit_run *run)
         if (p->kind != HTTP_PAGE_FAILED) {
             pi->etag = p->etag;
             pi->last_modified = p->last_modified;
+            pi->links = p->links;
+            /* Checked now: no target asked about is "" (known), not unknown. */
+            pi->targets = p->targets_lost ? NULL : p->targets ? p->targets : "";
         }
     }
     return 0;
@@ -1155,7 +1340,7 @@ int cmd_audit(int argc, char **argv)
 
     char *site = http_origin(a.url_count ? a.urls[0] : a.sitemaps[0]);
     int opened = src_http_open(&src, &run.store, run.fetcher, site ? site : "", hs.max_bytes);
-    if (opened < 0) {
+    if (opened < 0 || share_target_answers(&run, src) < 0) {
         free(site);
         goto cleanup;
     }
@@ -1172,6 +1357,11 @@ int cmd_audit(int argc, char **argv)
     if (drop_skipped(&r, &run.store) < 0) {
         free(site);
         err_set("out of memory");
+        goto cleanup;
+    }
+    if (!r.page_count && !run.elsewhere) {
+        free(site);
+        no_page_error(&run);
         goto cleanup;
     }
     size_t unmapped = 0;
@@ -1196,7 +1386,7 @@ int cmd_audit(int argc, char **argv)
         audit_meta meta = {.site = site ? site : "", .started = started,
                            .ruleset = rs->digest, .shard = a.shard_n > 1 ? shard : NULL};
         if (audit_db_store(run.db, &meta, &r, run.info, run.info_count, &id) < 0 ||
-            (a.compare && audit_db_previous(run.db, meta.site, id, &prev) < 0) ||
+            (a.compare && audit_db_previous(run.db, meta.site, meta.shard, id, &prev) < 0) ||
             (a.compare && audit_db_compare(run.db, prev, id, &cmp) < 0)) {
             free(site);
             goto cleanup;

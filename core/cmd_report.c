@@ -14,7 +14,8 @@ static const char report_usage[] =
     "usage: provcheck report --db FILE [-o report.html] [--site ORIGIN]\n"
     "\n"
     "Write the audits remembered in an audit database (provcheck audit --db) as one\n"
-    "self-contained HTML file: compliance over time as a chart, the latest audit's\n"
+    "self-contained HTML file: compliance over time as a chart, what changed since\n"
+    "the audit before the latest (new, fixed, still open), the latest audit's\n"
     "findings by rule and by page with links to the pages, and every audit.\n"
     "\n"
     "options:\n"
@@ -58,6 +59,9 @@ int cmd_report(int argc, char **argv)
     audit_row *rows = NULL;
     size_t count = 0;
     finding_list current = {0};
+    audit_compare cmp;
+    memset(&cmp, 0, sizeof cmp);
+    long long prev = 0;
     buf out = BUF_INIT;
     if (audit_db_open(&db, db_path, 1) < 0 || audit_db_list(db, site, &rows, &count) < 0)
         goto cleanup;
@@ -68,7 +72,11 @@ int cmd_report(int argc, char **argv)
     if (count && audit_db_findings(db, rows[count - 1].id, &current) < 0)
         goto cleanup;
     finding_list_sort(&current);
-    if (report_html_write(&out, rows, count, &current) < 0) {
+    const audit_row *last = count ? &rows[count - 1] : NULL;
+    if (last && (audit_db_previous(db, last->site, last->shard, last->id, &prev) < 0 ||
+                 (prev && audit_db_compare(db, prev, last->id, &cmp) < 0)))
+        goto cleanup;
+    if (report_html_write(&out, rows, count, &current, prev, &cmp) < 0) {
         err_set("out of memory writing the report");
         goto cleanup;
     }
@@ -77,6 +85,7 @@ int cmd_report(int argc, char **argv)
     rc = EXIT_CLEAN;
 cleanup:
     buf_free(&out);
+    audit_compare_free(&cmp);
     finding_list_free(&current);
     audit_rows_free(rows, count);
     audit_db_close(db);

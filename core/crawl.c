@@ -8,19 +8,35 @@
 #include "crawl.h"
 #include "http_fetch.h"
 
+/* HTML strips ASCII white space around attribute URLs. */
+static const char *skip_space(const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f')
+        s++;
+    return s;
+}
+
+int href_is_same_document(const char *href)
+{
+    href = skip_space(href);
+    return *href == '\0' || *href == '#';
+}
+
 char *url_normalize(const char *base, const char *href)
 {
     if (!href)
         return NULL;
-    while (*href == ' ' || *href == '\t' || *href == '\n' || *href == '\r')
-        href++;
+    href = skip_space(href);
     CURLU *u = curl_url();
     char *got = NULL, *out = NULL;
     if (!u)
         return NULL;
     if (base && curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK)
         goto done;
-    if (curl_url_set(u, CURLUPART_URL, href, 0) != CURLUE_OK)
+    /* An empty or fragment-only reference is the base document itself; libcurl
+       would resolve it to the base's folder ("#top" on /a/b.html gives /a/). */
+    if ((!base || !href_is_same_document(href)) &&
+        curl_url_set(u, CURLUPART_URL, href, 0) != CURLUE_OK)
         goto done;
     char *scheme = NULL, *port = NULL;
     if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
@@ -110,6 +126,7 @@ void url_set_free(url_set *s)
 
 typedef struct link_walk {
     const char *base;
+    int has_base;            /* a <base href> set `base` */
     char *origin;
     url_set seen;
     char **links;
@@ -119,6 +136,10 @@ typedef struct link_walk {
 
 static void add_link(link_walk *w, const char *href)
 {
+    /* "#main" and "" name this page, never another URL to fetch. With a <base
+       href> they name the base document, as a click in a browser does. */
+    if (!w->has_base && href_is_same_document(href))
+        return;
     char *url = url_normalize(w->base, href);
     if (!url)
         return;
@@ -213,6 +234,7 @@ int crawl_links(const char *page_url, const char *html, size_t len, char ***out,
     char *base = base_href(root);
     char *resolved_base = base ? url_normalize(page_url, base) : NULL;
     w.base = resolved_base ? resolved_base : page_url;
+    w.has_base = resolved_base != NULL;
     if (w.origin)
         walk_nodes(&w, root);
     free(base);

@@ -8,6 +8,9 @@
  * scheme and host lowercased, default port dropped. malloc'd, or NULL when it is
  * not an http(s) URL. */
 char *url_normalize(const char *base, const char *href);
+/* 1 when href (after leading white space) is empty or fragment-only: a reference
+ * to the document it appears in. */
+int href_is_same_document(const char *href);
 
 /* A set of strings (URLs), for dedup. */
 typedef struct url_set {

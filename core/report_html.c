@@ -54,9 +54,18 @@ static void page_link(buf *b, const char *url, const char *path)
     }
 }
 
+/* An audit of no page has no compliance: it is left out of the line, never 100 %. */
 static double compliant_pct(const audit_row *a)
 {
-    return a->pages ? 100.0 * (double)a->compliant / (double)a->pages : 100.0;
+    return a->pages ? 100.0 * (double)a->compliant / (double)a->pages : 0.0;
+}
+
+static void pct_text(buf *b, const audit_row *a)
+{
+    if (a->pages)
+        buf_printf(b, "%.1f%%", compliant_pct(a));
+    else
+        buf_puts(b, "n/a");
 }
 
 static void chart(buf *b, const audit_row *audits, size_t n)
@@ -95,13 +104,17 @@ static void chart(buf *b, const audit_row *audits, size_t n)
     }
     buf_puts(b, "<polyline class=\"compliance\" fill=\"none\" stroke=\"#1a73e8\" "
                 "stroke-width=\"2.5\" points=\"");
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0, drawn = 0; i < n; i++) {
+        if (!audits[i].pages)
+            continue;
         double cx = PAD_L + slot * ((double)i + 0.5);
         double y = PAD_T + plot_h * (1 - compliant_pct(&audits[i]) / 100.0);
-        buf_printf(b, "%s%.1f,%.1f", i ? " " : "", cx, y);
+        buf_printf(b, "%s%.1f,%.1f", drawn++ ? " " : "", cx, y);
     }
     buf_puts(b, "\"/>\n");
     for (size_t i = 0; i < n; i++) {
+        if (!audits[i].pages)
+            continue;
         double cx = PAD_L + slot * ((double)i + 0.5);
         double y = PAD_T + plot_h * (1 - compliant_pct(&audits[i]) / 100.0);
         buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" fill=\"#1a73e8\"><title>audit "
@@ -222,6 +235,40 @@ static int pages_table(buf *b, const finding_list *cur)
     return 0;
 }
 
+/* The latest audit against the one before it: what broke, what got fixed, what is
+   still open (suppressed findings are left out, as in `audit --compare`). */
+static void compare_section(buf *b, long long prev_id, const audit_compare *c)
+{
+    if (!prev_id) {
+        buf_puts(b, "<h2>Since the previous audit</h2>\n<p id=\"compare-summary\">This is the "
+                    "first audit of the site: every finding is new.</p>\n");
+        return;
+    }
+    buf_printf(b, "<h2>Since audit #%lld</h2>\n<p id=\"compare-summary\"><span class=\"error\">"
+               "%zu new</span>, %zu fixed, %zu still open</p>\n", prev_id, c->added.count,
+               c->fixed.count, c->still_open.count);
+    const finding_list *lists[] = {&c->added, &c->fixed, &c->still_open};
+    static const char *names[] = {"new", "fixed", "still open"};
+    static const char *classes[] = {"new", "fixed", "open"};
+    if (!c->added.count && !c->fixed.count && !c->still_open.count)
+        return;
+    buf_puts(b, "<table id=\"compare\"><thead><tr><th>change</th><th>page</th><th>finding"
+                "</th></tr></thead><tbody>\n");
+    for (int l = 0; l < 3; l++)
+        for (size_t i = 0; i < lists[l]->count; i++) {
+            const finding *f = &lists[l]->items[i];
+            buf_printf(b, "<tr class=\"%s\"><td>%s</td><td>", classes[l], names[l]);
+            page_link(b, f->url, f->path);
+            buf_printf(b, "</td><td class=\"%s\">%s <code>", severity_name(f->sev),
+                       severity_name(f->sev));
+            esc(b, f->rule);
+            buf_puts(b, "</code>: ");
+            esc(b, f->message);
+            buf_puts(b, "</td></tr>\n");
+        }
+    buf_puts(b, "</tbody></table>\n");
+}
+
 static void audits_table(buf *b, const audit_row *audits, size_t n)
 {
     buf_puts(b, "<h2>Audits</h2>\n<table id=\"audits\"><thead><tr><th>#</th><th>started (UTC)"
@@ -236,15 +283,16 @@ static void audits_table(buf *b, const audit_row *audits, size_t n)
             esc(b, a->shard);
             buf_puts(b, ")");
         }
-        buf_printf(b, "</td><td class=\"n\">%ld</td><td class=\"n\">%.1f%%</td>"
-                   "<td class=\"n\">%ld</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
-                   "</tr>\n", a->pages, compliant_pct(a), a->errors, a->warnings,
-                   a->suppressed);
+        buf_printf(b, "</td><td class=\"n\">%ld</td><td class=\"n\">", a->pages);
+        pct_text(b, a);
+        buf_printf(b, "</td><td class=\"n\">%ld</td><td class=\"n\">%ld</td>"
+                   "<td class=\"n\">%ld</td></tr>\n", a->errors, a->warnings, a->suppressed);
     }
     buf_puts(b, "</tbody></table>\n");
 }
 
-int report_html_write(buf *out, const audit_row *audits, size_t n, const finding_list *current)
+int report_html_write(buf *out, const audit_row *audits, size_t n, const finding_list *current,
+                      long long prev_id, const audit_compare *cmp)
 {
     const audit_row *last = n ? &audits[n - 1] : NULL;
     buf_puts(out, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -260,15 +308,18 @@ int report_html_write(buf *out, const audit_row *audits, size_t n, const finding
         esc(out, last->started);
         buf_printf(out, " UTC; %zu audits in the database.</p>\n", n);
         buf_printf(out, "<div class=\"cards\"><div class=\"card\"><b>%ld</b>pages</div>"
-                   "<div class=\"card\"><b>%.1f%%</b>compliant</div><div class=\"card "
-                   "error\"><b>%ld</b>errors</div><div class=\"card warning\"><b>%ld</b>"
-                   "warnings</div></div>\n", last->pages, compliant_pct(last), last->errors,
-                   last->warnings);
+                   "<div class=\"card\"><b>", last->pages);
+        pct_text(out, last);
+        buf_printf(out, "</b>compliant</div><div class=\"card error\"><b>%ld</b>errors</div>"
+                   "<div class=\"card warning\"><b>%ld</b>warnings</div></div>\n",
+                   last->errors, last->warnings);
         buf_puts(out, "<h2>Compliance over time</h2>\n");
         chart(out, audits, n);
     } else {
         buf_puts(out, "<p>The database holds no audit yet.</p>\n");
     }
+    if (last)
+        compare_section(out, prev_id, cmp);
     if (rules_table(out, current) < 0 || pages_table(out, current) < 0)
         return -1;
     audits_table(out, audits, n);

@@ -50,11 +50,6 @@ static int add_entry(sitemap *sm, const buf *loc, const buf *lastmod)
         free(e->lastmod);
         return -1;
     }
-    if (!*e->loc) {   /* an empty <loc> names nothing */
-        free(e->loc);
-        free(e->lastmod);
-        return 0;
-    }
     sm->count++;
     return 0;
 }

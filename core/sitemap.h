@@ -9,7 +9,8 @@
 #include <stddef.h>
 
 typedef struct sitemap_entry {
-    char *loc;        /* as written, white space trimmed */
+    char *loc;        /* as written, white space trimmed; "" when empty or missing
+                         (the audit reports it, so it is kept) */
     char *lastmod;    /* or NULL */
 } sitemap_entry;
 

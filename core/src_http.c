@@ -154,6 +154,8 @@ static void page_clear(http_page *p)
     free(p->lastmod);
     free(p->etag);
     free(p->last_modified);
+    free(p->links);
+    free(p->targets);
     finding_list_free(&p->reused);
     memset(p, 0, sizeof *p);
 }
@@ -390,6 +392,7 @@ typedef struct http_src {
 struct source_reader {
     http_src *src;
     char *origin;              /* the origin of the page read last */
+    http_page *page;           /* the page read last: only this worker writes its targets */
 };
 
 static const http_page *page_by_url(const http_src *s, const char *url)
@@ -431,7 +434,8 @@ static int http_list(source *base, page_ref_list *out)
         if (page_ref_list_add(out, p->path, p->site_path, p->url, NULL, p->len, NULL) < 0)
             return err_set("out of memory");
     }
-    qsort(out->items, out->count, sizeof *out->items, by_path);
+    if (out->count)   /* items is NULL when the audit found nothing */
+        qsort(out->items, out->count, sizeof *out->items, by_path);
     return 0;
 }
 
@@ -464,6 +468,7 @@ static int http_read(source_reader *r, const page_ref *ref, char **bytes_out,
     /* Link checks of this page (next, on this worker) resolve against its origin. */
     free(r->origin);
     r->origin = http_origin(p->final_url);
+    r->page = (http_page *)p;
     return 0;
 }
 
@@ -505,6 +510,30 @@ static int check_target(http_src *s, const char *url)
     return yes;
 }
 
+/* Remember what the page's result depends on, once per URL. */
+static void note_target(http_page *p, const char *url, int yes)
+{
+    if (!p || p->targets_lost)
+        return;
+    size_t have = p->targets ? strlen(p->targets) : 0, n = strlen(url);
+    for (const char *line = p->targets; line && *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        if (len == n + 2 && memcmp(line + 2, url, n) == 0)
+            return;
+        line += len + (end != NULL);
+    }
+    char *grown = realloc(p->targets, have + n + 4);
+    if (!grown) {
+        free(p->targets);
+        p->targets = NULL;
+        p->targets_lost = 1;
+        return;
+    }
+    snprintf(grown + have, n + 4, "%s%d %s", have ? "\n" : "", yes ? 1 : 0, url);
+    p->targets = grown;
+}
+
 static int http_target_exists(void *reader, const char *site_path)
 {
     source_reader *r = reader;
@@ -533,6 +562,7 @@ static int http_target_exists(void *reader, const char *site_path)
     if (!norm)
         return 0;
     int yes = check_target(r->src, norm);
+    note_target(r->page, norm, yes);
     free(norm);
     return yes;
 }
@@ -590,6 +620,18 @@ int src_http_open(source **out, http_page_store *store, http_fetcher *f,
     qsort(s->order, store->count, sizeof *s->order, by_url);
     *out = &s->base;
     return 0;
+}
+
+int src_http_target_known(source *src, const char *url, int yes)
+{
+    target_cache *c = &((http_src *)src)->targets;
+    pthread_mutex_lock(&c->lock);
+    int created = 0;
+    target *t = target_get(c, url, &created);
+    if (t)
+        t->state = yes ? TARGET_YES : TARGET_NO;
+    pthread_mutex_unlock(&c->lock);
+    return t ? 0 : err_set("out of memory");
 }
 
 int src_http_cached(void *ctx, const page_ref *ref, finding_list *out)

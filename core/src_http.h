@@ -14,7 +14,9 @@
  * site_path = the final URL's path without the leading '/' ("index.html" for a
  * path ending in '/'), so config globs and relative links work on URL paths.
  * target_exists fetches origin + "/" + site_path (2xx after redirects), each
- * distinct URL once per audit, from any worker. */
+ * distinct URL once per audit, from any worker, and notes the URL and its answer
+ * in the page's `targets`: a result reused after a 304 is valid only while they
+ * answer the same. */
 #ifndef PROVCHECK_SRC_HTTP_H
 #define PROVCHECK_SRC_HTTP_H
 #include <pthread.h>
@@ -38,6 +40,10 @@ typedef struct http_page {
     off_t offset; size_t len;   /* HTTP_PAGE_BODY: where the body is spilled */
     finding_list reused;        /* HTTP_PAGE_REUSED */
     char *lastmod, *etag, *last_modified;
+    char *links;                /* --crawl: its same-origin links, one a line (audit db) */
+    char *targets;              /* link targets its rules asked about, "1 URL" (2xx) or
+                                   "0 URL" a line; NULL: none (audit db) */
+    int targets_lost;           /* out of memory recording them: never reuse this result */
     int ready;                  /* every field above is final (lock held to read it) */
 } http_page;
 
@@ -85,6 +91,9 @@ int http_url_paths(const char *url, const char *final_url, char **path_out,
  * still be filling (after _reserve): reads wait for their page. */
 int src_http_open(source **out, http_page_store *store, http_fetcher *f,
                   const char *root, size_t max_bytes);
+/* Answer target_exists for `url` without a request: the audit asked already
+ * (before the workers start). 0, or -1 with err_set. */
+int src_http_target_known(source *src, const char *url, int yes);
 /* check_options.cached for this source (ctx = the source). */
 int src_http_cached(void *ctx, const page_ref *ref, finding_list *out);
 

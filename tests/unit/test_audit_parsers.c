@@ -12,6 +12,7 @@
 #include "crawl.h"
 #include "robots.h"
 #include "sitemap.h"
+#include "sitemap_loc.h"
 
 static void test_robots_groups(void **state)
 {
@@ -76,11 +77,15 @@ static void test_sitemaps(void **state)
     char *err = NULL;
     assert_int_equal(sitemap_parse(&sm, xml, strlen(xml), 100, 1 << 20, &err), 0);
     assert_int_equal(sm.is_index, 0);
-    assert_int_equal(sm.count, 2);   /* the external entity is never read */
+    assert_int_equal(sm.count, 4);
     assert_string_equal(sm.entries[0].loc, "http://127.0.0.1/a.html");
     assert_string_equal(sm.entries[0].lastmod, "2024-05-01");
     assert_string_equal(sm.entries[1].loc, "http://127.0.0.1/b?x=1&y=2");
     assert_null(sm.entries[1].lastmod);
+    /* The external entity is never read; empty entries are kept for the audit to
+       report. */
+    assert_string_equal(sm.entries[2].loc, "");
+    assert_string_equal(sm.entries[3].loc, "");
     sitemap_free(&sm);
 
     assert_int_equal(sitemap_parse(&sm, xml, strlen(xml), 1, 1 << 20, &err), 0);
@@ -167,6 +172,45 @@ static void test_urls_and_links(void **state)
     assert_string_equal(links[0], "http://127.0.0.1:8080/news/a.html");
     assert_string_equal(links[1], "http://127.0.0.1:8080/m.html");
     crawl_links_free(links, n);
+
+    /* A fragment-only or empty href is the page itself (libcurl alone gives the
+       page's folder). */
+    u = url_normalize("http://h/dir/page.html?q=1", "#top");
+    assert_string_equal(u, "http://h/dir/page.html?q=1");
+    free(u);
+    u = url_normalize("http://h/dir/page.html", " ");
+    assert_string_equal(u, "http://h/dir/page.html");
+    free(u);
+    const char *self = "<a href=\"#main\">skip</a><a href=\"\">me</a><a href=\"?p=2#c\">2</a>";
+    assert_int_equal(crawl_links("http://h/dir/page.html", self, strlen(self), &links, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(links[0], "http://h/dir/page.html?p=2");
+    crawl_links_free(links, n);
+}
+
+static void test_sitemap_locs(void **state)
+{
+    (void)state;
+    assert_null(sitemap_loc_problem("https://h/a.html"));
+    assert_null(sitemap_loc_problem("HTTP://h/a.html"));
+    assert_string_equal(sitemap_loc_problem(""), "is empty");
+    assert_non_null(strstr(sitemap_loc_problem("news/a.html"), "relative"));
+    assert_non_null(strstr(sitemap_loc_problem("/news/a.html"), "relative"));
+    assert_non_null(strstr(sitemap_loc_problem("//h/a.html"), "relative"));
+    assert_non_null(strstr(sitemap_loc_problem("1http://h/"), "relative"));
+    assert_string_equal(sitemap_loc_problem("ftp://h/a.html"), "is not an http(s) URL");
+    assert_string_equal(sitemap_loc_problem("mailto:a@b"), "is not an http(s) URL");
+    assert_string_equal(sitemap_loc_problem("http://"), "is not a valid URL");
+    finding_list bad = {0};
+    assert_int_equal(sitemap_loc_check("https://h/a.html", &bad), 0);
+    assert_int_equal(sitemap_loc_check("a.html", &bad), 1);
+    assert_int_equal(sitemap_loc_check("a.html", &bad), 1);
+    assert_int_equal(sitemap_loc_place(&bad, "/sitemap.xml", "http://h/sitemap.xml"), 0);
+    assert_int_equal(bad.count, 2);
+    assert_string_equal(bad.items[0].rule, "fetch-error");
+    assert_string_equal(bad.items[1].path, "/sitemap.xml");
+    assert_string_not_equal(bad.items[0].fingerprint, bad.items[1].fingerprint);
+    finding_list_free(&bad);
 }
 
 int main(void)
@@ -176,6 +220,7 @@ int main(void)
         cmocka_unit_test(test_sitemaps),
         cmocka_unit_test(test_gzip_sitemaps),
         cmocka_unit_test(test_urls_and_links),
+        cmocka_unit_test(test_sitemap_locs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
