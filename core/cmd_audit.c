@@ -34,6 +34,7 @@
 #define MAX_SITEMAPS 1000
 #define SITEMAP_MAX_ENTRIES 50000
 #define SITEMAP_MAX_BYTES (64u * 1024 * 1024)
+#define MIN_RATE 0.001   /* requests per second: one every 1,000 s */
 
 static const char audit_usage[] =
     "usage: provcheck audit [options] [URL...]\n"
@@ -48,7 +49,8 @@ static const char audit_usage[] =
     "      --crawl             also follow same-origin links, breadth first\n"
     "      --max-pages N       stop after N pages (default 10000)\n"
     "      --timeout SECONDS   per request, connect included (default 30)\n"
-    "      --rate R            requests per second per host (default 2; 0 = unlimited)\n"
+    "      --rate R            requests per second per host (default 2; 0 = unlimited;\n"
+    "                          at least 0.001 otherwise)\n"
     "      --concurrency N     transfers at once (default 8)\n"
     "      --user-agent UA     default provcheck/" PROVCHECK_VERSION " (config: audit.user_agent)\n"
     "      --header 'K: V'     send this request header (repeatable; never logged)\n"
@@ -202,9 +204,10 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
                 return cli_usage_error("audit", "--timeout takes seconds (> 0), not '%s'", v);
             a->timeout = num;
         } else if (VALUE_OPT("--rate", "--rate")) {
-            if (parse_number(v, 0, 1e6, &num) < 0)
-                return cli_usage_error("audit", "--rate takes requests per second (0 = "
-                                       "unlimited), not '%s'", v);
+            /* Below the floor a run would wait for days between two requests. */
+            if (parse_number(v, 0, 1e6, &num) < 0 || (num > 0 && num < MIN_RATE))
+                return cli_usage_error("audit", "--rate takes requests per second, 0 "
+                                       "(unlimited) or %g to 1000000, not '%s'", MIN_RATE, v);
             a->rate = num;
         } else if (VALUE_OPT("--concurrency", "--concurrency")) {
             if (parse_number(v, 1, 1024, &num) < 0)
@@ -229,6 +232,8 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
         } else if (VALUE_OPT("--against-rev", "--against-rev")) {
             a->against_rev = v;
         } else if (VALUE_OPT("--user-agent", "--user-agent")) {
+            if (strpbrk(v, "\r\n"))
+                return cli_usage_error("audit", "--user-agent must be one line (no CR or LF)");
             a->user_agent = v;
         } else if (VALUE_OPT("-c", "--config")) {
             a->config = v;
