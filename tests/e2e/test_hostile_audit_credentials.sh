@@ -66,8 +66,12 @@ start_server main --away "$OTHER_ORIGIN" --robots-away
 A=http://127.0.0.1:$PORT
 
 # ---- robots.txt: the audited origin's robots.txt redirects to the other origin
-audit_kind robots "$A/page/1"
-assert_status 0 "robots: the page is audited"
+audit_kind robots "$A/page/1" "$A/private/x"
+assert_status 1 "robots: the page is audited, the disallowed one is a fetch-error"
+assert_eq "$(json '[f["message"] for f in d["findings"] if f["path"] == "/private/x"]' "$TMP/robots.json")" \
+  '["not fetched: disallowed by robots.txt for provcheck/'"$(json 'd["tool"]["version"]' "$TMP/robots.json")"'"]' \
+  "robots: the redirected robots.txt's rules apply to the audited origin"
+assert_not_contains "$MAIN" "/private/x" "robots: the disallowed page is not requested"
 other_clean robots "/robots.txt"
 main_has robots "/robots.txt"
 main_has robots "/page/1"
