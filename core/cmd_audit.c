@@ -29,11 +29,13 @@
 #include "sha256.h"
 #include "sitemap.h"
 #include "sitemap_loc.h"
+#include "sitemap_queue.h"
 #include "src_http.h"
 
 #define MAX_SITEMAPS 1000
 #define SITEMAP_MAX_ENTRIES 50000
 #define SITEMAP_MAX_BYTES (64u * 1024 * 1024)
+#define MIN_RATE 0.001   /* requests per second: one every 1,000 s */
 
 static const char audit_usage[] =
     "usage: provcheck audit [options] [URL...]\n"
@@ -48,7 +50,8 @@ static const char audit_usage[] =
     "      --crawl             also follow same-origin links, breadth first\n"
     "      --max-pages N       stop after N pages (default 10000)\n"
     "      --timeout SECONDS   per request, connect included (default 30)\n"
-    "      --rate R            requests per second per host (default 2; 0 = unlimited)\n"
+    "      --rate R            requests per second per host (default 2; 0 = unlimited;\n"
+    "                          at least 0.001 otherwise)\n"
     "      --concurrency N     transfers at once (default 8)\n"
     "      --user-agent UA     default provcheck/" PROVCHECK_VERSION " (config: audit.user_agent)\n"
     "      --header 'K: V'     send this request header (repeatable; never logged)\n"
@@ -203,9 +206,10 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
                 return cli_usage_error("audit", "--timeout takes seconds (> 0), not '%s'", v);
             a->timeout = num;
         } else if (VALUE_OPT("--rate", "--rate")) {
-            if (parse_number(v, 0, 1e6, &num) < 0)
-                return cli_usage_error("audit", "--rate takes requests per second (0 = "
-                                       "unlimited), not '%s'", v);
+            /* Below the floor a run would wait for days between two requests. */
+            if (parse_number(v, 0, 1e6, &num) < 0 || (num > 0 && num < MIN_RATE))
+                return cli_usage_error("audit", "--rate takes requests per second, 0 "
+                                       "(unlimited) or %g to 1000000, not '%s'", MIN_RATE, v);
             a->rate = num;
         } else if (VALUE_OPT("--concurrency", "--concurrency")) {
             if (parse_number(v, 1, 1024, &num) < 0)
@@ -230,6 +234,8 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
         } else if (VALUE_OPT("--against-rev", "--against-rev")) {
             a->against_rev = v;
         } else if (VALUE_OPT("--user-agent", "--user-agent")) {
+            if (strpbrk(v, "\r\n"))
+                return cli_usage_error("audit", "--user-agent must be one line (no CR or LF)");
             a->user_agent = v;
         } else if (VALUE_OPT("-c", "--config")) {
             a->config = v;
@@ -392,6 +398,9 @@ typedef struct audit_run {
     size_t out_of_scope;     /* URLs the include/exclude globs left out */
     size_t listed;           /* page entries of the sitemaps */
     size_t elsewhere;        /* pages of other shards: an empty shard is no setup error */
+    sitemap_queue sitemap_urls;   /* each sitemap fetched once; cycles told apart */
+    size_t sitemap_repeats;       /* index entries naming a sitemap already queued */
+    int sitemaps_capped;          /* MAX_SITEMAPS reached: the rest were not read */
     char **seeds; char **seed_lastmods; size_t seed_count, seed_cap;
     int config_globs;        /* include/exclude set by the config: apply to URL paths */
     int streaming;           /* the store is reserved: fetch and check overlap */
@@ -548,10 +557,22 @@ static void record_unusable_entries(audit_run *run, const http_result *r, findin
     finding_list_free(bad);
 }
 
+/* Queue a sitemap not queued yet (`norm`: its normalized URL; `parent`: the id of
+   the index listing it, 0 when given). 0, or -1 with err_set. */
+static int queue_sitemap(audit_run *run, const char *url, const char *norm, size_t parent)
+{
+    long id = sitemap_queue_add(&run->sitemap_urls, norm, parent);
+    if (id <= 0)
+        return id < 0 ? err_set("out of memory") : 0;
+    http_request rq = {.url = url, .any_type = 1, .user = (void *)(uintptr_t)id};
+    run->sitemaps++;
+    return http_fetcher_add(run->fetcher, &rq);
+}
+
 static void sitemap_done(void *ctx, const http_result *r, void *user)
 {
     audit_run *run = ctx;
-    (void)user;
+    size_t id = (size_t)(uintptr_t)user;
     if (r->outcome != HTTP_OK) {
         char msg[600];
         snprintf(msg, sizeof msg, "sitemap: %s", r->message ? r->message : "not fetched");
@@ -568,6 +589,8 @@ static void sitemap_done(void *ctx, const http_result *r, void *user)
         return;
     }
     finding_list bad = {0};
+    char *final_norm = sm.is_index ? url_normalize(NULL, r->final_url) : NULL;
+    char *cycle_to = NULL;   /* the first entry that closes a cycle */
     for (size_t i = 0; i < sm.count; i++) {
         const sitemap_entry *e = &sm.entries[i];
         int unusable = sitemap_loc_check(e->loc, &bad);
@@ -576,15 +599,20 @@ static void sitemap_done(void *ctx, const http_result *r, void *user)
         if (unusable)
             continue;
         if (sm.is_index) {
-            if (run->sitemaps >= MAX_SITEMAPS)
-                break;
             char *norm = url_normalize(r->final_url, e->loc);
             if (!norm)
                 continue;
-            http_request rq = {.url = norm, .any_type = 1};
-            run->sitemaps++;
-            if (http_fetcher_add(run->fetcher, &rq) < 0)
+            int seen = sitemap_queue_classify(&run->sitemap_urls, id, final_norm, norm);
+            if (seen == SITEMAP_CYCLE) {
+                if (!cycle_to && !(cycle_to = strdup(norm)))
+                    run_fail(run, NULL);
+            } else if (seen == SITEMAP_REPEAT) {
+                run->sitemap_repeats++;
+            } else if (run->sitemaps >= MAX_SITEMAPS) {
+                run->sitemaps_capped = 1;
+            } else if (queue_sitemap(run, norm, norm, id) < 0) {
                 run_fail(run, err_last());
+            }
             free(norm);
         } else {
             run->listed++;
@@ -592,6 +620,24 @@ static void sitemap_done(void *ctx, const http_result *r, void *user)
                 run_fail(run, NULL);
         }
     }
+    if (cycle_to) {
+        /* A finding on the index, like any sitemap that cannot be used as it is:
+           its pages are still audited, each sitemap read once. */
+        char *asked = url_normalize(NULL, r->url);
+        int self = strcmp(cycle_to, final_norm ? final_norm : "") == 0 ||
+                   strcmp(cycle_to, asked ? asked : "") == 0;
+        free(asked);
+        char msg[600];
+        if (self)
+            snprintf(msg, sizeof msg, "sitemap: the index lists itself (a cycle): not "
+                     "fetched again");
+        else
+            snprintf(msg, sizeof msg, "sitemap: the index lists %.400s, an index that led "
+                     "to it (a cycle): not fetched again", cycle_to);
+        store_failure(run, r, msg);
+    }
+    free(cycle_to);
+    free(final_norm);
     sitemap_free(&sm);
     record_unusable_entries(run, r, &bad);
 }
@@ -1042,6 +1088,7 @@ static void run_free(audit_run *run)
     url_set_free(&run->origins);
     url_set_free(&run->targets_yes);
     url_set_free(&run->targets_no);
+    sitemap_queue_free(&run->sitemap_urls);
     for (size_t i = 0; i < run->seed_count; i++) {
         free(run->seeds[i]);
         free(run->seed_lastmods[i]);
@@ -1148,10 +1195,14 @@ static int fetch_everything(audit_run *run)
     const audit_args *a = run->args;
     run->started_at = now_mono();
     for (size_t i = 0; i < a->sitemap_count; i++) {
-        http_request rq = {.url = a->sitemaps[i], .any_type = 1};
-        if (add_origin(run, a->sitemaps[i]) < 0 || http_fetcher_add(run->fetcher, &rq) < 0)
+        if (add_origin(run, a->sitemaps[i]) < 0)
             return -1;
-        run->sitemaps++;
+        char *norm = url_normalize(NULL, a->sitemaps[i]);
+        int rc = norm ? queue_sitemap(run, a->sitemaps[i], norm, 0)
+                      : err_set("%s: not an http(s) URL", a->sitemaps[i]);
+        free(norm);
+        if (rc < 0)
+            return -1;
     }
     for (size_t i = 0; i < a->url_count; i++) {
         if (add_origin(run, a->urls[i]) < 0)
@@ -1164,6 +1215,12 @@ static int fetch_everything(audit_run *run)
         return -1;
     if (run->failed)
         return err_set("%s", run->failure);
+    if (run->sitemap_repeats)
+        note(run, "sitemap index entries naming a sitemap listed before: %zu (each sitemap "
+             "was read once)", run->sitemap_repeats);
+    if (run->sitemaps_capped)
+        note(run, "sitemap indexes list more than %d sitemaps: the rest were not read",
+             MAX_SITEMAPS);
     size_t out_of_scope = 0;
     char **chosen = calloc(run->seed_count ? run->seed_count : 1, sizeof *chosen);
     char **lastmods = calloc(run->seed_count ? run->seed_count : 1, sizeof *lastmods);

@@ -14,6 +14,7 @@
 #include "robots.h"
 
 #define ROBOTS_MAX_BYTES (512u * 1024)
+#define ROBOTS_MAX_REDIRECTS 5   /* RFC 9309 2.3.1.2: at least five */
 /* How much of a refused answer is searched for the words of a challenge page. */
 #define CHALLENGE_SCAN_BYTES (64u * 1024)
 
@@ -44,6 +45,7 @@ typedef struct job {
     int any_type;
     void *user;
     host *host;                 /* cur's host */
+    host *owner;                /* robots.txt requests: the host it is for */
     buf body;
     int too_big;
     CURL *easy;
@@ -60,6 +62,7 @@ struct http_fetcher {
     host *hosts; size_t host_count;
     pthread_mutex_t lock;       /* hosts' next_slot, shared with http_fetch_check */
     job *pending, *pending_tail;
+    job *robots_hops;           /* robots.txt redirects waiting for their next hop */
     size_t pending_count, active, done;
     unsigned scan;
 };
@@ -264,6 +267,10 @@ void http_fetcher_free(http_fetcher *f)
         next = j->next;
         job_free(j);
     }
+    for (job *j = f->robots_hops, *next; j; j = next) {
+        next = j->next;
+        job_free(j);
+    }
     for (host *h = f->hosts, *next; h; h = next) {
         next = h->next;
         free(h->origin);
@@ -419,10 +426,6 @@ static int job_start(http_fetcher *f, job *j)
     curl_easy_setopt(j->easy, CURLOPT_WRITEDATA, j);
     curl_easy_setopt(j->easy, CURLOPT_ERRORBUFFER, j->errbuf);
     curl_easy_setopt(j->easy, CURLOPT_PRIVATE, j);
-    if (j->kind == JOB_ROBOTS) {
-        curl_easy_setopt(j->easy, CURLOPT_FOLLOWLOCATION, 1L);
-        curl_easy_setopt(j->easy, CURLOPT_MAXREDIRS, 5L);
-    }
     curl_slist_free_all(j->headers);
     j->headers = request_headers(f, j);
     if (j->headers)
@@ -546,14 +549,114 @@ static void deliver(http_fetcher *f, job *j, answer *a, http_done_fn done, void 
     job_free(j);
 }
 
+static void fail_with(answer *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail_with(answer *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+    a->outcome = HTTP_FAILED;
+}
+
+/* Move *cur into the chain of visited URLs and make `target` the current one.
+   Shared by queued requests and blocking checks, so every kind of request
+   follows redirects the same way: hop by hop, at most `limit`, loops detected.
+   0, or -1 with `why` set. */
+static int hop_advance(char ***chain, int *hops, char **cur, const char *target, int limit,
+                       long status, char *why, size_t why_size)
+{
+    if (!target || !is_http_url(target)) {
+        snprintf(why, why_size, "redirect (HTTP %ld) to a non-http(s) location", status);
+        return -1;
+    }
+    int loop = strcmp(target, *cur) == 0;
+    for (int i = 0; i < *hops && !loop; i++)
+        loop = strcmp((*chain)[i], target) == 0;
+    if (loop) {
+        snprintf(why, why_size, "redirect loop (%d hops, back to %s)", *hops + 1, target);
+        return -1;
+    }
+    if (*hops >= limit) {
+        snprintf(why, why_size, "more than %d redirects", limit);
+        return -1;
+    }
+    char **grown = realloc(*chain, (size_t)(*hops + 1) * sizeof *grown);
+    char *next = strdup(target);
+    if (grown)
+        *chain = grown;
+    if (!grown || !next) {
+        free(next);
+        snprintf(why, why_size, "out of memory following a redirect");
+        return -1;
+    }
+    (*chain)[(*hops)++] = *cur;
+    *cur = next;
+    return 0;
+}
+
+/* Point a queued request at its next hop: `target`'s host decides the rate slot,
+   robots.txt and whether config headers and cookies go with it. 0, or -1 with
+   *a saying why the request ended. */
+static int job_redirect(http_fetcher *f, job *j, const char *target, int limit, answer *a)
+{
+    if (hop_advance(&j->chain, &j->hops, &j->cur, target, limit, a->status, a->message,
+                    sizeof a->message) < 0) {
+        a->outcome = HTTP_FAILED;
+        return -1;
+    }
+    pthread_mutex_lock(&f->lock);
+    host *h = host_for(f, j->cur);
+    pthread_mutex_unlock(&f->lock);
+    if (!h) {
+        fail_with(a, "redirect to an invalid URL");
+        return -1;
+    }
+    j->host = h;
+    j->retries = 0;
+    return 0;
+}
+
+/* The Location of a 3xx answer, resolved by curl, copied (or NULL). */
+static char *redirect_target(CURL *e)
+{
+    char *target = NULL;
+    curl_easy_getinfo(e, CURLINFO_REDIRECT_URL, &target);
+    return target ? strdup(target) : NULL;
+}
+
+static int is_redirect(long status)
+{
+    return status >= 300 && status < 400 && status != 304;
+}
+
+/* A robots.txt answer: the rules of the host it was asked for (j->owner), or the
+   next hop of its redirects. RFC 9309 asks for at least five hops; they are
+   followed here like a page's, so config headers and cookies reach only trusted
+   origins. */
 static void robots_done(http_fetcher *f, job *j, CURLcode code)
 {
-    host *h = j->host;
+    host *h = j->owner;
     long status = 0;
     curl_easy_getinfo(j->easy, CURLINFO_RESPONSE_CODE, &status);
     robots *rules = NULL;
-    char note[256] = "";
-    if (code == CURLE_OK && status >= 200 && status < 300) {
+    char note[600] = "";
+    if (code == CURLE_OK && is_redirect(status)) {
+        answer a;
+        memset(&a, 0, sizeof a);
+        a.status = status;
+        char *target = redirect_target(j->easy);
+        job_stop(f, j);
+        int next = job_redirect(f, j, target, ROBOTS_MAX_REDIRECTS, &a);
+        free(target);
+        if (next == 0) {
+            j->next = f->robots_hops;
+            f->robots_hops = j;
+            return;
+        }
+        snprintf(note, sizeof note, "robots.txt unreachable (%s)", a.message);
+        rules = robots_disallow_all();
+    } else if (code == CURLE_OK && status >= 200 && status < 300) {
         rules = robots_parse(j->body.data ? j->body.data : "", j->body.len, f->user_agent);
     } else if (code == CURLE_OK && status >= 400 && status < 500) {
         rules = robots_allow_all();   /* no robots.txt: everything is allowed */
@@ -575,62 +678,36 @@ static void robots_done(http_fetcher *f, job *j, CURLcode code)
     if (slot > h->next_slot)
         h->next_slot = slot;
     pthread_mutex_unlock(&f->lock);
-    job_stop(f, j);
+    if (j->easy)
+        job_stop(f, j);
     job_free(j);
 }
 
-static void fail_with(answer *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fail_with(answer *a, const char *fmt, ...)
+/* Start the robots.txt redirect hops whose host's rate slot has come. Like the
+   first robots.txt request they do not wait for robots.txt or a transfer slot
+   (they are few); they keep the host's request spacing. -1 when one cannot start. */
+static int start_robots_hops(http_fetcher *f, double now, double *wake)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(a->message, sizeof a->message, fmt, ap);
-    va_end(ap);
-    a->outcome = HTTP_FAILED;
-}
-
-/* Schedule the next hop of a redirect. 1 when the job was requeued, 0 when it
-   ended (a loop, too many hops, a bad target: *a says why). */
-static int follow_redirect(http_fetcher *f, job *j, const char *target, answer *a)
-{
-    if (!target || !is_http_url(target)) {
-        fail_with(a, "redirect (HTTP %ld) to a non-http(s) location", a->status);
-        return 0;
+    for (job **link = &f->robots_hops; *link;) {
+        job *j = *link;
+        pthread_mutex_lock(&f->lock);
+        double slot = j->host->next_slot;
+        if (slot <= now)
+            j->host->next_slot = now + host_interval(f, j->host);
+        pthread_mutex_unlock(&f->lock);
+        if (slot > now) {
+            if (slot < *wake)
+                *wake = slot;
+            link = &j->next;
+            continue;
+        }
+        *link = j->next;
+        j->next = NULL;
+        if (job_start(f, j) < 0) {
+            job_free(j);
+            return -1;
+        }
     }
-    if (strcmp(target, j->cur) == 0)
-        goto loop;
-    for (int i = 0; i < j->hops; i++)
-        if (strcmp(j->chain[i], target) == 0)
-            goto loop;
-    if (j->hops >= f->s.max_redirects) {
-        fail_with(a, "more than %d redirects", f->s.max_redirects);
-        return 0;
-    }
-    char **chain = realloc(j->chain, (size_t)(j->hops + 1) * sizeof *chain);
-    char *next = strdup(target);
-    if (!chain || !next) {
-        if (chain)
-            j->chain = chain;
-        free(next);
-        fail_with(a, "out of memory following a redirect");
-        return 0;
-    }
-    j->chain = chain;
-    j->chain[j->hops++] = j->cur;
-    j->cur = next;
-    pthread_mutex_lock(&f->lock);
-    host *h = host_for(f, next);
-    pthread_mutex_unlock(&f->lock);
-    if (!h) {
-        fail_with(a, "redirect to an invalid URL");
-        return 0;
-    }
-    j->host = h;
-    j->retries = 0;
-    pending_push(f, j, 1);
-    return 1;
-loop:
-    fail_with(a, "redirect loop (%d hops, back to %s)", j->hops + 1, target);
     return 0;
 }
 
@@ -653,15 +730,14 @@ static void page_done(http_fetcher *f, job *j, CURLcode code, http_done_fn done,
         return;
     }
     long st = a.status;
-    if (st >= 300 && st < 400 && st != 304) {
-        char *target = NULL;
-        curl_easy_getinfo(j->easy, CURLINFO_REDIRECT_URL, &target);
-        char *copy = target ? strdup(target) : NULL;
+    if (is_redirect(st)) {
+        char *target = redirect_target(j->easy);
         job_stop(f, j);
-        int requeued = follow_redirect(f, j, copy, &a);
-        free(copy);
-        if (!requeued)
+        if (job_redirect(f, j, target, f->s.max_redirects, &a) == 0)
+            pending_push(f, j, 1);
+        else
             deliver(f, j, &a, done, ctx);
+        free(target);
         return;
     }
     if (is_bot_challenge(j->easy, st, &j->body)) {
@@ -721,6 +797,7 @@ static int start_robots(http_fetcher *f, host *h)
     free(url);
     if (!j)
         return -1;
+    j->owner = h;
     h->robots_state = ROBOTS_FETCHING;
     if (job_start(f, j) < 0) {
         job_free(j);
@@ -831,8 +908,10 @@ int http_fetcher_run(http_fetcher *f, http_done_fn done, http_progress_fn progre
 {
     double last_progress = 0;
     int failed = 0;
-    while (f->pending || f->active) {
+    while (f->pending || f->active || f->robots_hops) {
         double wake = start_ready(f, done, ctx, &failed);
+        if (!failed && start_robots_hops(f, now_mono(), &wake) < 0)
+            failed = 1;
         if (failed)
             return err_set("cannot start a transfer (out of memory)");
         int running = 0;
@@ -882,10 +961,14 @@ static size_t first_byte_only(char *data, size_t size, size_t nmemb, void *userp
     return 0;   /* the status is known by now; the body is not wanted */
 }
 
-int http_fetch_check(http_fetcher *f, const char *url, char **why_out)
+/* One request of a check, rate limited with the run's hosts: its status, and the
+   Location of a redirect in *target_out (malloc'd) when there is one. Config
+   headers and cookies go with it only to a trusted origin. -1 with `why` set
+   when there is no answer. */
+static int check_hop(http_fetcher *f, const char *url, long *status_out, char **target_out,
+                     char *why, size_t why_size)
 {
-    char why[256] = "";
-    int ok = 0;
+    *target_out = NULL;
     pthread_mutex_lock(&f->lock);
     host *h = host_for(f, url);
     double wait = 0;
@@ -899,18 +982,16 @@ int http_fetch_check(http_fetcher *f, const char *url, char **why_out)
     }
     pthread_mutex_unlock(&f->lock);
     if (!h) {
-        snprintf(why, sizeof why, "not an http(s) URL");
-        goto done;
+        snprintf(why, why_size, "not an http(s) URL");
+        return -1;
     }
     sleep_seconds(wait);
     CURL *e = curl_easy_init();
     if (!e) {
-        snprintf(why, sizeof why, "out of memory");
-        goto done;
+        snprintf(why, why_size, "out of memory");
+        return -1;
     }
     set_common(f, e, url, trusted);
-    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, (long)f->s.max_redirects);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, first_byte_only);
     struct curl_slist *headers = NULL;
     if (trusted) {
@@ -924,17 +1005,50 @@ int http_fetch_check(http_fetcher *f, const char *url, char **why_out)
     CURLcode code = curl_easy_perform(e);
     long status = 0;
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
-    if (status >= 200 && status < 300 && (code == CURLE_OK || code == CURLE_WRITE_ERROR))
-        ok = 1;
-    else if (code == CURLE_TOO_MANY_REDIRECTS)
-        snprintf(why, sizeof why, "more than %d redirects", f->s.max_redirects);
-    else if (code != CURLE_OK && code != CURLE_WRITE_ERROR)
-        snprintf(why, sizeof why, "%s", curl_easy_strerror(code));
-    else
-        snprintf(why, sizeof why, "HTTP %ld", status);
+    int rc = 0;
+    if (code != CURLE_OK && code != CURLE_WRITE_ERROR) {
+        snprintf(why, why_size, "%s", curl_easy_strerror(code));
+        rc = -1;
+    } else if (is_redirect(status)) {
+        *target_out = redirect_target(e);
+    }
+    *status_out = status;
     curl_slist_free_all(headers);
     curl_easy_cleanup(e);
-done:
+    return rc;
+}
+
+int http_fetch_check(http_fetcher *f, const char *url, char **why_out)
+{
+    char why[512] = "";
+    int ok = 0, hops = 0;
+    char **chain = NULL;
+    char *cur = strdup(url);
+    if (!cur)
+        snprintf(why, sizeof why, "out of memory");
+    while (cur) {
+        long status = 0;
+        char *target = NULL;
+        if (check_hop(f, cur, &status, &target, why, sizeof why) < 0)
+            break;
+        if (status >= 200 && status < 300) {
+            ok = 1;
+            break;
+        }
+        if (!is_redirect(status)) {
+            snprintf(why, sizeof why, "HTTP %ld", status);
+            break;
+        }
+        int next = hop_advance(&chain, &hops, &cur, target, f->s.max_redirects, status, why,
+                               sizeof why);
+        free(target);
+        if (next < 0)
+            break;
+    }
+    for (int i = 0; i < hops; i++)
+        free(chain[i]);
+    free(chain);
+    free(cur);
     if (why_out)
         *why_out = ok ? NULL : strdup(why);
     return ok;

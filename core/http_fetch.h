@@ -8,11 +8,14 @@
  * request with its final outcome; the callback may queue more requests (crawling).
  *
  * Redirects are followed here, hop by hop (at most max_redirects, loops detected),
- * so every hop is rate limited and checked against robots.txt like any request.
+ * so every hop is rate limited and checked against robots.txt like any request;
+ * robots.txt itself (at most 5 hops) and http_fetch_check follow theirs the same
+ * way, never by libcurl, so each hop's origin decides what is sent to it.
  * 429 and 503 are retried (max_retries, honouring Retry-After, else exponential
  * backoff). Bodies are capped at max_bytes after decompression. A bot-protection
  * answer is HTTP_BLOCKED, not HTTP_FAILED. Config headers and cookies go only to
- * trusted origins (the audit's seeds) and are never written to any message.
+ * trusted origins (the audit's seeds: scheme, host and port), on every kind of
+ * request and every hop, and are never written to any message.
  *
  * Threading: a fetcher is driven by one thread (http_fetcher_run). Only
  * http_fetch_check may be called from other threads at the same time: it shares the

@@ -23,6 +23,60 @@ typedef struct group_state {
     int names_us, names_star, in_rules;
 } group_state;
 
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static int is_unreserved(unsigned char c)
+{
+    return isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+/* The spelling paths are compared in (RFC 9309 2.2.2): an escaped unreserved
+   character is decoded ("%61" is "a"), every other escape is kept with uppercase
+   hex (so "%2F" stays distinct from "/"), and octets outside printable ASCII (and
+   a '%' that starts no escape) are escaped. Rules and URL paths both go through it, so either spelling of a path
+   matches the other. malloc'd, or NULL when out of memory. */
+static char *canonical_path(const char *s, size_t len)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = malloc(len * 3 + 1);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int hi = -1, lo = -1;
+        if (c == '%' && i + 2 < len) {
+            hi = hex_value(s[i + 1]);
+            lo = hex_value(s[i + 2]);
+        }
+        if (hi >= 0 && lo >= 0) {
+            c = (unsigned char)(hi * 16 + lo);
+            i += 2;
+            if (is_unreserved(c)) {
+                out[n++] = (char)c;
+                continue;
+            }
+        } else if (c > 0x20 && c < 0x7f && c != '%') {   /* a lone '%' is "%25" */
+            out[n++] = (char)c;
+            continue;
+        }
+        out[n++] = '%';
+        out[n++] = hex[c >> 4];
+        out[n++] = hex[c & 15];
+    }
+    out[n] = '\0';
+    return out;
+}
+
 static int add_rule(robots *r, const char *pattern, size_t len, int allow)
 {
     if (r->count == r->cap) {
@@ -33,11 +87,9 @@ static int add_rule(robots *r, const char *pattern, size_t len, int allow)
         r->rules = rules;
         r->cap = cap;
     }
-    char *p = malloc(len + 1);
+    char *p = canonical_path(pattern, len);
     if (!p)
         return -1;
-    memcpy(p, pattern, len);
-    p[len] = '\0';
     r->rules[r->count].pattern = p;
     r->rules[r->count].allow = allow;
     r->count++;
@@ -211,6 +263,9 @@ int robots_allowed(const robots *r, const char *path)
         path = "/";
     if (strcmp(path, "/robots.txt") == 0)
         return 1;
+    char *canonical = canonical_path(path, strlen(path));
+    if (canonical)
+        path = canonical;   /* out of memory: the path as written is the best guess */
     size_t best = 0;
     int verdict = 1, matched = 0;
     for (size_t i = 0; i < r->count; i++) {
@@ -224,6 +279,7 @@ int robots_allowed(const robots *r, const char *path)
             matched = 1;
         }
     }
+    free(canonical);
     return verdict;
 }
 

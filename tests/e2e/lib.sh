@@ -156,6 +156,33 @@ require_nginx() {
   fi
 }
 
+# test_server_start NAME [ARGS...]: start the tests' own HTTP server
+# (tests/servers/test_server.py, 127.0.0.1, a free port) with ARGS; sets PORT.
+# Its stderr is $TMP/NAME.err; it is stopped when the test exits.
+TEST_SERVER_PIDS=()
+test_server_start() {
+  local name=$1
+  shift
+  python3 "$PROVCHECK_SRC/tests/servers/test_server.py" "$@" \
+    >"$TMP/$name.port" 2>"$TMP/$name.err" &
+  TEST_SERVER_PIDS+=($!)
+  trap test_servers_stop EXIT
+  local i
+  for i in $(seq 1 100); do
+    PORT=$(head -1 "$TMP/$name.port" 2>/dev/null)
+    [ -n "$PORT" ] && return 0
+    sleep 0.1
+  done
+  echo "test server did not start: $(cat "$TMP/$name.err")" >&2
+  exit 1
+}
+
+test_servers_stop() {
+  local pid
+  for pid in "${TEST_SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
+  rm -rf "$TMP"
+}
+
 # finish: print a summary and exit non-zero when any assertion failed.
 finish() {
   if [ "$FAILS" -gt 0 ]; then

@@ -6,28 +6,11 @@
 # log: the per-host rate and Crawl-delay hold within 10 %.
 . "$(dirname "$0")/lib.sh"
 
-SERVER_PIDS=()
-cleanup() {
-  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 # start_server NAME [ARGS...]: sets PORT; the request log is $TMP/NAME.log
 start_server() {
   local name=$1
   shift
-  python3 "$PROVCHECK_SRC/tests/servers/test_server.py" --log "$TMP/$name.log" "$@" \
-    >"$TMP/$name.port" 2>"$TMP/$name.err" &
-  SERVER_PIDS+=($!)
-  local i
-  for i in $(seq 1 100); do
-    PORT=$(head -1 "$TMP/$name.port" 2>/dev/null)
-    [ -n "$PORT" ] && return 0
-    sleep 0.1
-  done
-  echo "test server did not start: $(cat "$TMP/$name.err")" >&2
-  exit 1
+  test_server_start "$name" --log "$TMP/$name.log" "$@"
 }
 
 # request_gaps LOG SECONDS: "ok ..." when the gaps between the requests in LOG

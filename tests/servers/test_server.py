@@ -20,10 +20,20 @@ Endpoints:
   /429                   always 429 (no Retry-After)
   /challenge             403 with a bot-challenge page
   /file.pdf              not HTML
+  /away/REST             302 to ORIGIN/REST (--away ORIGIN: another origin)
+  /page-away-privacy     a page whose privacy link is /away/privacy.html
+  /sitemap-pages.xml     a urlset of /page/1 and /page/2
+  /sitemap-self.xml      a sitemap index listing itself and /sitemap-pages.xml
+  /sitemap-a.xml, -b.xml sitemap indexes listing each other (b also the pages)
+  /sitemap-dup.xml       a sitemap index listing /sitemap-pages.xml twice
+With --robots-away, /robots.txt is a 302 to ORIGIN/robots.txt. With --headers-log
+FILE, every request's path and headers are appended to FILE as one JSON object
+a line.
 """
 import argparse
 import gzip
 import io
+import json
 import sys
 import threading
 import time
@@ -56,6 +66,9 @@ class State:
     log = None
     crawl_delay = None
     bomb = None
+    headers_log = None
+    away = None
+    robots_away = False
 
 
 class Server(ThreadingHTTPServer):
@@ -80,6 +93,10 @@ class Handler(BaseHTTPRequestHandler):
             if State.log:
                 State.log.write(line)
                 State.log.flush()
+            if State.headers_log:
+                State.headers_log.write(json.dumps(
+                    {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}}) + "\n")
+                State.headers_log.flush()
             return State.counts[self.path]
 
     def send(self, status, body, ctype="text/html; charset=utf-8", headers=None):
@@ -97,12 +114,38 @@ class Handler(BaseHTTPRequestHandler):
     def redirect(self, where):
         self.send(302, "", headers={"Location": where})
 
+    def sitemap(self, path):
+        base = "http://" + self.headers.get("Host", "")
+        listed = {"/sitemap-self.xml": ["/sitemap-self.xml", "/sitemap-pages.xml"],
+                  "/sitemap-a.xml": ["/sitemap-b.xml"],
+                  "/sitemap-b.xml": ["/sitemap-a.xml", "/sitemap-pages.xml"],
+                  "/sitemap-dup.xml": ["/sitemap-pages.xml", "/sitemap-pages.xml"]}
+        if path == "/sitemap-pages.xml":
+            kind, tag, locs = "urlset", "url", ["/page/1", "/page/2"]
+        elif path in listed:
+            kind, tag, locs = "sitemapindex", "sitemap", listed[path]
+        else:
+            return self.send(404, "not found", "text/plain")
+        body = ('<?xml version="1.0" encoding="UTF-8"?>\n<%s xmlns='
+                '"http://www.sitemaps.org/schemas/sitemap/0.9">\n' % kind)
+        body += "".join("<%s><loc>%s%s</loc></%s>\n" % (tag, base, l, tag) for l in locs)
+        return self.send(200, body + "</%s>\n" % kind, "application/xml")
+
     def do_HEAD(self):
         self.do_GET()
 
     def do_GET(self):
         n = self.record()
         path, _, query = self.path.partition("?")
+        if path == "/robots.txt" and State.robots_away:
+            return self.redirect(State.away + "/robots.txt")
+        if path.startswith("/away/"):
+            return self.redirect(State.away + self.path[len("/away"):])
+        if path == "/page-away-privacy":
+            return self.send(200, PAGE.format(title="away").replace(
+                "/privacy.html", "/away/privacy.html"))
+        if path.startswith("/sitemap-"):
+            return self.sitemap(path)
         if path == "/robots.txt":
             text = "User-agent: *\nDisallow: /private/\n"
             if State.crawl_delay:
@@ -148,7 +191,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--log", help="append one line per request here")
     ap.add_argument("--crawl-delay", help="Crawl-delay for robots.txt")
+    ap.add_argument("--headers-log", help="append each request's headers here (JSON lines)")
+    ap.add_argument("--away", help="the origin /away/ redirects to")
+    ap.add_argument("--robots-away", action="store_true",
+                    help="/robots.txt redirects to the --away origin")
     args = ap.parse_args()
+    State.headers_log = open(args.headers_log, "a") if args.headers_log else None
+    State.away = args.away
+    State.robots_away = args.robots_away
     State.log = open(args.log, "a") if args.log else None
     State.crawl_delay = args.crawl_delay
     State.bomb = make_bomb()

@@ -1,6 +1,6 @@
 /* test_audit_parsers.c: the audit's parsers on real libxml2 and libcurl URL code:
- * robots.txt groups and matching, sitemaps (urlset, index, gzip, XXE, caps), URL
- * normalization and link extraction. */
+ * robots.txt groups and matching, sitemaps (urlset, index, gzip, XXE, caps), the
+ * sitemap queue (repeats and cycles), URL normalization and link extraction. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +13,7 @@
 #include "robots.h"
 #include "sitemap.h"
 #include "sitemap_loc.h"
+#include "sitemap_queue.h"
 
 static void test_robots_groups(void **state)
 {
@@ -62,6 +63,64 @@ static void test_robots_groups(void **state)
     r = robots_disallow_all();
     assert_int_equal(robots_allowed(r, "/"), 0);
     robots_free(r);
+}
+
+/* RFC 9309 2.2.2: an escaped unreserved character matches itself, in a rule and
+   in a URL path; other escapes (%2F above all) stay distinct from their octet. */
+static void test_robots_percent_encoding(void **state)
+{
+    (void)state;
+    const char *t = "User-agent: *\nDisallow: /%61dmin\nDisallow: /secret\nDisallow: /a/b\n"
+                    "Disallow: /x%2fy\nDisallow: /caf\xc3\xa9\nDisallow: /sp%20ace\n"
+                    "Allow: /%7Euser/\nDisallow: /%7euser\nDisallow: /100%\n";
+    robots *r = robots_parse(t, strlen(t), "provcheck/0.1.0");
+    assert_non_null(r);
+    assert_int_equal(robots_allowed(r, "/admin"), 0);          /* rule escaped, path not */
+    assert_int_equal(robots_allowed(r, "/%61dmin/x"), 0);      /* both escaped */
+    assert_int_equal(robots_allowed(r, "/%41dmin"), 1);        /* %41 is "A" */
+    assert_int_equal(robots_allowed(r, "/%73ecret"), 0);       /* path escaped, rule not */
+    assert_int_equal(robots_allowed(r, "/s%65cr%65t.html"), 0);
+    assert_int_equal(robots_allowed(r, "/a%2Fb"), 1);          /* %2F is not "/" */
+    assert_int_equal(robots_allowed(r, "/a%2fb"), 1);
+    assert_int_equal(robots_allowed(r, "/x/y"), 1);
+    assert_int_equal(robots_allowed(r, "/x%2Fy"), 0);          /* hex case does not matter */
+    assert_int_equal(robots_allowed(r, "/caf%C3%A9"), 0);      /* raw UTF-8 rule */
+    assert_int_equal(robots_allowed(r, "/caf%c3%a9/menu"), 0);
+    assert_int_equal(robots_allowed(r, "/sp%20ace"), 0);
+    assert_int_equal(robots_allowed(r, "/~user/page"), 1);     /* Allow /%7Euser/ is longer */
+    assert_int_equal(robots_allowed(r, "/%7Euser"), 0);
+    assert_int_equal(robots_allowed(r, "/100%25"), 0);         /* a lone % is a "%" */
+    assert_int_equal(robots_allowed(r, "/100%"), 0);
+    assert_int_equal(robots_allowed(r, "/1000"), 1);
+    robots_free(r);
+}
+
+/* Given: root. root lists a and b; a lists b (a repeat) and root (a cycle); b lists
+   itself (a cycle) and c (new). */
+static void test_sitemap_queue(void **state)
+{
+    (void)state;
+    sitemap_queue q = {0};
+    const char *root = "http://h/root.xml", *a = "http://h/a.xml", *b = "http://h/b.xml";
+    long id_root = sitemap_queue_add(&q, root, 0);
+    assert_int_equal(id_root, 1);
+    assert_int_equal(sitemap_queue_add(&q, root, 0), 0);    /* given twice: once */
+    assert_int_equal(sitemap_queue_classify(&q, 1, root, a), SITEMAP_NEW);
+    long id_a = sitemap_queue_add(&q, a, 1);
+    long id_b = sitemap_queue_add(&q, b, 1);
+    assert_true(id_a > 1 && id_b > id_a);
+    assert_int_equal(sitemap_queue_classify(&q, (size_t)id_a, a, b), SITEMAP_REPEAT);
+    assert_int_equal(sitemap_queue_classify(&q, (size_t)id_a, a, root), SITEMAP_CYCLE);
+    assert_int_equal(sitemap_queue_classify(&q, (size_t)id_b, b, b), SITEMAP_CYCLE);
+    /* listed under its own URL after a redirect elsewhere: still itself */
+    assert_int_equal(sitemap_queue_classify(&q, (size_t)id_b, "http://h/moved.xml", b),
+                     SITEMAP_CYCLE);
+    /* the final URL of a redirect, listed by the index it answered for */
+    assert_int_equal(sitemap_queue_classify(&q, (size_t)id_b, "http://h/moved.xml",
+                                            "http://h/moved.xml"), SITEMAP_CYCLE);
+    assert_int_equal(sitemap_queue_classify(&q, (size_t)id_b, b, "http://h/c.xml"),
+                     SITEMAP_NEW);
+    sitemap_queue_free(&q);
 }
 
 static void test_sitemaps(void **state)
@@ -217,7 +276,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_robots_groups),
+        cmocka_unit_test(test_robots_percent_encoding),
         cmocka_unit_test(test_sitemaps),
+        cmocka_unit_test(test_sitemap_queue),
         cmocka_unit_test(test_gzip_sitemaps),
         cmocka_unit_test(test_urls_and_links),
         cmocka_unit_test(test_sitemap_locs),
