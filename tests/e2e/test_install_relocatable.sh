@@ -58,26 +58,9 @@ cp -r "$PROVCHECK_SRC/examples/site" "$SITE"
 sed -i 's/plugins = { }/plugins = { "syndication", "install-only" }/' "$SITE/provcheck.lua"
 if grep -q '"install-only"' "$SITE/provcheck.lua"; then pass; else fail "could not enable the packs"; fi
 
-# run_installed ARGS...: the moved binary, from the site's folder, with the source
-# and build trees hidden behind empty file systems when this machine allows it
-# (root: a private mount namespace), else merely unused.
-HIDE=0
-if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then HIDE=1; fi
-run_installed() {
-  if [ "$HIDE" = 1 ]; then
-    (cd "$SITE" && timeout 120 unshare -m bash -c '
-      mount -t tmpfs none "$1" && { [ ! -d "$2" ] || mount -t tmpfs none "$2"; } &&
-      [ ! -e "$1/CMakeLists.txt" ] && [ ! -e "$2/CMakeCache.txt" ] || exit 99
-      shift 2; exec "$@"' hide "$PROVCHECK_SRC" "$BUILD" "$BIN" "$@")
-  else
-    (cd "$SITE" && timeout 120 "$BIN" "$@")
-  fi >"$TMP/.out" 2>"$TMP/.err"
-  STATUS=$?
-  OUT=$(cat "$TMP/.out")
-  ERR=$(cat "$TMP/.err")
-  if [ "$STATUS" = 99 ]; then fail "could not hide the source and build trees"; fi
-}
-[ "$HIDE" = 1 ] || echo "not root: the source tree is not hidden, only shown unused" >&2
+# the moved binary, from the site's folder, with the source and build trees hidden
+run_installed() { run_hidden "$SITE" "$BIN" "$@"; }
+[ "$HIDDEN" = 1 ] || echo "not root: the source tree is not hidden, only shown unused" >&2
 
 run_installed --version
 assert_status 0 "the moved binary runs"
