@@ -10,6 +10,9 @@
 BUILD=${PROVCHECK_BUILD:-$PROVCHECK_SRC/build}
 MAN1=$BUILD/man/provcheck.1
 MAN5=$BUILD/man/provcheck.lua.5
+for f in provcheck.bash _provcheck provcheck.fish; do
+  assert_file_exists "$BUILD/completions/$f" "the completion generated in the build folder"
+done
 if [ ! -f "$MAN1" ] || [ ! -f "$MAN5" ]; then
   echo "man pages not built in $BUILD/man: scdoc is missing (run scripts/setup.sh, then cmake again)" >&2
   exit 1
@@ -66,7 +69,7 @@ global=$(man_section "$MAN1" GLOBAL)
 assert_contains "$global" "-h, --help" "provcheck(1) documents --help"
 assert_contains "$global" "--version" "provcheck(1) documents --version"
 
-. "$PROVCHECK_SRC/completions/provcheck.bash"
+. "$BUILD/completions/provcheck.bash"
 export PATH="$(dirname "$PROVCHECK"):$PATH"
 # complete WORD...: the bash completion's candidates for the last word, sorted.
 complete_bash() {
@@ -156,7 +159,7 @@ assert_eq "$(cd "$TMP/files" && complete_bash provcheck check pub)" "public" "ba
 # --- fish and zsh, when installed ------------------------------------------------
 if command -v fish >/dev/null 2>&1; then
   complete_fish() {
-    (cd "${2:-.}" && fish --no-config -c "source '$PROVCHECK_SRC/completions/provcheck.fish'; complete -C'$1'") | sort | tr '\n' ' '
+    (cd "${2:-.}" && fish --no-config -c "source '$BUILD/completions/provcheck.fish'; complete -C'$1'") | sort | tr '\n' ' '
   }
   assert_eq "$(complete_fish 'provcheck ch')" "check " "fish: a command"
   assert_eq "$(complete_fish 'provcheck audit --sit')" "--sitemap " "fish: an option"
@@ -177,7 +180,7 @@ if command -v zsh >/dev/null 2>&1; then
       zpty -w -n z "$2"$'"'"'\t'"'"'
       sleep 1; out=""
       while zpty -r -t z chunk; do out+=$chunk; done
-      print -r -- "$out"; zpty -d z' zsh "$PROVCHECK_SRC/completions" "$1") |
+      print -r -- "$out"; zpty -d z' zsh "$BUILD/completions" "$1") |
       sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' | tr -d '\r\b' | tail -1
   }
   assert_contains "$(complete_zsh 'provcheck check --fo')" "provcheck check --format" "zsh: an option"
