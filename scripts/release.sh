@@ -42,8 +42,9 @@ echo "release: building provcheck_${version}_$arch.deb" >&2
 jobs=$(nproc 2>/dev/null || echo 2)
 if ! (cd "$src" && DEB_BUILD_OPTIONS="parallel=$jobs ${DEB_BUILD_OPTIONS:-}" \
         dpkg-buildpackage -us -uc -b >"$work/build.log" 2>&1); then
+  cp "$work/build.log" "$out/build.log"
   tail -n 40 "$work/build.log" >&2
-  echo "release: dpkg-buildpackage failed (full log above the last 40 lines lost; rerun to see it)" >&2
+  echo "release: dpkg-buildpackage failed; the whole log is $out/build.log" >&2
   exit 1
 fi
 deb=provcheck_${version}_$arch.deb
