@@ -274,8 +274,10 @@ static void explain_rule(const rule_meta *m)
 static int explain_from_shipped_pack(const char *id)
 {
     int found = 0;
-    for (size_t d = 0; !found && d < SHIPPED_PLUGIN_DIR_COUNT; d++) {
-        DIR *dir = opendir(shipped_plugin_dirs[d]);
+    const char *dirs[SHIPPED_PLUGIN_DIR_COUNT];
+    size_t dir_count = shipped_plugin_dirs(dirs);
+    for (size_t d = 0; !found && d < dir_count; d++) {
+        DIR *dir = opendir(dirs[d]);
         struct dirent *de;
         while (dir && !found && (de = readdir(dir))) {
             char text[512];
@@ -290,8 +292,8 @@ static int explain_from_shipped_pack(const char *id)
             /* a config in the packs' folder itself: no plugins/NAME/ next to it, so
                the pack is found exactly where check would find it */
             if (n < (int)sizeof text &&
-                config_load(&cfg, "<explain>", shipped_plugin_dirs[d], text, (size_t)n) == 0 &&
-                vfs_fs_open(&fs, shipped_plugin_dirs[d]) == 0 &&
+                config_load(&cfg, "<explain>", dirs[d], text, (size_t)n) == 0 &&
+                vfs_fs_open(&fs, dirs[d]) == 0 &&
                 ruleset_load(&rs, cfg, &fs) == 0 && ruleset_find(rs, id)) {
                 printf("(not enabled by this config: it comes with the plugin pack '%s';\n"
                        " enable it with plugins = { \"%s\" } in provcheck.lua)\n\n",

@@ -18,7 +18,7 @@ static void print_usage(FILE *to)
     for (const command *c = commands; c->name; c++)
         fprintf(to, "  %-14s %s\n", c->name, c->summary);
     fputs("\nexit status: 0 clean, 1 findings, 2 usage or setup error\n"
-          "see docs/cli.md for every option\n", to);
+          "every option: man provcheck, or docs/cli.md\n", to);
 }
 
 static const command *command_find(const char *name)

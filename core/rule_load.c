@@ -620,9 +620,6 @@ cleanup:
     return rc;
 }
 
-const char *const shipped_plugin_dirs[SHIPPED_PLUGIN_DIR_COUNT] = {
-    PROVCHECK_SOURCE_DIR "/plugins", PROVCHECK_PLUGIN_DIR};
-
 static int load_plugins(loader *ld, const vfs *fs)
 {
     for (size_t i = 0; i < ld->cfg->plugin_count; i++) {
@@ -646,9 +643,11 @@ static int load_plugins(loader *ld, const vfs *fs)
             text = NULL;
             char *inst_manifest = fs_path_join(name, "plugin.lua");
             rc = inst_manifest ? 1 : err_set("out of memory");
-            for (size_t d = 0; rc == 1 && d < SHIPPED_PLUGIN_DIR_COUNT; d++) {
+            const char *dirs[SHIPPED_PLUGIN_DIR_COUNT];
+            size_t dir_count = shipped_plugin_dirs(dirs);
+            for (size_t d = 0; rc == 1 && d < dir_count; d++) {
                 vfs inst;
-                if (vfs_fs_open(&inst, shipped_plugin_dirs[d]) < 0)
+                if (vfs_fs_open(&inst, dirs[d]) < 0)
                     continue;
                 if (inst.read(inst.ctx, inst_manifest, &text, &len) == 0)
                     rc = load_plugin_from(ld, &inst, NULL, name, text, len);

@@ -48,10 +48,11 @@ typedef struct ruleset {
  * rule ids, unknown options, wrong option types are setup errors (-1, err_set). */
 int ruleset_load(ruleset **out, const config *cfg, const vfs *fs);
 /* The folders of the plugin packs shipped with provcheck, searched in this order
- * for a pack that is not next to the config: this build's source tree, then where
- * `cmake --install` put them. */
+ * for a pack that is not next to the config: the source tree, only for a binary
+ * running from its build folder, then BIN/../share/provcheck/plugins next to the
+ * running binary (any install prefix). Fills `out`, returns how many. */
 #define SHIPPED_PLUGIN_DIR_COUNT 2
-extern const char *const shipped_plugin_dirs[SHIPPED_PLUGIN_DIR_COUNT];
+size_t shipped_plugin_dirs(const char *out[SHIPPED_PLUGIN_DIR_COUNT]);
 void ruleset_free(ruleset *rs);
 const rule_meta *ruleset_find(const ruleset *rs, const char *id);
 /* Restrict to the given ids (--rule): the others are turned off; a listed rule that

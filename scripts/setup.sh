@@ -41,6 +41,12 @@ TEST_PACKAGES=(
   nodejs          # Microsoft's SARIF validator (npm package) checks the tests' SARIF
   clang           # scripts/fuzz.sh: libFuzzer over the parsers
   libclang-rt-14-dev
+  scdoc           # the man pages (docs/man/*.scd), checked against --help
+  man-db          # man -w / man -l in the man page and package tests
+  zsh             # the zsh and fish completions are exercised for real
+  fish
+  debhelper       # the Debian package is built, linted and installed in a test
+  lintian
 )
 
 # The SARIF validator, pinned in tests/tools/package-lock.json.

@@ -183,6 +183,29 @@ test_servers_stop() {
   rm -rf "$TMP"
 }
 
+# run_hidden DIR BIN ARGS...: run an installed provcheck BIN in DIR with the source
+# tree and the build folder hidden behind empty file systems (a private mount
+# namespace, root only), so it cannot read anything from them. Where that is not
+# possible (not root) BIN merely runs; HIDDEN says which (1 hidden, 0 not).
+HIDDEN=0
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then HIDDEN=1; fi
+run_hidden() {
+  local dir=$1 bin=$2 build=${PROVCHECK_BUILD:-$PROVCHECK_SRC/build}
+  shift 2
+  if [ "$HIDDEN" = 1 ]; then
+    (cd "$dir" && timeout 120 unshare -m bash -c '
+      mount -t tmpfs none "$1" && { [ ! -d "$2" ] || mount -t tmpfs none "$2"; } &&
+      [ ! -e "$1/CMakeLists.txt" ] && [ ! -e "$2/CMakeCache.txt" ] || exit 99
+      shift 2; exec "$@"' hide "$PROVCHECK_SRC" "$build" "$bin" "$@")
+  else
+    (cd "$dir" && timeout 120 "$bin" "$@")
+  fi >"$TMP/.out" 2>"$TMP/.err"
+  STATUS=$?
+  OUT=$(cat "$TMP/.out")
+  ERR=$(cat "$TMP/.err")
+  if [ "$STATUS" = 99 ]; then fail "could not hide the source and build trees"; fi
+}
+
 # finish: print a summary and exit non-zero when any assertion failed.
 finish() {
   if [ "$FAILS" -gt 0 ]; then
