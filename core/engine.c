@@ -495,10 +495,16 @@ int engine_check_page(engine *e, page *p, finding_list *out)
     finding_list found = {0};
     unsigned char *ran = NULL;
     int rc = -1;
+    const config *cfg = engine_config(e);
+    if (cfg)
+        page_set_limits(p, &(page_limits){cfg->max_attributes, cfg->max_depth,
+                                          cfg->parse_seconds});
     if (page_parse(p) < 0) {
         const char *why = page_error(p);
+        int line = page_error_line(p);
         if (add_core_finding(&found, RULE_PAGE_ERROR, SEV_ERROR,
-                             why && *why ? why : "the page cannot be read", 1, 0) < 0)
+                             why && *why ? why : "the page cannot be read", line > 0 ? line : 1,
+                             0) < 0)
             goto cleanup;
         goto finish;
     }

@@ -33,8 +33,10 @@ struct page {
     page_target_exists_fn resolver;
     void *resolver_ctx;
 
+    page_limits limits;
     int parsed, parse_rc;
     char error[200];
+    int error_line;           /* where the error is, 0 = unknown (line 1) */
     char charset[64];
     xmlDocPtr doc;
 
