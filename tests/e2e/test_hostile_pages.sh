@@ -102,4 +102,36 @@ assert_eq "$(json '[(f["rule"], f["message"]) for f in d["findings"]]')" \
   '[["page-error","page is over limits.parse_seconds: parsing it took more than 1 s"]]' \
   "the parse deadline is a page-error naming the limit"
 
+# --- XPath whose work the operation count does not see ---------------------------
+# string(/) copies the whole page: twice per <p> took 11 s on a 642 KB page within
+# the 5-million-operation cap; nested descendant steps in a predicate merge node
+# sets quadratically between counted operations.
+X=$TMP/xpath
+mkdir -p "$X/rules"
+gen "$X/index.html" "$HEAD + ''.join('<p>Paragraph %d with some words in it for length.</p>\n' % i for i in range(12500)) + $TAIL"
+cat >"$X/rules/xp.lua" <<'LUA'
+return { id = "xp", summary = "runs one XPath expression", severity = "warning",
+  options = { expr = { type = "string", default = "//p", doc = "the expression" } },
+  check = function(page, opts, report)
+    report{ message = "matched " .. #page:xpath(opts.expr) }
+  end }
+LUA
+xpath_rule() {
+  printf 'return { rule_paths = { "rules" }, rules = { xp = { expr = [==[%s]==] } } }\n' "$1" \
+    >"$X/provcheck.lua"
+  run_within 20 "$X" check --no-cache -f json --rule xp
+}
+for expr in '//p[contains(string(/), string(/))]' '//p[count(//*//*//*) > 1]' \
+            '//p[string-length(concat(/, /, /)) > 1]' '//p[translate(/, "a", "b") = "x"]'; do
+  xpath_rule "$expr"
+  assert_eq "$(json '[f["rule"] for f in d["findings"]]')" '["rule-error"]' "$expr: a rule-error"
+  assert_contains "$(json 'd["findings"][0]["message"]')" "stopped: it needs more than the allowed work" \
+    "$expr: the message says why"
+done
+# ordinary expressions on the same page are untouched
+xpath_rule '//p[contains(., "Paragraph 99")]'
+assert_eq "$(json '[f["message"] for f in d["findings"]]')" '["matched 111"]' "contains() on each <p> still runs"
+xpath_rule '//p[string-length(normalize-space(.)) > 10][position() < 20000]'
+assert_eq "$(json '[f["message"] for f in d["findings"]]')" '["matched 12500"]' "string functions on each <p> still run"
+
 finish
