@@ -104,7 +104,8 @@ static int report_l(lua_State *L)
     lua_getfield(L, 1, "message");
     if (lua_type(L, -1) != LUA_TSTRING)
         return luaL_error(L, "report{}: message must be a string");
-    const char *message = lua_tostring(L, -1);
+    size_t message_len = 0;
+    const char *message = lua_tolstring(L, -1, &message_len);
     int line = 0, column = 0;
     lua_getfield(L, 1, "node");
     lua_getfield(L, 1, "at");
@@ -133,7 +134,7 @@ static int report_l(lua_State *L)
     finding f;
     memset(&f, 0, sizeof f);
     f.rule = strdup(e->rs->rules[e->cur_rule].id);
-    f.message = strdup(message);
+    f.message = finding_message_dup(message, message_len);
     f.sev = e->cur_sev;
     f.line = line > 0 ? line : 1;
     f.column = line > 0 && column > 0 ? column : 0;
