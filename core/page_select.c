@@ -514,7 +514,14 @@ int page_xpath(page *p, const char *expr, xmlNodePtr **out, size_t *count_out,
     ctx->opLimit = XPATH_OP_LIMIT;
     xpath_cost cost;
     xpath_cost_install(ctx, &cost, XPATH_TIME_MS);
+    /* String values are built by appending text node after text node; with the
+       default exact-size growth that is quadratic in the text nodes wherever
+       realloc cannot grow in place (and then one call is past any deadline).
+       The scheme is per thread in libxml2. */
+    xmlBufferAllocationScheme scheme = xmlGetBufferAllocationScheme();
+    xmlSetBufferAllocationScheme(XML_BUFFER_ALLOC_DOUBLEIT);
     xmlXPathObjectPtr res = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+    xmlSetBufferAllocationScheme(scheme);
     int rc = -1;
     if (!res) {
         const char *why = cost.timed_out ? "time limit exceeded"
