@@ -17,8 +17,9 @@
 struct core_rule { const char *id; severity sev; const char *summary, *docs; };
 static const struct core_rule core_rules[] = {
     {RULE_PAGE_ERROR, SEV_ERROR, "A page that was found could not be read or parsed",
-     "Reported for a page that is empty, binary, not decodable, over max_page_bytes,\n"
-     "unreadable, reached through a symbolic link that leaves the site root, or (in git\n"
+     "Reported for a page that is empty, binary, not decodable, over max_page_bytes\n"
+     "or a structure or time limit (limits.attributes, limits.depth,\n"
+     "limits.parse_seconds), unreadable, reached through a symbolic link that leaves the site root, or (in git\n"
      "modes) a symbolic link or submodule. Every page found is accounted for: checked,\n"
      "or carrying this finding. Fix the page, or exclude it in the config.\n"},
     {RULE_RULE_ERROR, SEV_ERROR, "A rule failed or ran out of its limits on a page",
@@ -403,6 +404,8 @@ static const char starter_config[] =
 "  -- instruction and memory budgets (a rule over them gets a rule-error).\n"
 "  -- max_page_bytes = 16 * 1024 * 1024,\n"
 "  -- limits = { instructions = 20000000, memory = 64 * 1024 * 1024 },\n"
+"  -- Per page: attributes of one element, element nesting, parse seconds.\n"
+"  -- limits = { attributes = 1000, depth = 512, parse_seconds = 10 },\n"
 "\n"
 "  -- Settings of `provcheck audit` (live sites over HTTP).\n"
 "  -- audit = { user_agent = \"provcheck\", headers = { }, cookies = { }, ca_file = nil },\n"

@@ -325,7 +325,11 @@ int cmd_test_rules(int argc, char **argv)
     }
     for (int i = 1; i < argc; i++) {
         const char *value;
-        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+        if (strcmp(argv[i], "--") == 0) {   /* the rest are folders */
+            while (++i < argc)
+                dirs[dir_count++] = argv[i];
+            break;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             fputs(test_rules_usage, stdout);
             free(dirs);
             return EXIT_CLEAN;

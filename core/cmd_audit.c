@@ -31,6 +31,7 @@
 #include "sitemap_loc.h"
 #include "sitemap_queue.h"
 #include "src_http.h"
+#include "text_escape.h"
 
 #define MAX_SITEMAPS 1000
 #define SITEMAP_MAX_ENTRIES 50000
@@ -175,7 +176,12 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
            `missing` and falls to the usage error below. */
 #define VALUE_OPT(S, L) (cli_option_value(argc, argv, &i, S, L, &v) && \
                          (v ? 1 : (missing = L, 0)))
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+        if (strcmp(arg, "--") == 0) {   /* the rest are URLs, whatever they look like */
+            while (++i < argc)
+                if (push_arg(&a->urls, &a->url_count, argv[i]) < 0)
+                    return cli_usage_error("audit", "out of memory");
+            break;
+        } else if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             fputs(audit_usage, stdout);
             return 1;
         } else if (strcmp(arg, "--crawl") == 0) {
@@ -924,8 +930,11 @@ static void compare_text(buf *b, long long prev, const audit_compare *c)
     for (int l = 0; l < 3; l++)
         for (size_t i = 0; i < lists[l]->count; i++) {
             const finding *f = &lists[l]->items[i];
-            buf_printf(b, "  %-5s %s  %s  %s\n", names[l], f->url ? f->url : f->path, f->rule,
-                       f->message);
+            buf_printf(b, "  %-5s ", names[l]);
+            buf_put_visible(b, f->url ? f->url : f->path);
+            buf_printf(b, "  %s  ", f->rule);
+            buf_put_visible(b, f->message);
+            buf_putc(b, '\n');
         }
 }
 

@@ -21,6 +21,7 @@
 #include "json_write.h"
 #include "result_cache.h"
 #include "src_git.h"
+#include "text_escape.h"
 
 /* ---- checking one version ---- */
 
@@ -507,14 +508,16 @@ static int introduced_json(buf *b, const git_commit *c, int truncated)
 
 static void text_finding(buf *b, const finding *f, const git_commit *c, int truncated)
 {
-    buf_printf(b, "%s:", f->path);
+    buf_put_visible(b, f->path);
+    buf_putc(b, ':');
     if (f->line) {
         buf_printf(b, "%d:", f->line);
         if (f->column)
             buf_printf(b, "%d:", f->column);
     }
-    buf_printf(b, " %s: %s [%s]%s\n", severity_name(f->sev), f->message, f->rule,
-               f->suppression != SUPP_NONE ? " (suppressed)" : "");
+    buf_printf(b, " %s: ", severity_name(f->sev));
+    buf_put_visible(b, f->message);
+    buf_printf(b, " [%s]%s\n", f->rule, f->suppression != SUPP_NONE ? " (suppressed)" : "");
     if (!c)
         return;
     char hex[GIT_OID_HEXSZ + 1], when[32];
@@ -523,8 +526,13 @@ static void text_finding(buf *b, const finding *f, const git_commit *c, int trun
     git_format_time(when, sizeof when, a->when.time);
     when[10] = '\0';
     const char *summary = git_commit_summary((git_commit *)c);
-    buf_printf(b, "  introduced in %s by %s <%s> on %s: %s\n", hex, a->name, a->email, when,
-               summary ? summary : "");
+    buf_printf(b, "  introduced in %s by ", hex);
+    buf_put_visible(b, a->name);
+    buf_puts(b, " <");
+    buf_put_visible(b, a->email);
+    buf_printf(b, "> on %s: ", when);
+    buf_put_visible(b, summary);
+    buf_putc(b, '\n');
     if (truncated)
         buf_printf(b, "  (history stops at %s: a shallow clone or a missing parent; the "
                       "finding may be older)\n", hex);

@@ -12,6 +12,7 @@
 #include "err.h"
 #include "json_write.h"
 #include "src_git.h"
+#include "text_escape.h"
 
 static const char history_usage[] =
     "usage: provcheck history [options] PATH\n"
@@ -88,7 +89,9 @@ static void write_entry(buf *b, int json, int first, git_commit *c,
             buf_printf(b, "%s%s", k ? "," : " [", rules[k]);
         buf_puts(b, nrules ? "]" : "");
     }
-    buf_printf(b, "  %s\n", summary ? summary : "");
+    buf_puts(b, "  ");
+    buf_put_visible(b, summary);
+    buf_putc(b, '\n');
 }
 
 /* Walk the first-parent history from the target, one entry per touching commit. */

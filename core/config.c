@@ -13,6 +13,7 @@
 #include "cfgval_lua.h"
 #include "config.h"
 #include "err.h"
+#include "page.h"
 #include "sandbox.h"
 
 #define DEFAULT_MAX_PAGE_BYTES ((size_t)16 * 1024 * 1024)
@@ -89,6 +90,9 @@ config *config_default(void)
     c->max_page_bytes = DEFAULT_MAX_PAGE_BYTES;
     c->max_instructions = DEFAULT_MAX_INSTRUCTIONS;
     c->max_memory = DEFAULT_MAX_MEMORY;
+    c->max_attributes = PAGE_DEFAULT_MAX_ATTRIBUTES;
+    c->max_depth = PAGE_DEFAULT_MAX_DEPTH;
+    c->parse_seconds = PAGE_DEFAULT_PARSE_SECONDS;
     if (!c->dir || set_default_include(c) < 0) {
         config_free(c);
         return NULL;
@@ -306,9 +310,21 @@ static int read_limits(const load_ctx *lc, const cfgval *v, config *c)
             if (read_positive(lc, k, where, v->items[i], &n) < 0)
                 return -1;
             c->max_memory = (size_t)n;
+        } else if (strcmp(k, "attributes") == 0) {
+            if (read_positive(lc, k, where, v->items[i], &n) < 0)
+                return -1;
+            c->max_attributes = n > 1e9 ? 1000000000L : (long)n;
+        } else if (strcmp(k, "depth") == 0) {
+            if (read_positive(lc, k, where, v->items[i], &n) < 0)
+                return -1;
+            c->max_depth = n > 1e9 ? 1000000000L : (long)n;
+        } else if (strcmp(k, "parse_seconds") == 0) {
+            if (read_positive(lc, k, where, v->items[i], &n) < 0)
+                return -1;
+            c->parse_seconds = n > 1e6 ? 1000000L : (long)n;
         } else {
-            return config_error(lc, k, where,
-                                "unknown key (expected instructions and memory)");
+            return config_error(lc, k, where, "unknown key (expected instructions, memory, "
+                                "attributes, depth or parse_seconds)");
         }
     }
     return 0;

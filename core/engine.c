@@ -104,7 +104,8 @@ static int report_l(lua_State *L)
     lua_getfield(L, 1, "message");
     if (lua_type(L, -1) != LUA_TSTRING)
         return luaL_error(L, "report{}: message must be a string");
-    const char *message = lua_tostring(L, -1);
+    size_t message_len = 0;
+    const char *message = lua_tolstring(L, -1, &message_len);
     int line = 0, column = 0;
     lua_getfield(L, 1, "node");
     lua_getfield(L, 1, "at");
@@ -133,7 +134,7 @@ static int report_l(lua_State *L)
     finding f;
     memset(&f, 0, sizeof f);
     f.rule = strdup(e->rs->rules[e->cur_rule].id);
-    f.message = strdup(message);
+    f.message = finding_message_dup(message, message_len);
     f.sev = e->cur_sev;
     f.line = line > 0 ? line : 1;
     f.column = line > 0 && column > 0 ? column : 0;
@@ -370,47 +371,106 @@ static int is_core_rule(const char *id)
            strcmp(id, RULE_FETCH_ERROR) == 0 || strcmp(id, RULE_UNUSED_SUPPRESSION) == 0;
 }
 
+/* The page's rule findings grouped by rule id, so that a suppression finds its
+   rule's findings by binary search: pages with many suppressions (or findings)
+   stay n log n. `taken` marks a group an earlier comment already suppressed. */
+typedef struct {
+    const char *rule;
+    size_t first, count;   /* in `order` */
+    int taken;
+} rule_group;
+
+typedef struct {
+    const char *rule;
+    size_t index;   /* in the page's finding list */
+} rule_finding;
+
+static int by_rule_then_index(const void *a, const void *b)
+{
+    const rule_finding *x = a, *y = b;
+    int c = strcmp(x->rule, y->rule);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+static rule_group *find_group(rule_group *g, size_t n, const char *id)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(g[mid].rule, id);
+        if (c == 0)
+            return &g[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
 /* Mark findings of suppressed rules, and report suppressions that did nothing. */
 static int apply_suppressions(engine *e, page *p, finding_list *found,
                               const unsigned char *ran)
 {
     size_t n = 0;
     const page_suppression *sup = page_suppressions(p, &n);
-    for (size_t s = 0; sup && s < n; s++) {
+    if (!sup || !n)
+        return 0;
+    size_t rule_findings = found->count;   /* before unused-suppression ones */
+    rule_finding *order = malloc((rule_findings ? rule_findings : 1) * sizeof *order);
+    rule_group *groups = malloc((rule_findings ? rule_findings : 1) * sizeof *groups);
+    size_t m = 0, group_count = 0;
+    int rc = -1;
+    if (!order || !groups)
+        goto done;
+    for (size_t f = 0; f < rule_findings; f++)
+        if (!is_core_rule(found->items[f].rule))
+            order[m++] = (rule_finding){found->items[f].rule, f};
+    qsort(order, m, sizeof *order, by_rule_then_index);
+    for (size_t i = 0; i < m; i++) {
+        const char *rule = order[i].rule;
+        if (group_count && strcmp(groups[group_count - 1].rule, rule) == 0)
+            groups[group_count - 1].count++;
+        else
+            groups[group_count++] = (rule_group){rule, i, 1, 0};
+    }
+    for (size_t s = 0; s < n; s++) {
         for (size_t k = 0; k < sup[s].rule_count; k++) {
             const char *id = sup[s].rules[k];
-            int used = 0;
-            for (size_t f = 0; f < found->count; f++) {
-                finding *fd = &found->items[f];
-                if (is_core_rule(fd->rule) || strcmp(fd->rule, id) != 0)
-                    continue;
-                used = 1;
-                if (fd->suppression != SUPP_NONE)
-                    continue;     /* an earlier comment already took it */
-                fd->suppression = SUPP_INLINE;
-                if (sup[s].reason && !(fd->suppress_reason = strdup(sup[s].reason)))
-                    return -1;
+            rule_group *g = is_core_rule(id) ? NULL : find_group(groups, group_count, id);
+            if (g && !g->taken) {   /* else an earlier comment already took them */
+                g->taken = 1;
+                for (size_t i = g->first; i < g->first + g->count; i++) {
+                    finding *fd = &found->items[order[i].index];
+                    fd->suppression = SUPP_INLINE;
+                    if (sup[s].reason && !(fd->suppress_reason = strdup(sup[s].reason)))
+                        goto done;
+                }
             }
-            if (used || e->rp->unused_sev == SEV_OFF || is_core_rule(id))
+            if (g || e->rp->unused_sev == SEV_OFF || is_core_rule(id))
                 continue;
-            const rule_meta *m = ruleset_find(e->rs, id);
+            const rule_meta *rm = ruleset_find(e->rs, id);
             buf b = BUF_INIT;
-            if (!m && !e->rp->only)
+            if (!rm && !e->rp->only)
                 buf_printf(&b, "provcheck-disable names an unknown rule '%s'", id);
-            else if (m && ran[m - e->rs->rules])
+            else if (rm && ran[rm - e->rs->rules])
                 buf_printf(&b, "provcheck-disable %s is unused: the rule found nothing "
                            "on this page", id);
-            int rc = 0;
+            int added = 0;
             if (b.len)
-                rc = add_core_finding(found, RULE_UNUSED_SUPPRESSION, e->rp->unused_sev,
-                                      b.data, sup[s].line > 0 ? sup[s].line : 1,
-                                      sup[s].column);
+                added = add_core_finding(found, RULE_UNUSED_SUPPRESSION, e->rp->unused_sev,
+                                         b.data, sup[s].line > 0 ? sup[s].line : 1,
+                                         sup[s].column);
             buf_free(&b);
-            if (rc < 0)
-                return -1;
+            if (added < 0)
+                goto done;
         }
     }
-    return 0;
+    rc = 0;
+done:
+    free(order);
+    free(groups);
+    return rc;
 }
 
 static int fill_identity(page *p, finding_list *found)
@@ -436,10 +496,16 @@ int engine_check_page(engine *e, page *p, finding_list *out)
     finding_list found = {0};
     unsigned char *ran = NULL;
     int rc = -1;
+    const config *cfg = engine_config(e);
+    if (cfg)
+        page_set_limits(p, &(page_limits){cfg->max_attributes, cfg->max_depth,
+                                          cfg->parse_seconds});
     if (page_parse(p) < 0) {
         const char *why = page_error(p);
+        int line = page_error_line(p);
         if (add_core_finding(&found, RULE_PAGE_ERROR, SEV_ERROR,
-                             why && *why ? why : "the page cannot be read", 1, 0) < 0)
+                             why && *why ? why : "the page cannot be read", line > 0 ? line : 1,
+                             0) < 0)
             goto cleanup;
         goto finish;
     }

@@ -102,6 +102,26 @@ int finding_list_splice(finding_list *dst, finding_list *src)
     return 0;
 }
 
+char *finding_message_dup(const char *s, size_t len)
+{
+    size_t nuls = 0;
+    for (const char *q = s; (q = memchr(q, '\0', len - (size_t)(q - s))); q++)
+        nuls++;
+    char *out = malloc(len + nuls * 2 + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i]) {
+            *o++ = s[i];
+        } else {
+            memcpy(o, "\xEF\xBF\xBD", 3);
+            o += 3;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 void finding_free(finding *f)
 {
     if (!f)

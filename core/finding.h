@@ -48,6 +48,9 @@ int finding_list_take(finding_list *list, finding *f);
 /* Move every finding of src to the end of dst; src is left empty. */
 int finding_list_splice(finding_list *dst, finding_list *src);
 void finding_free(finding *f);          /* frees the strings, not f */
+/* A message of `len` bytes as a C string (malloc'd, NULL when out of memory): an
+   embedded NUL becomes U+FFFD instead of cutting the message short. */
+char *finding_message_dup(const char *s, size_t len);
 void finding_list_free(finding_list *list);
 
 /* Fingerprint the findings of ONE page: a hash of rule, path, message and the

@@ -112,7 +112,10 @@ static int push_matches(lua_State *L, matcher match, const char *what)
 {
     lua_page_ctx *ctx = ctx_of(L);
     page *p = check_page(L);
-    const char *expr = luaL_checkstring(L, 2);
+    size_t expr_len = 0;
+    const char *expr = luaL_checklstring(L, 2, &expr_len);
+    if (strlen(expr) != expr_len)   /* libxml2 would read only the part before it */
+        return luaL_error(L, "bad %s '%s': it contains a NUL byte", what, expr);
     xmlNodePtr *found = NULL;
     size_t count = 0;
     char *err = NULL;

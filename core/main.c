@@ -1,4 +1,5 @@
 /* main.c: global options and dispatch to a command of the `commands` table. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <curl/curl.h>
@@ -21,6 +22,18 @@ static void print_usage(FILE *to)
           "every option: man provcheck, or docs/cli.md\n", to);
 }
 
+/* What went to stdout must have arrived: `provcheck rules > /dev/full` (or a closed
+   pipe, a full disk) is a failure with a message, not a silent exit 0. */
+static int stdout_written(int rc)
+{
+    errno = 0;
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    fprintf(stderr, "provcheck: cannot write to standard output: %s\n",
+            errno ? strerror(errno) : "write error");
+    return EXIT_SETUP;
+}
+
 static const command *command_find(const char *name)
 {
     for (const command *c = commands; c->name; c++)
@@ -38,11 +51,11 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
         print_usage(stdout);
-        return EXIT_CLEAN;
+        return stdout_written(EXIT_CLEAN);
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
         printf("provcheck %s\n", PROVCHECK_VERSION);
-        return EXIT_CLEAN;
+        return stdout_written(EXIT_CLEAN);
     }
     const command *cmd = command_find(name);
     if (!cmd) {
@@ -67,5 +80,5 @@ int main(int argc, char **argv)
 
     curl_global_cleanup();
     xmlCleanupParser();
-    return rc;
+    return stdout_written(rc);
 }

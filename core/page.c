@@ -25,6 +25,8 @@ page *page_new(const page_identity *id, char *bytes, size_t len)
         return NULL;
     }
     p->bytes = bytes;   /* owned by the page now */
+    p->limits = (page_limits){PAGE_DEFAULT_MAX_ATTRIBUTES, PAGE_DEFAULT_MAX_DEPTH,
+                              PAGE_DEFAULT_PARSE_SECONDS};
     p->len = bytes ? len : 0;
     if (id && (dup_opt(&p->path, id->path) < 0 || dup_opt(&p->site_path, id->site_path) < 0 ||
                dup_opt(&p->url, id->url) < 0 || dup_opt(&p->blob, id->blob) < 0 ||
@@ -33,6 +35,11 @@ page *page_new(const page_identity *id, char *bytes, size_t len)
         return NULL;
     }
     return p;
+}
+
+void page_set_limits(page *p, const page_limits *limits)
+{
+    p->limits = *limits;
 }
 
 void page_free(page *p)

@@ -44,11 +44,25 @@ const char *page_blob(const page *p);
 const char *page_commit(const page *p);
 void page_set_resolver(page *p, page_target_exists_fn fn, void *ctx);
 
+/* Bounds of one page's parse. A page over one of them is not checked: page_error()
+ * names the limit (by its config key, limits.attributes etc.). 0 = no limit. */
+typedef struct page_limits {
+    long max_attributes;   /* attributes of one element */
+    long max_depth;        /* elements nested in each other */
+    long parse_seconds;    /* wall-clock time of the parse */
+} page_limits;
+#define PAGE_DEFAULT_MAX_ATTRIBUTES 1000
+#define PAGE_DEFAULT_MAX_DEPTH 512
+#define PAGE_DEFAULT_PARSE_SECONDS 10
+/* Set before the parse; a new page has the defaults above. */
+void page_set_limits(page *p, const page_limits *limits);
+
 /* Parse (once; later calls return the first result). 0, or -1 when the page cannot
  * be checked (empty, binary, undecodable): page_error() then says why, in words fit
  * for a `page-error` finding. */
 int page_parse(page *p);
 const char *page_error(const page *p);
+int page_error_line(const page *p);        /* 1-based; 0 = the page as a whole */
 const char *page_charset(const page *p);   /* the encoding used, e.g. "UTF-8" */
 xmlDocPtr page_doc(page *p);               /* NULL when parsing failed */
 

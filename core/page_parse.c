@@ -17,6 +17,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
 #include <libxml/parserInternals.h>
+#include "page_guard.h"
 #include "page_priv.h"
 
 #define PRESCAN_BYTES 1024
@@ -371,6 +372,11 @@ int page_parse(page *p)
         input = utf8;
     }
 
+    char over[200];
+    if (page_guard_prescan(input, input_len, &p->limits, over, sizeof over,
+                           &p->error_line) < 0)
+        return set_error(p, over);
+
     /* these two are per thread in libxml2: encoding errors are reported there */
     xmlSetGenericErrorFunc(NULL, quiet_error);
     xmlSetStructuredErrorFunc(NULL, quiet_structured);
@@ -394,9 +400,19 @@ int page_parse(page *p)
     ctxt->input->encoding = xmlStrdup(BAD_CAST "UTF-8");
     if (!ctxt->input->filename)
         ctxt->input->filename = (char *)xmlStrdup(BAD_CAST p->path);
+    page_guard guard;
+    page_guard_install(&guard, ctxt, &p->limits);
     htmlParseDocument(ctxt);
     p->doc = ctxt->myDoc;
     ctxt->myDoc = NULL;
+    if (guard.stopped) {
+        htmlFreeParserCtxt(ctxt);
+        if (p->doc)
+            xmlFreeDoc(p->doc);
+        p->doc = NULL;
+        p->error_line = guard.line;
+        return set_error(p, guard.why);
+    }
     int conv_failed = ctxt->errNo == XML_I18N_CONV_FAILED ||
                       ctxt->errNo == XML_ERR_INVALID_ENCODING;
     htmlFreeParserCtxt(ctxt);
@@ -426,6 +442,11 @@ int page_parse(page *p)
 const char *page_error(const page *p)
 {
     return p->parse_rc < 0 ? p->error : NULL;
+}
+
+int page_error_line(const page *p)
+{
+    return p->parse_rc < 0 ? p->error_line : 0;
 }
 
 const char *page_charset(const page *p)

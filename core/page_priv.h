@@ -33,8 +33,10 @@ struct page {
     page_target_exists_fn resolver;
     void *resolver_ctx;
 
+    page_limits limits;
     int parsed, parse_rc;
     char error[200];
+    int error_line;           /* where the error is, 0 = unknown (line 1) */
     char charset[64];
     xmlDocPtr doc;
 
@@ -75,6 +77,10 @@ int page_element_hidden(xmlNodePtr el);
 /* Visible text of a subtree, white space collapsed, malloc'd; runs optional. */
 char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
                         size_t *run_count_out);
+
+/* Byte offset of each source line in p->line_starts (page_text.c), built once.
+ * 0, or -1 when out of memory. */
+int build_line_starts(page *p);
 
 /* ASCII case-insensitive equality of a libxml2 name and a C string. */
 int page_name_is(const xmlChar *name, const char *s);

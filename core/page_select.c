@@ -16,6 +16,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 #include "page_priv.h"
+#include "xpath_cost.h"
 
 #define MAX_COMPOUNDS 32
 #define MAX_CONDITIONS 32
@@ -26,6 +27,9 @@
    nested descendant steps around a count() of every element that, at 50 million,
    ran for a minute on a deeply nested page (tests/unit/test_select.c). */
 #define XPATH_OP_LIMIT 5000000UL
+/* ...and what the operation count does not see (string values, node-set merges)
+   is charged or stopped by xpath_cost.c, the latter after this many ms. */
+#define XPATH_TIME_MS 1000L
 
 typedef enum { C_CLASS, C_ID, C_HAS, C_EQ, C_CONTAINS, C_PREFIX, C_SUFFIX } cond_kind;
 
@@ -508,11 +512,21 @@ int page_xpath(page *p, const char *expr, xmlNodePtr **out, size_t *count_out,
     }
     ctx->error = xpath_quiet;
     ctx->opLimit = XPATH_OP_LIMIT;
+    xpath_cost cost;
+    xpath_cost_install(ctx, &cost, XPATH_TIME_MS);
+    /* String values are built by appending text node after text node; with the
+       default exact-size growth that is quadratic in the text nodes wherever
+       realloc cannot grow in place (and then one call is past any deadline).
+       The scheme is per thread in libxml2. */
+    xmlBufferAllocationScheme scheme = xmlGetBufferAllocationScheme();
+    xmlSetBufferAllocationScheme(XML_BUFFER_ALLOC_DOUBLEIT);
     xmlXPathObjectPtr res = xmlXPathEvalExpression((const xmlChar *)expr, ctx);
+    xmlSetBufferAllocationScheme(scheme);
     int rc = -1;
     if (!res) {
-        const char *why = ctx->lastError.message ? ctx->lastError.message
-                                                 : xpath_error_text(ctx->lastError.code);
+        const char *why = cost.timed_out ? "time limit exceeded"
+                          : ctx->lastError.message ? ctx->lastError.message
+                                                   : xpath_error_text(ctx->lastError.code);
         snprintf(msg, sizeof msg, "XPath \"%s\": %s at offset %d", expr, why,
                  ctx->lastError.int1);
         size_t ml = strlen(msg);

@@ -81,38 +81,78 @@ static int comment_line(xmlNodePtr c)
     return l < 1 ? 1 : (int)l;
 }
 
-/* Column of the k-th "<!--" holding the directive on `line` (1-based), 0 unknown. */
-static int comment_column(const page *p, int line, int k)
+/* Whether a directive comment "<!-- provcheck-disable" starts at q. */
+static int directive_at(const char *q, const char *end)
 {
-    if (!line)   /* p->bytes is UTF-8 here: page_parse.c converted it */
+    size_t dl = strlen(DIRECTIVE);
+    if (end - q < 4 || memcmp(q, "<!--", 4) != 0)
         return 0;
-    const char *s = p->bytes, *end = p->bytes + p->len;
-    for (int l = 1; l < line && s < end; l++) {
-        s = memchr(s, '\n', (size_t)(end - s));
-        if (!s)
-            return 0;
-        s++;
+    const char *d = q + 4;
+    while (d < end && is_ws((unsigned char)*d))
+        d++;
+    return (size_t)(end - d) >= dl && memcmp(d, DIRECTIVE, dl) == 0;
+}
+
+/* Columns of the suppressions on one line (1-based), `group` listing them in
+ * document order: the k-th directive comment of the line is the k-th of them.
+ * One pass over the line, so many comments on one line stay linear. */
+static void columns_on_line(page *p, const size_t *group, size_t n, int line)
+{
+    /* p->bytes is UTF-8 here: page_parse.c converted it */
+    if ((size_t)line > p->line_count)
+        return;
+    const char *s = p->bytes + p->line_starts[line - 1];
+    const char *eol = (size_t)line < p->line_count ? p->bytes + p->line_starts[line] - 1
+                                                   : p->bytes + p->len;
+    const char *end = p->bytes + p->len;
+    int col = 1;
+    size_t k = 0;
+    for (const char *q = s; k < n && q + 4 <= eol; q++) {
+        if (directive_at(q, end))
+            p->supps[group[k++]].column = col;
+        if (((unsigned char)*q & 0xC0) != 0x80)
+            col++;
     }
-    const char *eol = memchr(s, '\n', (size_t)(end - s));
-    if (!eol)
-        eol = end;
-    for (const char *q = s; q + 4 <= eol; q++) {
-        if (memcmp(q, "<!--", 4) != 0)
-            continue;
-        const char *d = q + 4;
-        while (d < end && is_ws((unsigned char)*d))
-            d++;
-        if ((size_t)(end - d) < strlen(DIRECTIVE) || memcmp(d, DIRECTIVE, strlen(DIRECTIVE)))
-            continue;
-        if (k-- > 0)
-            continue;
-        int col = 1;
-        for (const char *c = s; c < q; c++)
-            if (((unsigned char)*c & 0xC0) != 0x80)
-                col++;
-        return col;
+}
+
+typedef struct {
+    int line;
+    size_t index;   /* in p->supps, i.e. document order */
+} line_entry;
+
+static int by_line_then_order(const void *a, const void *b)
+{
+    const line_entry *x = a, *y = b;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Give every suppression the column of its "<!--": the suppressions of a line,
+ * in document order, are that line's directive comments in source order. */
+static void fill_columns(page *p)
+{
+    size_t n = 0;
+    line_entry *e = malloc((p->supp_count ? p->supp_count : 1) * sizeof *e);
+    size_t *group = malloc((p->supp_count ? p->supp_count : 1) * sizeof *group);
+    if (!e || !group || build_line_starts(p) < 0)
+        goto done;   /* out of memory: columns stay unknown (0) */
+    for (size_t i = 0; i < p->supp_count; i++)
+        if (p->supps[i].line > 0)
+            e[n++] = (line_entry){p->supps[i].line, i};
+    qsort(e, n, sizeof *e, by_line_then_order);
+    for (size_t g = 0; g < n;) {
+        size_t h = g;
+        while (h < n && e[h].line == e[g].line) {
+            group[h - g] = e[h].index;
+            h++;
+        }
+        columns_on_line(p, group, h - g, e[g].line);
+        g = h;
     }
-    return 0;
+done:
+    free(e);
+    free(group);
 }
 
 static int add_comment(page *p, size_t *cap, xmlNodePtr c)
@@ -132,10 +172,6 @@ static int add_comment(page *p, size_t *cap, xmlNodePtr c)
         *cap = ncap;
     }
     s.line = comment_line(c);
-    int same_line = 0;
-    for (size_t i = 0; i < p->supp_count; i++)
-        same_line += p->supps[i].line == s.line;
-    s.column = comment_column(p, s.line, same_line);
     p->supps[p->supp_count++] = s;
     return 0;
 }
@@ -162,6 +198,7 @@ const page_suppression *page_suppressions(page *p, size_t *count_out)
             else
                 n = NULL;
         }
+        fill_columns(p);
     }
     *count_out = p->supp_count;
     return p->supps;

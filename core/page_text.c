@@ -539,8 +539,6 @@ const char *page_node_text(page *p, xmlNodePtr node, size_t *len_out)
     return text;
 }
 
-static int build_line_starts(page *p);
-
 /* Whether the start tag of an element called `name` (nlen bytes) begins at byte i
    of the source: "<name" followed by white space, '>' or '/'. */
 static int start_tag_at(const page *p, size_t i, const char *name, size_t nlen)
@@ -592,7 +590,7 @@ int page_node_line(page *p, xmlNodePtr node)
 
 /* ---- element columns ---- */
 
-static int build_line_starts(page *p)
+int build_line_starts(page *p)
 {
     if (p->line_starts)
         return 0;

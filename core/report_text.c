@@ -2,6 +2,7 @@
  * compiler style editors understand (`path:line:col: severity: message [rule]`),
  * then one summary line. Suppressed findings are only counted. */
 #include "report.h"
+#include "text_escape.h"
 
 #define ANSI_RESET "\033[0m"
 #define ANSI_BOLD "\033[1m"
@@ -20,15 +21,18 @@ static int text_finding(buf *out, const finding *f, int color)
 {
     int rc = 0;
     rc |= buf_puts(out, color ? ANSI_BOLD : "");
-    rc |= buf_puts(out, f->path ? f->path : (f->url ? f->url : "-"));
+    rc |= buf_put_visible(out, f->path ? f->path : (f->url ? f->url : "-"));
     if (f->line > 0)
         rc |= buf_printf(out, ":%d", f->line);
     if (f->line > 0 && f->column > 0)
         rc |= buf_printf(out, ":%d", f->column);
-    rc |= buf_printf(out, ":%s %s%s%s: %s [%s]\n", color ? ANSI_RESET : "",
+    rc |= buf_printf(out, ":%s %s%s%s: ", color ? ANSI_RESET : "",
                      color ? severity_color(f->sev) : "", severity_name(f->sev),
-                     color ? ANSI_RESET : "", f->message ? f->message : "",
-                     f->rule ? f->rule : "");
+                     color ? ANSI_RESET : "");
+    rc |= buf_put_visible(out, f->message);
+    rc |= buf_puts(out, " [");
+    rc |= buf_put_visible(out, f->rule);
+    rc |= buf_puts(out, "]\n");
     return rc;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# fuzz.sh: fuzz the parsers (HTML pages, JSON, robots.txt, sitemaps) with libFuzzer
-# under AddressSanitizer + UndefinedBehaviorSanitizer, starting from the corpora in
+# fuzz.sh: fuzz the parsers (HTML pages, suppression comments, JSON, robots.txt,
+# sitemaps) with libFuzzer under AddressSanitizer + UndefinedBehaviorSanitizer,
+# starting from the corpora in
 # tests/fuzz/corpus. FUZZ_SECONDS per target (default 60). A crash leaves its input
 # in build-fuzz/findings/ and fails the run; new interesting inputs stay in
 # build-fuzz/corpus/ (copy the useful ones into tests/fuzz/corpus/). FUZZ_SEED

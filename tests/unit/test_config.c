@@ -78,7 +78,8 @@ static void test_good_config(void **state)
         "    { files = { 'privacy.html', 'about/**' }, rules = { ['source-attribution'] = 'off' } },\n"
         "  },\n"
         "  max_page_bytes = 4 * 1024 * 1024,\n"
-        "  limits = { instructions = 1000000, memory = 8 * 1024 * 1024 },\n"
+        "  limits = { instructions = 1000000, memory = 8 * 1024 * 1024, attributes = 50,\n"
+        "             depth = 40, parse_seconds = 3 },\n"
         "  audit = { user_agent = 'provcheck-test' },\n"
         "}\n";
     config *c = load_ok(text);
@@ -90,6 +91,9 @@ static void test_good_config(void **state)
     assert_int_equal(c->max_page_bytes, 4 * 1024 * 1024);
     assert_int_equal(c->max_instructions, 1000000);
     assert_int_equal(c->max_memory, 8 * 1024 * 1024);
+    assert_int_equal(c->max_attributes, 50);
+    assert_int_equal(c->max_depth, 40);
+    assert_int_equal(c->parse_seconds, 3);
     assert_non_null(c->audit);
     assert_string_equal(cfgval_get(c->audit, "user_agent")->s, "provcheck-test");
     assert_int_equal(c->rule_count, 3);
@@ -157,6 +161,8 @@ static void test_unknown_key(void **state)
     expect_load_error("return {\n  site_root = '.',\n  exlcude = { 'x' },\n}\n",
                       "site/provcheck.lua:3: exlcude: unknown key");
     expect_load_error("return { limits = { cpu = 1 } }", "limits.cpu");
+    expect_load_error("return { limits = { depth = 0 } }", "limits.depth");
+    expect_load_error("return { limits = { parse_seconds = 1.5 } }", "limits.parse_seconds");
     expect_load_error("return { overrides = { { files = 'a', rulez = {} } } }", "rulez");
     expect_load_error("return 42", "must return a table");
 }

@@ -198,6 +198,9 @@ static void test_xpath_work_is_bounded(void **state)
     page_identity id = {"d.html", "d.html", NULL, NULL, NULL};
     page *p = page_new(&id, deep, len);
     assert_non_null(p);
+    /* deeper than the default depth limit, which this test is not about */
+    page_set_limits(p, &(page_limits){PAGE_DEFAULT_MAX_ATTRIBUTES, DEPTH + 10,
+                                      PAGE_DEFAULT_PARSE_SECONDS});
     assert_int_equal(page_parse(p), 0);
     xmlNodePtr *out = NULL;
     size_t n = 0;
