@@ -25,6 +25,7 @@ static const char check_usage[] =
     "  -j, --jobs N            worker threads (default: number of CPUs)\n"
     "      --rule ID           run only this rule (repeatable)\n"
     "      --baseline FILE     findings in this JSON report are suppressed\n"
+    "                          (default: the config's baseline key)\n"
     "      --rev REV           check the pages as committed at REV\n"
     "      --staged            check the content staged in the index\n"
     "      --changed-since BASE  only pages changed between BASE and the target\n"
