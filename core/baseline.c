@@ -120,19 +120,29 @@ static void list_stale(const baseline_entry *entries, size_t count, const char *
 
 int baseline_apply(report *r, const char *path, int verbose)
 {
-    char *text = NULL, *parse_err = NULL;
-    size_t len = 0, count = 0, suppressed = 0;
-    cfgval *doc = NULL;
-    baseline_entry *entries = NULL;
-    int rc = -1;
-
+    char *text = NULL;
+    size_t len = 0;
     if (file_read_all(path, BASELINE_MAX_BYTES, &text, &len) != 0) {
         /* err_last() is the buffer err_set writes to: copy it first */
         char *why = strdup(err_last());
         err_set("cannot read the baseline: %s", why ? why : path);
         free(why);
-        goto cleanup;
+        return -1;
     }
+    int rc = baseline_apply_text(r, path, text, len, verbose);
+    free(text);
+    return rc;
+}
+
+int baseline_apply_text(report *r, const char *path, const char *text, size_t len,
+                        int verbose)
+{
+    char *parse_err = NULL;
+    size_t count = 0, suppressed = 0;
+    cfgval *doc = NULL;
+    baseline_entry *entries = NULL;
+    int rc = -1;
+
     if (json_read(text, len, &doc, &parse_err) != 0) {
         err_set("baseline %s: not valid JSON: %s", path, parse_err ? parse_err : "parse error");
         goto cleanup;
@@ -158,6 +168,5 @@ cleanup:
     free(entries);
     cfgval_free(doc);
     free(parse_err);
-    free(text);
     return rc;
 }

@@ -33,6 +33,8 @@ typedef struct check_args {
     const char *automation_id;    /* --automation-id: SARIF category/run id */
     const char *report_hint;      /* --report-hint: github summary's "full report at" */
     int quiet, verbose;           /* --quiet, --verbose */
+    int no_pages_ok;              /* no page in scope is fine (file names handed over
+                                     by a hook, none of them a page): exit 0, not 2 */
     char **paths; size_t path_count;   /* positional PATHs */
 } check_args;
 
@@ -55,6 +57,9 @@ typedef struct check_target {
 
 /* Files mode (no --rev/--staged). 0, or -1 with err_set. */
 int files_target_open(check_target *t, const check_args *a);
+/* The real path of the root of the git work tree holding `path`, or NULL (no
+   repository, a bare one). malloc'd. */
+char *git_work_tree_of(const char *path);
 /* Git modes (--rev, --staged; --changed-since applies to every mode and is handled
  * here too, since it needs the repository). 0, or -1 with err_set. */
 int git_target_open(check_target *t, const check_args *a);
@@ -72,6 +77,10 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
 /* Apply a baseline: findings whose fingerprint it holds become suppressed
  * (SUPP_BASELINE). Stale entries are listed on stderr when verbose. 0 or -1. */
 int baseline_apply(report *r, const char *path, int verbose);
+/* The same for a baseline already read (the config's `baseline` key, read from the
+   config's folder, tree or index); `path` names it in messages. */
+int baseline_apply_text(report *r, const char *path, const char *text, size_t len,
+                        int verbose);
 
 /* --fail-on LEVEL and --max-warnings N into a; the commands that gate on a report
  * (check, merge) share them. 0, or -1 after a usage message. */

@@ -1,5 +1,6 @@
 /* cli_check.c: `provcheck check` and the pipeline every check-like command shares:
  * target -> ruleset -> check_run -> baseline -> report -> exit code. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static const char check_usage[] =
     "  -j, --jobs N            worker threads (default: number of CPUs)\n"
     "      --rule ID           run only this rule (repeatable)\n"
     "      --baseline FILE     findings in this JSON report are suppressed\n"
+    "                          (default: the config's baseline key)\n"
     "      --rev REV           check the pages as committed at REV\n"
     "      --staged            check the content staged in the index\n"
     "      --changed-since BASE  only pages changed between BASE and the target\n"
@@ -62,6 +64,55 @@ static double seconds_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The config's `baseline = "FILE"`, read where the config came from (its folder,
+   or the same tree or index in git modes); --baseline on the command line wins. */
+static int apply_config_baseline(report *out, check_target *t, const check_args *a)
+{
+    const char *name = t->cfg->baseline;
+    char *text = NULL;
+    size_t len = 0;
+    if (!name[0] || !t->fs.read || t->fs.read(t->fs.ctx, name, &text, &len) < 0) {
+        char *why = strdup(name[0] ? err_last() : "empty file name");
+        err_set("%s: baseline = \"%s\": cannot read the baseline: %s",
+                t->cfg->path ? t->cfg->path : "config", name, why ? why : "");
+        free(why);
+        return -1;
+    }
+    char *label = t->cfg->dir ? fs_path_join(t->cfg->dir, name) : NULL;
+    int rc = baseline_apply_text(out, label ? label : name, text, len, a->verbose);
+    free(label);
+    free(text);
+    return rc;
+}
+
+static size_t appended_list(char *dst, size_t cap, char **items, size_t count)
+{
+    size_t at = strlen(dst);
+    for (size_t i = 0; i < count && at < cap; i++)
+        at += (size_t)snprintf(dst + at, cap - at, "%s\"%s\"", i ? ", " : "", items[i]);
+    return at;
+}
+
+/* A check that found no page at all checked nothing: that is a setup mistake (a
+   wrong site_root, include or PATH), never a pass. Only where the user asked for
+   the whole site or named PATHs: with --staged or --changed-since an empty list
+   means nothing relevant changed, and a shard may be empty on a small site. */
+static int refuse_empty_run(const report *out, const check_target *t, const check_args *a)
+{
+    if (out->page_count || a->staged || a->changed_since || a->shard_count > 1 ||
+        a->no_pages_ok)
+        return 0;
+    char includes[600] = "", excludes[600] = "";
+    appended_list(includes, sizeof includes, t->cfg->include, t->cfg->include_count);
+    appended_list(excludes, sizeof excludes, t->cfg->exclude, t->cfg->exclude_count);
+    return err_set("no page to check: nothing under %s%s%s matches include { %s }%s%s%s "
+                   "(check site_root, include and the PATHs given)",
+                   t->src->root && t->src->root[0] ? t->src->root : ".",
+                   a->rev ? " at " : "", a->rev ? a->rev : "", includes,
+                   t->cfg->exclude_count ? " outside exclude { " : "", excludes,
+                   t->cfg->exclude_count ? " }" : "");
+}
+
 int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_args *a)
 {
     memset(out, 0, sizeof *out);
@@ -89,7 +140,10 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
     }
     if (check_run(out, t->src, rs, &opts) < 0)
         goto cleanup;
-    if (a->baseline && baseline_apply(out, a->baseline, a->verbose) < 0)
+    if (refuse_empty_run(out, t, a) < 0)
+        goto cleanup;
+    if (a->baseline ? baseline_apply(out, a->baseline, a->verbose) < 0
+                    : t->cfg->baseline && apply_config_baseline(out, t, a) < 0)
         goto cleanup;
     if (a->verbose)
         fprintf(stderr, "provcheck: %zu pages checked in %.3f s\n", out->page_count,
@@ -159,9 +213,15 @@ int cmd_check(int argc, char **argv)
     ruleset *rs = NULL;
 
     report_writer write = report_writer_for(a.format);
+    char *git_base = NULL, *cwd = NULL;
     if (check_pipeline(&r, &rs, &t, &a) < 0)
         goto cleanup;
     report_options ro = {0};
+    /* git modes: paths are relative to the work tree around the current folder */
+    if (!t.src->base_dir && (a.rev || a.staged))
+        git_base = git_work_tree_of(".");
+    ro.path_base = t.src->base_dir ? t.src->base_dir : git_base;
+    ro.cwd = cwd = realpath(".", NULL);
     ro.color = want_color(&a);
     ro.quiet = a.quiet;
     ro.report_hint = a.report_hint;
@@ -176,6 +236,8 @@ int cmd_check(int argc, char **argv)
         goto cleanup;
     rc = check_exit_code(&r, &a);
 cleanup:
+    free(git_base);
+    free(cwd);
     report_free(&r);
     ruleset_free(rs);
     check_target_close(&t);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <git2.h>
 #include "cli.h"
 #include "cli_util.h"
 #include "err.h"
@@ -149,6 +150,45 @@ static int same_folder(const char *a, const char *b)
            sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+char *git_work_tree_of(const char *path)
+{
+    git_libgit2_init();
+    git_repository *repo = NULL;
+    char *out = NULL;
+    if (git_repository_open_ext(&repo, path, 0, NULL) == 0 && git_repository_workdir(repo))
+        out = realpath(git_repository_workdir(repo), NULL);
+    git_repository_free(repo);
+    git_libgit2_shutdown();
+    return out;
+}
+
+/* Inside a git work tree, report paths are relative to its root (as in the git
+   modes), so a page has one path and fingerprint in every mode; outside one, to
+   the site root. */
+static int set_report_base(source *src, const char *root)
+{
+    char *root_real = realpath(root, NULL);
+    if (!root_real)
+        return err_set("site root %s: %s", root, strerror(errno));
+    char *work_tree = git_work_tree_of(root_real);
+    const char *prefix = "";
+    if (work_tree) {
+        size_t n = strlen(work_tree);
+        if (n == 1)
+            prefix = root_real + 1;   /* a work tree at "/" */
+        else if (strncmp(root_real, work_tree, n) == 0 && root_real[n] == '/')
+            prefix = root_real + n + 1;
+        else if (strcmp(root_real, work_tree) != 0) {
+            free(work_tree);      /* the root is not inside it (a link in between) */
+            work_tree = NULL;
+        }
+    }
+    int rc = src_fs_set_report_base(src, prefix, work_tree ? work_tree : root_real);
+    free(work_tree);
+    free(root_real);
+    return rc;
+}
+
 int files_target_open(check_target *t, const check_args *a)
 {
     memset(t, 0, sizeof *t);
@@ -171,7 +211,8 @@ int files_target_open(check_target *t, const check_args *a)
     size_t path_count = a->path_count;
     if (path_count == 1 && same_folder(paths[0], root))
         path_count = 0;
-    if (src_fs_open(&t->src, root, path_count ? paths : NULL, path_count, t->cfg) < 0)
+    if (src_fs_open(&t->src, root, path_count ? paths : NULL, path_count, t->cfg) < 0 ||
+        set_report_base(t->src, root) < 0)
         goto cleanup;
     if (vfs_fs_open(&t->fs, t->cfg->dir ? t->cfg->dir : ".") < 0)
         goto cleanup;

@@ -191,7 +191,9 @@ int cmd_history(int argc, char **argv)
     version_checker *vc = NULL;
     buf out = BUF_INIT;
 
-    /* The check at the revision validates PATH and loads the revision's ruleset. */
+    /* The check at the revision validates PATH and loads the revision's ruleset;
+       no page there gets the message below, which names PATH. */
+    a.no_pages_ok = 1;
     if (check_pipeline(&r, &rs, &t, &a) < 0)
         goto cleanup;
     if (r.page_count != 1) {

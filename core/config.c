@@ -25,7 +25,7 @@
 
 static const char *const KNOWN_KEYS[] = {
     "site_root", "include", "exclude", "rules", "overrides", "rule_paths", "plugins",
-    "max_page_bytes", "limits", "audit", NULL};
+    "max_page_bytes", "limits", "audit", "baseline", NULL};
 
 typedef struct load_ctx {
     const char *label;
@@ -56,6 +56,7 @@ void config_free(config *c)
     free(c->path);
     free(c->dir);
     free(c->site_root);
+    free(c->baseline);
     free_strings(c->include, c->include_count);
     free_strings(c->exclude, c->exclude_count);
     free_settings(c->rules, c->rule_count);
@@ -336,6 +337,8 @@ static int read_key(const load_ctx *lc, const char *key, const cfgval *v, config
         return 0;
     if (strcmp(key, "site_root") == 0)
         return read_string(lc, key, v, &c->site_root);
+    if (strcmp(key, "baseline") == 0)
+        return read_string(lc, key, v, &c->baseline);
     if (strcmp(key, "include") == 0) {
         free_strings(c->include, c->include_count);
         c->include = NULL;

@@ -24,6 +24,7 @@ typedef struct config {
     char *path;           /* the file as named, for messages; NULL = no config file */
     char *dir;            /* its folder ("." when none) */
     char *site_root;      /* as written in the config, or NULL */
+    char *baseline;       /* `baseline = "FILE"`, relative to the config's folder, or NULL */
     char **include; size_t include_count;   /* defaults: every .html and .htm page */
     char **exclude; size_t exclude_count;
     rule_setting *rules; size_t rule_count;
@@ -53,5 +54,8 @@ void config_free(config *c);
 int glob_match(const char *pattern, const char *path);
 /* Whether a site path is in scope (include and not exclude). */
 int config_path_included(const config *c, const char *site_path);
+/* Whether a folder (site path) may hold pages in scope: some include pattern could
+   match a path below it and no exclude pattern (a head, then a final ** segment) excludes all of it. */
+int config_folder_in_scope(const config *c, const char *site_dir);
 
 #endif

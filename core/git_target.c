@@ -376,7 +376,8 @@ static int filtered_list(source *s, page_ref_list *out)
     for (size_t i = 0; i < all.count && rc == 0; i++) {
         page_ref *r = &all.items[i];
         const char *key = r->site_path;
-        if (!bsearch(&key, f->keep, f->keep_count, sizeof *f->keep, str_cmp))
+        if (!f->keep_count ||
+            !bsearch(&key, f->keep, f->keep_count, sizeof *f->keep, str_cmp))
             continue;
         if (page_ref_list_add(out, r->path, r->site_path, r->url, r->blob,
                               r->size, r->error) < 0)
@@ -444,7 +445,8 @@ static int workdir_changed_open(check_target *t, const check_args *a)
     f->keep = changed.items;
     changed.items = NULL;
     changed.count = 0;
-    qsort(f->keep, f->keep_count, sizeof *f->keep, str_cmp);
+    if (f->keep_count > 1)   /* nothing changed: keep is NULL, which qsort may not get */
+        qsort(f->keep, f->keep_count, sizeof *f->keep, str_cmp);
     f->inner = t->src;
     f->base = *t->src;
     f->base.list = filtered_list;

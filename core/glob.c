@@ -115,3 +115,73 @@ int config_path_included(const config *c, const char *site_path)
             return 0;
     return 1;
 }
+
+/* Whether some path below folder `dir` could match `pattern`: the pattern's
+   leading segments match dir's segments one by one (or a '**' segment is reached)
+   and at least one pattern segment is left for what lies below. */
+static int may_match_below(const char *pattern, const char *dir)
+{
+    const char *p = pattern, *d = dir;
+    char pseg[256], dseg[256];
+    while (*d) {
+        if (!*p)
+            return 0;
+        size_t pn = strcspn(p, "/"), dn = strcspn(d, "/");
+        if (pn == 2 && p[0] == '*' && p[1] == '*')
+            return 1;
+        if (!p[pn])
+            return 0;   /* the last pattern segment names the file itself */
+        if (pn >= sizeof pseg || dn >= sizeof dseg)
+            return 1;   /* too long to judge: assume it may hold pages */
+        memcpy(pseg, p, pn);
+        pseg[pn] = '\0';
+        memcpy(dseg, d, dn);
+        dseg[dn] = '\0';
+        if (!glob_match(pseg, dseg))
+            return 0;
+        p += pn + 1;
+        d += dn;
+        while (*d == '/')
+            d++;
+    }
+    return *p != '\0';
+}
+
+/* Whether `pattern` excludes everything below `dir`: "**", or a head followed by a
+   final ** segment, the head matching dir or one of its ancestors. */
+static int excludes_below(const char *pattern, const char *dir)
+{
+    if (strcmp(pattern, "**") == 0)
+        return 1;
+    size_t n = strlen(pattern);
+    if (n < 4 || strcmp(pattern + n - 3, "/**") != 0 || n - 3 >= 512)
+        return 0;
+    char head[512], prefix[512];
+    memcpy(head, pattern, n - 3);
+    head[n - 3] = '\0';
+    size_t dn = strlen(dir);
+    if (dn >= sizeof prefix)
+        return 0;
+    for (size_t i = 0; i <= dn; i++) {
+        if (dir[i] != '/' && dir[i] != '\0')
+            continue;
+        memcpy(prefix, dir, i);
+        prefix[i] = '\0';
+        if (glob_match(head, prefix))
+            return 1;
+    }
+    return 0;
+}
+
+int config_folder_in_scope(const config *c, const char *site_dir)
+{
+    int may = 0;
+    for (size_t i = 0; i < c->include_count && !may; i++)
+        may = may_match_below(c->include[i], site_dir);
+    if (!may)
+        return 0;
+    for (size_t i = 0; i < c->exclude_count; i++)
+        if (excludes_below(c->exclude[i], site_dir))
+            return 0;
+    return 1;
+}

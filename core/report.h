@@ -40,10 +40,20 @@ typedef struct report_options {
     const char *automation_id;   /* SARIF runAutomationDetails.id, or NULL */
     int shard_index, shard_count;   /* a sharded run (count > 1): its own SARIF category */
     const char *report_hint;     /* github: where the full report is, or NULL */
+    /* The absolute folder the report's paths are relative to (git work tree root,
+       or the site root outside a repository): SARIF's %SRCROOT%; NULL = unknown. */
+    const char *path_base;
+    /* text: the folder the run started in (real path); with path_base, paths are
+       printed so they can be pasted back from there. NULL = print them as they are. */
+    const char *cwd;
 } report_options;
 
 typedef int (*report_writer)(const report *r, const report_options *o, buf *out);
 int report_write_text(const report *r, const report_options *o, buf *out);
+/* A report path as the text report shows it: relative to o->cwd (absolute when
+   neither o->cwd nor o->path_base holds the other), '%25' as '%'; the path as it
+   is without o->path_base and o->cwd. */
+int report_put_display_path(buf *out, const report_options *o, const char *path);
 int report_write_json(const report *r, const report_options *o, buf *out);
 /* Look up a writer by --format name; NULL when unknown. */
 report_writer report_writer_for(const char *format);

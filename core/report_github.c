@@ -44,7 +44,11 @@ static int github_finding(buf *out, const finding *f)
     int has_file = !f->url && f->path;
     if (has_file) {
         rc |= buf_puts(out, "file=");
-        rc |= escape_github(out, f->path, 1);
+        /* the file's own name: a report path's %25 is its '%' */
+        buf name = BUF_INIT;
+        rc |= report_put_display_path(&name, NULL, f->path);
+        rc |= escape_github(out, rc == 0 ? name.data : f->path, 1);
+        buf_free(&name);
         if (f->line > 0)
             rc |= buf_printf(out, ",line=%d", f->line);
         if (f->line > 0 && f->column > 0)

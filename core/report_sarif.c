@@ -12,6 +12,7 @@
  *   results are cut (errors kept before warnings before notes, unsuppressed before
  *   suppressed) and the cut is announced on stderr.
  * See docs/ci.md for the environment variables read here. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,16 +209,23 @@ static int put_rule(buf *out, const sarif_rule *rule)
 
 /* A path as a relative URI reference: unreserved characters and '/' as they are,
    every other byte percent-encoded (spaces, '#', '%', non-ASCII...). */
-static int put_uri_path(buf *out, const char *path)
+static int put_uri_path_as(buf *out, const char *path, int report_path)
 {
     int rc = buf_putc(out, '"');
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         unsigned char c = *p;
+        /* a report path's %XX already stands for one byte of the file name */
         int plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9') || strchr("-._~/", c);
+                    (c >= '0' && c <= '9') || strchr("-._~/", c) ||
+                    (report_path && c == '%' && isxdigit(p[1]) && isxdigit(p[2]));
         rc |= plain ? buf_putc(out, c) : buf_printf(out, "%%%02X", c);
     }
     return rc | buf_putc(out, '"');
+}
+
+static int put_uri_path(buf *out, const char *path)
+{
+    return put_uri_path_as(out, path, 0);
 }
 
 static int put_location(buf *out, const finding *f)
@@ -227,7 +235,7 @@ static int put_location(buf *out, const finding *f)
     if (f->url) {
         rc |= json_write_string(out, f->url);
     } else {
-        rc |= put_uri_path(out, f->path ? f->path : "");
+        rc |= put_uri_path_as(out, f->path ? f->path : "", 1);
         rc |= buf_puts(out, ", \"uriBaseId\": \"%SRCROOT%\"");
     }
     rc |= buf_puts(out, " }");
@@ -298,7 +306,7 @@ static const char *automation_id(const report *r, const report_options *o, buf *
 
 /* The repository the commit belongs to: set by CI (GitHub's variables), else the
    checked folder as a file URI. */
-static int put_repository_uri(buf *out, const report *r)
+static int put_repository_uri(buf *out, const report *r, const report_options *o)
 {
     const char *server = getenv("GITHUB_SERVER_URL"), *repo = getenv("GITHUB_REPOSITORY");
     const char *explicit_uri = getenv("PROVCHECK_REPOSITORY_URI");
@@ -311,7 +319,8 @@ static int put_repository_uri(buf *out, const report *r)
         rc |= json_write_escaped(out, repo, strlen(repo));
         return rc | buf_putc(out, '"');
     }
-    const char *root = r->root && r->root[0] == '/' ? r->root : "/";
+    const char *root = o && o->path_base ? o->path_base
+                       : r->root && r->root[0] == '/' ? r->root : "/";
     int rc = buf_puts(out, "\"file://");
     buf path = BUF_INIT;
     rc |= put_uri_path(&path, root);   /* quoted: strip the quotes below */
@@ -343,16 +352,19 @@ static int put_run_header(buf *out, const report *r, const report_options *o,
     rc |= buf_puts(out, " },\n");
     if (r->commit && r->commit[0]) {
         rc |= buf_puts(out, "    \"versionControlProvenance\": [ { \"repositoryUri\": ");
-        rc |= put_repository_uri(out, r);
+        rc |= put_repository_uri(out, r, o);
         rc |= buf_puts(out, ", \"revisionId\": ");
         rc |= json_write_string(out, r->commit);
         /* result paths are relative to the repository root: %SRCROOT% */
         rc |= buf_puts(out, ", \"mappedTo\": { \"uriBaseId\": \"%SRCROOT%\" } } ],\n");
     }
-    if (r->root && r->root[0] == '/') {
+    /* %SRCROOT%: the folder result paths are relative to (the repository root) */
+    const char *base = o && o->path_base ? o->path_base
+                       : r->root && r->root[0] == '/' ? r->root : NULL;
+    if (base) {
         rc |= buf_puts(out, "    \"originalUriBaseIds\": { \"%SRCROOT%\": { \"uri\": \"file://");
         buf path = BUF_INIT;
-        rc |= put_uri_path(&path, r->root);
+        rc |= put_uri_path(&path, base);
         if (rc == 0 && path.len >= 2)
             rc |= buf_append(out, path.data + 1, path.len - 2);
         if (path.len < 3 || path.data[path.len - 2] != '/')

@@ -17,11 +17,20 @@ static const char *severity_color(severity s)
     }
 }
 
-static int text_finding(buf *out, const finding *f, int color)
+static int text_finding(buf *out, const finding *f, int color, const report_options *o)
 {
     int rc = 0;
     rc |= buf_puts(out, color ? ANSI_BOLD : "");
-    rc |= buf_put_visible(out, f->path ? f->path : (f->url ? f->url : "-"));
+    /* paths as they paste back into `provcheck check PATH` from where the run began,
+       with control characters shown, never sent to the terminal */
+    if (f->path) {
+        buf shown = BUF_INIT;
+        rc |= report_put_display_path(&shown, o, f->path);
+        rc |= buf_put_visible(out, shown.data ? shown.data : "");
+        buf_free(&shown);
+    } else {
+        rc |= buf_put_visible(out, f->url ? f->url : "-");
+    }
     if (f->line > 0)
         rc |= buf_printf(out, ":%d", f->line);
     if (f->line > 0 && f->column > 0)
@@ -51,7 +60,7 @@ int report_write_text(const report *r, const report_options *o, buf *out)
         const finding *f = &r->findings.items[i];
         if (f->suppression != SUPP_NONE || (quiet && f->sev < SEV_ERROR))
             continue;
-        rc |= text_finding(out, f, color);
+        rc |= text_finding(out, f, color, o);
         rc |= buf_spill(out);
     }
     rc |= buf_printf(out, "%zu %s, %zu %s, %zu %s", r->page_count,

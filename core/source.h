@@ -77,6 +77,10 @@ struct source {
     char *root;                 /* target.root */
     char *rev;                  /* as given, or NULL */
     char commit[41];            /* "" when none */
+    /* The real, absolute folder report paths are relative to (the git work tree
+       root, or the site root outside a repository), for SARIF's %SRCROOT% and
+       pasteable text paths; NULL when the source does not know it. */
+    char *base_dir;
 };
 
 #endif

@@ -12,12 +12,15 @@
 #include "buf.h"
 #include "err.h"
 #include "fileio.h"
+#include "path_escape.h"
 #include "src_fs.h"
 
 #define DEFAULT_MAX_PAGE_BYTES (16u * 1024 * 1024)
 /* Deep enough for any real site, shallow enough that link mazes stay cheap. */
 #define MAX_WALK_DEPTH 64
 #define MSG_OUTSIDE "symbolic link leads outside the site root"
+#define MSG_OUTSIDE_FOLDER "symbolic link to a folder outside the site root: its pages " \
+                           "are not checked"
 
 /* ---- page_ref_list ---- */
 
@@ -201,6 +204,7 @@ typedef struct fs_source {
     const config *cfg;        /* borrowed */
     char **starts;            /* site paths to walk ("" = the whole root) */
     size_t start_count;
+    char *report_prefix;      /* prepended to site paths in the report ("" = none) */
 } fs_source;
 
 struct source_reader {
@@ -234,6 +238,50 @@ typedef struct walk {
 
 static int walk_dir(walk *w, const char *site_dir, const char *real_dir);
 
+/* The report path of a site path: under the report prefix, file-name bytes that are
+   not UTF-8 escaped (path_escape.h). */
+static int add_ref(walk *w, const char *site_path, size_t size, const char *error)
+{
+    const char *prefix = w->src->report_prefix;
+    char *joined = prefix && *prefix ? fs_path_join(prefix, site_path) : NULL;
+    if (prefix && *prefix && !joined)
+        return -1;
+    const char *plain = joined ? joined : site_path;
+    int escape = path_needs_escape(plain);
+    char *escaped = escape ? path_escape(plain) : NULL;
+    int rc = escape && !escaped ? -1
+                                : page_ref_list_add(w->out, escaped ? escaped : plain,
+                                                    site_path, NULL, NULL, size, error);
+    free(escaped);
+    free(joined);
+    return rc;
+}
+
+/* A folder that cannot be walked (unreadable, too deep, a link leaving the root)
+   is accounted for as one page-error at its own path, unless the config could not
+   have any page below it. */
+static int list_folder_error(walk *w, const char *site_dir, const char *error)
+{
+    if (!site_dir[0]) {
+        err_set("site root %s: %s", w->src->base.root, error);
+        return -2;
+    }
+    if (w->src->cfg && !config_folder_in_scope(w->src->cfg, site_dir))
+        return 0;
+    return add_ref(w, site_dir, 0, error);
+}
+
+static const char *special_file_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "not a regular file (a FIFO): not read";
+    if (S_ISSOCK(mode))
+        return "not a regular file (a socket): not read";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "not a regular file (a device): not read";
+    return "not a regular file: not read";
+}
+
 static int list_file(walk *w, const char *site_path, const char *full,
                      const struct stat *st, const char *error)
 {
@@ -250,7 +298,7 @@ static int list_file(walk *w, const char *site_path, const char *full,
         error = msg;
     }
     size_t size = error ? 0 : (size_t)st->st_size;
-    return page_ref_list_add(w->out, site_path, site_path, NULL, NULL, size, error);
+    return add_ref(w, site_path, size, error);
 }
 
 /* One entry found at site path `site_path` (full path `full`). */
@@ -265,22 +313,32 @@ static int walk_entry(walk *w, const char *site_path, const char *full)
             return walk_dir(w, site_path, full);
         if (S_ISREG(lst.st_mode))
             return list_file(w, site_path, full, &lst, NULL);
-        return 0;   /* fifos, sockets, devices are never pages */
+        /* fifos, sockets, devices are never read, but one matching include is a
+           page we cannot check: say so rather than drop it */
+        return list_file(w, site_path, full, &lst, special_file_kind(lst.st_mode));
     }
+    errno = 0;
     char *real = realpath(full, NULL);
     if (!real || stat(real, &st) < 0) {
+        int e = errno;
         free(real);
         struct stat none = {0};
-        return list_file(w, site_path, full, &none, "symbolic link target does not exist");
+        return list_file(w, site_path, full, &none,
+                         e == ELOOP ? "symbolic link loop: the link never reaches a file"
+                                    : "symbolic link target does not exist");
     }
     int rc = 0;
     if (!inside_root(w->src, real)) {
         if (!S_ISDIR(st.st_mode))
             rc = list_file(w, site_path, full, &st, MSG_OUTSIDE);
+        else
+            rc = list_folder_error(w, site_path, MSG_OUTSIDE_FOLDER);
     } else if (S_ISDIR(st.st_mode)) {
         rc = walk_dir(w, site_path, real);
     } else if (S_ISREG(st.st_mode)) {
         rc = list_file(w, site_path, full, &st, NULL);
+    } else {
+        rc = list_file(w, site_path, full, &st, special_file_kind(st.st_mode));
     }
     free(real);
     return rc;
@@ -292,11 +350,18 @@ static int walk_dir(walk *w, const char *site_dir, const char *real_dir)
     for (int i = 0; i <= w->depth; i++)
         if (w->chain[i] && strcmp(w->chain[i], real_dir) == 0)
             return 0;
-    if (w->depth >= MAX_WALK_DEPTH)
-        return 0;
+    char msg[200];
+    if (w->depth >= MAX_WALK_DEPTH) {
+        snprintf(msg, sizeof msg, "folder nested deeper than %d levels: its pages are not "
+                 "checked", MAX_WALK_DEPTH);
+        return list_folder_error(w, site_dir, msg);
+    }
     DIR *d = opendir(real_dir);
-    if (!d)
-        return 0;   /* an unreadable folder holds no pages we can know of */
+    if (!d) {
+        /* its pages exist but cannot be listed: never a silent "0 pages" */
+        snprintf(msg, sizeof msg, "cannot read the folder: %s", strerror(errno));
+        return list_folder_error(w, site_dir, msg);
+    }
     w->chain[++w->depth] = (char *)real_dir;
     int rc = 0;
     struct dirent *de;
@@ -338,6 +403,8 @@ static int fs_list(source *base, page_ref_list *out)
             rc = full ? walk_entry(&w, start, full) : -1;
             free(full);
         }
+        if (rc == -2)
+            return -1;   /* the site root itself cannot be walked: err_set said why */
         if (rc < 0)
             return err_set("out of memory while listing %s", s->base.root);
     }
@@ -467,6 +534,8 @@ static void fs_free(source *base)
     free(s->starts);
     free(s->base.root);
     free(s->base.rev);
+    free(s->base.base_dir);
+    free(s->report_prefix);
     free(s);
 }
 
@@ -541,5 +610,22 @@ int src_fs_open(source **out, const char *site_root, char **paths, size_t path_c
         return err_set("out of memory");
     }
     *out = &s->base;
+    return 0;
+}
+
+int src_fs_set_report_base(source *src, const char *prefix, const char *base_dir)
+{
+    fs_source *s = (fs_source *)src;
+    char *p = strdup(prefix ? prefix : "");
+    char *b = base_dir ? strdup(base_dir) : NULL;
+    if (!p || (base_dir && !b)) {
+        free(p);
+        free(b);
+        return err_set("out of memory");
+    }
+    free(s->report_prefix);
+    free(s->base.base_dir);
+    s->report_prefix = p;
+    s->base.base_dir = b;
     return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "err.h"
+#include "path_escape.h"
 #include "src_git.h"
 
 #define DEFAULT_MAX_PAGE_BYTES (16u * 1024 * 1024)
@@ -326,9 +327,15 @@ static int under_paths(const git_src *g, const char *repo_path)
     return 0;
 }
 
+static int ref_path_cmp(const void *a, const void *b)
+{
+    return strcmp(((const page_ref *)a)->path, ((const page_ref *)b)->path);
+}
+
 static int git_list(source *base, page_ref_list *out)
 {
     git_src *g = (git_src *)base;
+    int reorder = 0;   /* escaping can move a path in the sort order */
     for (size_t i = 0; i < g->count; i++) {
         const tree_item *it = &g->items[i];
         if (!in_scope(g, it))
@@ -340,6 +347,14 @@ static int git_list(source *base, page_ref_list *out)
             (g->has_only && !path_set_has_len(&g->only, path, strlen(path)))) {
             free(path);
             continue;
+        }
+        /* the report path escapes non-UTF-8 bytes, as files mode does */
+        if (path_needs_escape(path)) {
+            char *escaped = path_escape(path);
+            free(path);
+            if (!(path = escaped))
+                return err_set("out of memory");
+            reorder = 1;
         }
         char hex[GIT_OID_HEXSZ + 1];
         git_oid_tostr(hex, sizeof hex, &it->oid);
@@ -357,6 +372,8 @@ static int git_list(source *base, page_ref_list *out)
         if (rc < 0)
             return err_set("out of memory");
     }
+    if (reorder && out->count > 1)
+        qsort(out->items, out->count, sizeof *out->items, ref_path_cmp);
     return 0;
 }
 

@@ -5,11 +5,14 @@
 
 SITE=$PROVCHECK_SRC/examples/site
 CFG=$SITE/provcheck.lua
+# Inside a git work tree (a clone of provcheck) report paths are relative to its
+# root ("examples/site/news/..."); outside one (an unpacked tarball), to the site.
+P=$(git -C "$SITE" rev-parse --show-prefix 2>/dev/null || true)
 
 run check -c "$CFG" -f json
 assert_status 1 "the example site has findings"
 assert_eq "$(json 'd["summary"]["pages"]')" 12 "12 pages (drafts and fixtures excluded)"
-assert_eq "$(json '[p["path"] for p in d["pages"] if p["path"].startswith(("drafts/", "provcheck/"))]')" '[]' "exclude applies"
+assert_eq "$(json '[p["path"] for p in d["pages"] if p["path"].startswith(("'"$P"'drafts/", "'"$P"'provcheck/"))]')" '[]' "exclude applies"
 
 expected='[
  ["news/2022-01-27-nato-meeting.html", "third-party-disclaimer", "error", false],
@@ -21,7 +24,7 @@ expected='[
  ["news/2022-01-29-winter-storm.html", "source-attribution", "error", true]
 ]'
 actual=$(json 'sorted([f["path"], f["rule"], f["severity"], f["suppressed"]] for f in d["findings"])')
-want=$(python3 -c 'import json,sys; print(json.dumps(sorted(json.loads(sys.argv[1])), sort_keys=True, separators=(",", ":")))' "$expected")
+want=$(python3 -c 'import json,sys; print(json.dumps(sorted([sys.argv[2] + f[0]] + f[1:] for f in json.loads(sys.argv[1])), sort_keys=True, separators=(",", ":")))' "$expected" "$P")
 assert_eq "$actual" "$want" "the example site's findings"
 assert_contains "$(json '[f["message"] for f in d["findings"] if f["path"].endswith("gas-prices.html")]')" "dailyrumor" "unknown source named"
 assert_eq "$(json 'd["summary"]["errors"]')" 5 "5 errors"

@@ -54,12 +54,16 @@ assert_status 0 "clean site"
 if xmllint --noout --schema "$XSD" "$TMP/clean.xml" 2>/dev/null; then pass; else fail "clean JUnit not valid"; fi
 assert_eq "$(xpath 'count(//failure)' "$TMP/clean.xml")" "0" "no failures on a clean site"
 
-# an empty site: zero testcases, still valid
+# a run with no page (nothing changed since HEAD): zero testcases, still valid
 mkdir -p "$TMP/empty"
 printf 'return {}\n' >"$TMP/empty/provcheck.lua"
-run_in "$TMP/empty" check -f junit -o "$TMP/empty.xml"
-assert_status 0 "empty site"
+good_page "$TMP/empty/a.html"
+(export HOME=$TMP GIT_CONFIG_NOSYSTEM=1; cd "$TMP/empty" && git init -q && git add -A &&
+ git -c user.name=A -c user.email=a@example.com commit -qm one)
+run_in "$TMP/empty" check --changed-since HEAD -f junit -o "$TMP/empty.xml"
+assert_status 0 "nothing changed: no page, exit 0"
 if xmllint --noout --schema "$XSD" "$TMP/empty.xml" 2>/dev/null; then pass; else fail "empty JUnit not valid"; fi
+assert_eq "$(xpath 'count(//testcase)' "$TMP/empty.xml")" "0" "no testcase when no page ran"
 
 # the schema is a real check: a testcase without a name is rejected
 sed 's/<testcase classname="provcheck" name="index.html"/<testcase classname="provcheck"/' "$J" >"$TMP/broken.xml"

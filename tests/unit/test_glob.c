@@ -73,6 +73,34 @@ static void test_path_included(void **state)
     config_free(d);
 }
 
+/* Which folders that cannot be walked still deserve a page-error: those where a
+   page in scope could lie. */
+static void test_folder_in_scope(void **state)
+{
+    (void)state;
+    config *c = config_default();
+    assert_non_null(c);
+    assert_true(config_folder_in_scope(c, "ext"));
+    assert_true(config_folder_in_scope(c, "a/b/c"));
+    const char *text = "return { include = { '*.html', 'news/*/*.html' }, "
+                       "exclude = { 'news/old/**', 'drafts/**' } }";
+    config *d = NULL;
+    assert_int_equal(config_load(&d, "t.lua", ".", text, strlen(text)), 0);
+    assert_false(config_folder_in_scope(d, "ext"));          /* *.html: top level only */
+    assert_true(config_folder_in_scope(d, "news"));
+    assert_true(config_folder_in_scope(d, "news/2022"));
+    assert_false(config_folder_in_scope(d, "news/2022/01"));  /* too deep for news/x/ */
+    assert_false(config_folder_in_scope(d, "news/old"));      /* excluded as a whole */
+    assert_false(config_folder_in_scope(d, "drafts"));
+    config_free(c);
+    config_free(d);
+    const char *deep = "return { exclude = { 'a/**' } }";
+    assert_int_equal(config_load(&d, "t.lua", ".", deep, strlen(deep)), 0);
+    assert_false(config_folder_in_scope(d, "a/b"));          /* below an excluded folder */
+    assert_true(config_folder_in_scope(d, "ab"));
+    config_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -80,6 +108,7 @@ int main(void)
         cmocka_unit_test(test_double_star_crosses_segments),
         cmocka_unit_test(test_question_and_classes),
         cmocka_unit_test(test_path_included),
+        cmocka_unit_test(test_folder_in_scope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

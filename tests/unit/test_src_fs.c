@@ -117,7 +117,8 @@ static void test_walk_globs_links(void **state)
     assert_int_equal(src->list(src, &l), 0);
     const char *want[] = {"alias/a.html", "alias/b.htm", "alias/privacy.html", "big.html",
                           "dangling.html", "docs/index.html", "index.html", "leak.html",
-                          "news/a.html", "news/b.htm", "news/privacy.html", "privacy.html"};
+                          "news/a.html", "news/b.htm", "news/privacy.html", "outdir",
+                          "privacy.html"};
     for (size_t i = 0; i < l.count; i++)
         print_message("  %s%s%s\n", l.items[i].path, l.items[i].error ? " ! " : "",
                       l.items[i].error ? l.items[i].error : "");
@@ -128,6 +129,8 @@ static void test_walk_globs_links(void **state)
                         "symbolic link leads outside the site root");
     assert_non_null(strstr(find_ref(&l, "big.html")->error, "max_page_bytes"));
     assert_non_null(find_ref(&l, "dangling.html")->error);
+    /* a folder link leaving the root is accounted for, not silently skipped */
+    assert_non_null(strstr(find_ref(&l, "outdir")->error, "outside the site root"));
     assert_null(find_ref(&l, "news/a.html")->error);
     assert_null(find_ref(&l, "alias/privacy.html")->error);
     assert_int_equal(find_ref(&l, "index.html")->size, strlen("<p>home</p>"));
