@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <git2/sys/repository.h>
 #include "cli.h"
 #include "cli_util.h"
 #include "err.h"
@@ -99,6 +100,29 @@ static void state_close(void *p)
     git_libgit2_shutdown();
 }
 
+/* git commit -a, git commit PATH, --only and --include run the pre-commit hook
+   with a temporary index named by GIT_INDEX_FILE: that index is what is being
+   committed, so it is the one to read. A relative name is taken from the work tree
+   root, as git does (it moves there before reading the variable, and runs hooks
+   from there). A missing file is an empty index, as for git. */
+static int use_index_from_env(git_repository *repo)
+{
+    const char *name = getenv("GIT_INDEX_FILE");
+    if (!name || !*name)
+        return 0;
+    const char *wd = git_repository_workdir(repo);
+    char *path = name[0] == '/' || !wd ? strdup(name) : git_path_join(wd, name);
+    git_index *index = NULL;
+    int rc = 0;
+    if (!path)
+        rc = err_set("out of memory");
+    else if (git_index_open(&index, path) < 0 || git_repository_set_index(repo, index) < 0)
+        rc = err_set("GIT_INDEX_FILE=%s: cannot read the index: %s", name, git_message());
+    git_index_free(index);   /* the repository holds its own reference */
+    free(path);
+    return rc;
+}
+
 static int open_repository(git_target_state *s)
 {
     if (git_repository_open_ext(&s->repo, ".", 0, NULL) < 0) {
@@ -107,7 +131,7 @@ static int open_repository(git_target_state *s)
         free(cwd);
         return -1;
     }
-    return 0;
+    return use_index_from_env(s->repo);
 }
 
 static int resolve_commit(git_repository *repo, const char *rev, git_commit **out)
@@ -417,6 +441,8 @@ static int workdir_changed_open(check_target *t, const check_args *a)
         err_set("--changed-since needs a git repository: %s", git_message());
         goto cleanup;
     }
+    if (use_index_from_env(repo) < 0)
+        goto cleanup;
     if (git_repository_is_bare(repo)) {
         err_set("--changed-since without --rev needs a work tree: the repository is bare");
         goto cleanup;
