@@ -26,6 +26,8 @@ typedef struct check_args {
     const char *baseline;         /* --baseline FILE */
     const char *rev;              /* --rev */
     int staged;                   /* --staged */
+    int only_in_scope;            /* --only-in-scope: PATHs from a hook; those outside
+                                     the site root or include are ignored */
     const char *changed_since;    /* --changed-since */
     int record;                   /* --record */
     int no_cache;                 /* --no-cache */
@@ -55,6 +57,11 @@ typedef struct check_target {
 
 /* Files mode (no --rev/--staged). 0, or -1 with err_set. */
 int files_target_open(check_target *t, const check_args *a);
+/* --only-in-scope (cli_hook_paths.c): of `paths`, the ones whose real path lies
+ * inside the site root `root`, or that do not exist (the source then names them);
+ * *kept is a malloc'd array borrowing the strings. 0, or -1 with err_set. */
+int hook_paths_inside_root(const char *root, char **paths, size_t count, char ***kept,
+                           size_t *kept_count);
 /* Git modes (--rev, --staged; --changed-since applies to every mode and is handled
  * here too, since it needs the repository). 0, or -1 with err_set. */
 int git_target_open(check_target *t, const check_args *a);

@@ -149,10 +149,19 @@ static int same_folder(const char *a, const char *b)
            sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* A source that lists no page: every PATH a hook handed over lies outside the site. */
+static int list_nothing(source *s, page_ref_list *out)
+{
+    (void)s;
+    (void)out;
+    return 0;
+}
+
 int files_target_open(check_target *t, const check_args *a)
 {
     memset(t, 0, sizeof *t);
     char *root = NULL;
+    char **hook_paths = NULL;
     int rc = -1;
 
     if (cli_config_load(&t->cfg, a->config_path) < 0)
@@ -169,16 +178,25 @@ int files_target_open(check_target *t, const check_args *a)
     }
     char **paths = a->paths;
     size_t path_count = a->path_count;
+    if (a->only_in_scope && path_count &&
+        hook_paths_inside_root(root, a->paths, a->path_count, &hook_paths, &path_count) < 0)
+        goto cleanup;
+    int none_in_site = hook_paths && path_count == 0;
+    if (hook_paths)
+        paths = hook_paths;
     if (path_count == 1 && same_folder(paths[0], root))
         path_count = 0;
     if (src_fs_open(&t->src, root, path_count ? paths : NULL, path_count, t->cfg) < 0)
         goto cleanup;
+    if (none_in_site)
+        t->src->list = list_nothing;
     if (vfs_fs_open(&t->fs, t->cfg->dir ? t->cfg->dir : ".") < 0)
         goto cleanup;
     t->fs_close = vfs_fs_close;
     rc = 0;
 cleanup:
     free(root);
+    free(hook_paths);
     if (rc < 0)
         check_target_close(t);
     return rc;

@@ -148,6 +148,31 @@ git_identity() {
   export GIT_COMMITTER_NAME="Ann Author" GIT_COMMITTER_EMAIL=ann@example.com
 }
 
+# precommit_env: the real pre-commit framework with a private cache, and this
+# provcheck on the PATH (language: system hooks find the binary there).
+precommit_env() {
+  if ! command -v pre-commit >/dev/null; then
+    echo "pre-commit is not installed (scripts/setup.sh installs it)" >&2
+    exit 1
+  fi
+  export PRE_COMMIT_HOME=$TMP/pre-commit-cache
+  mkdir -p "$TMP/bin"
+  ln -sf "$PROVCHECK" "$TMP/bin/provcheck"
+  export PATH=$TMP/bin:$PATH
+}
+
+# hooks_repo [HOOKS_FILE]: commit this checkout's .pre-commit-hooks.yaml (or
+# HOOKS_FILE) into a repository of its own, as pre-commit wants; sets HOOKS (its
+# folder, use file://$HOOKS) and HOOKS_REV.
+hooks_repo() {
+  HOOKS=$TMP/hooks-repo
+  mkdir -p "$HOOKS"
+  git -C "$HOOKS" init -q -b main
+  cp "${1:-$PROVCHECK_SRC/.pre-commit-hooks.yaml}" "$HOOKS/.pre-commit-hooks.yaml"
+  git -C "$HOOKS" add -A && git -C "$HOOKS" commit -qm hooks
+  HOOKS_REV=$(git -C "$HOOKS" rev-parse HEAD)
+}
+
 # require_nginx: the live-audit tests need nginx (scripts/setup.sh installs it).
 require_nginx() {
   if ! command -v nginx >/dev/null 2>&1; then

@@ -7,15 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 git_identity
-export PRE_COMMIT_HOME=$TMP/pre-commit-cache
-BIN=$TMP/bin
-mkdir -p "$BIN"
-ln -s "$PROVCHECK" "$BIN/provcheck"
-export PATH=$BIN:$PATH
-if ! command -v pre-commit >/dev/null; then
-  echo "pre-commit is not installed (scripts/setup.sh installs it)" >&2
-  exit 1
-fi
+precommit_env
 
 BAD='<article><p>No attribution, no disclaimer.</p><a href="/privacy.html">Privacy</a></article>'
 PAGE=public/news/a.html
@@ -75,12 +67,7 @@ assert_status 0 "install-hook"
 every_form "$I" "install-hook"
 
 # --- the pre-commit framework with the shipped hook --------------------------------
-HOOKS=$TMP/hooks-repo
-mkdir -p "$HOOKS"
-git -C "$HOOKS" init -q -b main
-cp "$PROVCHECK_SRC/.pre-commit-hooks.yaml" "$HOOKS/"
-git -C "$HOOKS" add -A && git -C "$HOOKS" commit -qm hooks
-HOOKS_REV=$(git -C "$HOOKS" rev-parse HEAD)
+hooks_repo
 
 F=$TMP/framework
 new_site "$F"
