@@ -12,7 +12,7 @@
 /* Options that take a value. */
 enum opt_id {
     OPT_CONFIG, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_MAX_WARNINGS, OPT_JOBS,
-    OPT_RULE, OPT_BASELINE, OPT_REV, OPT_CHANGED_SINCE, OPT_SHARD, OPT_AUTOMATION_ID,
+    OPT_RULE, OPT_BASELINE, OPT_REV, OPT_CHANGED_SINCE, OPT_CONFIG_FROM, OPT_SHARD, OPT_AUTOMATION_ID,
     OPT_REPORT_HINT,
     /* flags */
     OPT_STAGED, OPT_ONLY_IN_SCOPE, OPT_RECORD, OPT_NO_CACHE, OPT_QUIET, OPT_VERBOSE, OPT_HELP
@@ -36,6 +36,7 @@ static const struct opt_spec opt_specs[] = {
     {"baseline", 0, 1, OPT_BASELINE},
     {"rev", 0, 1, OPT_REV},
     {"changed-since", 0, 1, OPT_CHANGED_SINCE},
+    {"config-from", 0, 1, OPT_CONFIG_FROM},
     {"shard", 0, 1, OPT_SHARD},
     {"automation-id", 0, 1, OPT_AUTOMATION_ID},
     {"report-hint", 0, 1, OPT_REPORT_HINT},
@@ -176,6 +177,11 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
         if (!*value)
             return cli_usage_error(cmd, "--changed-since takes a revision");
         a->changed_since = value;
+        break;
+    case OPT_CONFIG_FROM:
+        if (!*value)
+            return cli_usage_error(cmd, "--config-from takes a revision");
+        a->config_from = value;
         break;
     case OPT_SHARD:
         if (parse_shard(value, &a->shard_index, &a->shard_count) < 0)

@@ -52,6 +52,10 @@ void check_target_close(check_target *t)
     if (t->state && t->state_close)
         t->state_close(t->state);
     config_free(t->cfg);
+    free(t->config_base);
+    for (size_t i = 0; i < t->config_changed_count; i++)
+        free(t->config_changed[i]);
+    free(t->config_changed);
     memset(t, 0, sizeof *t);   /* closing twice is harmless */
 }
 
@@ -71,7 +75,7 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
     int rc = -1;
     double started = seconds_now();
 
-    int git_mode = a->rev || a->staged || a->changed_since;
+    int git_mode = a->rev || a->staged || a->changed_since || a->config_from;
     if ((git_mode ? git_target_open(t, a) : files_target_open(t, a)) < 0)
         goto cleanup;
     if (ruleset_load(&rs, t->cfg, &t->fs) < 0)
@@ -88,6 +92,10 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
         opts.store = NULL;
     }
     if (check_run(out, t->src, rs, &opts) < 0)
+        goto cleanup;
+    if (report_set_config_drift(out, a->config_from, t->config_base,
+                                (const char *const *)t->config_changed,
+                                t->config_changed_count) < 0)
         goto cleanup;
     if (a->baseline && baseline_apply(out, a->baseline, a->verbose) < 0)
         goto cleanup;

@@ -160,12 +160,19 @@ static int list_nothing(source *s, page_ref_list *out)
 int files_target_open(check_target *t, const check_args *a)
 {
     memset(t, 0, sizeof *t);
+    if (cli_config_load(&t->cfg, a->config_path) < 0) {
+        check_target_close(t);
+        return -1;
+    }
+    return files_target_open_source(t, a);
+}
+
+int files_target_open_source(check_target *t, const check_args *a)
+{
     char *root = NULL;
     char **hook_paths = NULL;
     int rc = -1;
 
-    if (cli_config_load(&t->cfg, a->config_path) < 0)
-        goto cleanup;
     root = site_root_for(t->cfg, a);
     if (!root) {
         err_set("out of memory");
@@ -190,9 +197,11 @@ int files_target_open(check_target *t, const check_args *a)
         goto cleanup;
     if (none_in_site)
         t->src->list = list_nothing;
-    if (vfs_fs_open(&t->fs, t->cfg->dir ? t->cfg->dir : ".") < 0)
-        goto cleanup;
-    t->fs_close = vfs_fs_close;
+    if (!t->fs_close) {
+        if (vfs_fs_open(&t->fs, t->cfg->dir ? t->cfg->dir : ".") < 0)
+            goto cleanup;
+        t->fs_close = vfs_fs_close;
+    }
     rc = 0;
 cleanup:
     free(root);
