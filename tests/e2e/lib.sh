@@ -173,6 +173,37 @@ hooks_repo() {
   HOOKS_REV=$(git -C "$HOOKS" rev-parse HEAD)
 }
 
+# gitlab_script FILE JOB: a GitLab job's script lines as GitLab runs them (one
+# bash session, stopping at the first failing line).
+gitlab_script() {
+  python3 - "$1" "$2" <<'PY'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+print("set -e")
+for line in d[sys.argv[2]]["script"]:
+    print(line)
+PY
+}
+
+# action_run_script FILE [with-env]: the GitHub Action's `check` step script, with
+# the action's inputs at their defaults. With `with-env`, the step's env values
+# that come from inputs are exported first (at their defaults; a variable already
+# set in the environment wins, as a `with:` input would).
+action_run_script() {
+  python3 - "$1" "${2:-}" <<'PY'
+import re, shlex, sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+defaults = {k: v.get("default", "") for k, v in d["inputs"].items()}
+step = next(s for s in d["runs"]["steps"] if s.get("id") == "check")
+expr = re.compile(r"\$\{\{\s*inputs\.([a-z-]+)\s*\}\}")
+if sys.argv[2] == "with-env":
+    for k, v in step.get("env", {}).items():
+        if expr.fullmatch(str(v)):
+            print('export %s="${%s-%s}"' % (k, k, expr.sub(lambda m: defaults[m.group(1)], str(v))))
+print(expr.sub(lambda m: defaults[m.group(1)], step["run"]))
+PY
+}
+
 # require_nginx: the live-audit tests need nginx (scripts/setup.sh installs it).
 require_nginx() {
   if ! command -v nginx >/dev/null 2>&1; then
