@@ -97,7 +97,10 @@ int report_config_warning(const report *r, buf *out)
                         r->config_changed_count == 1 ? "file" : "files", r->config_base);
     for (size_t i = 0; i < r->config_changed_count; i++) {
         rc |= buf_puts(out, i ? ", " : "");
-        rc |= buf_puts(out, r->config_changed[i]);
+        /* a file name is the checked revision's to choose: no control characters
+           reach a terminal or a CI log from it */
+        for (const char *c = r->config_changed[i]; *c; c++)
+            rc |= buf_putc(out, (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c);
     }
     if (r->config_from)
         rc |= buf_printf(out, "): config and rules were read from %s (--config-from), so "
