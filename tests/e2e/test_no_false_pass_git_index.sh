@@ -66,6 +66,15 @@ run_in "$I" install-hook
 assert_status 0 "install-hook"
 every_form "$I" "install-hook"
 
+# --- install-hook from a linked worktree: git runs the main repository's hooks ------
+W=$TMP/wt-main
+new_site "$W"
+git -C "$W" worktree add -q "$TMP/wt-linked" 2>/dev/null
+run_in "$TMP/wt-linked" install-hook
+assert_status 0 "install-hook in a linked worktree"
+assert_file_exists "$W/.git/hooks/pre-commit" "the hook went where git looks for it"
+every_form "$TMP/wt-linked" "install-hook (linked worktree)"
+
 # --- the pre-commit framework with the shipped hook --------------------------------
 hooks_repo
 
