@@ -156,7 +156,7 @@ static int open_repository(git_target_state *s)
         free(cwd);
         return -1;
     }
-    return use_index_from_env(s->repo);
+    return 0;
 }
 
 static int resolve_commit(git_repository *repo, const char *rev, git_commit **out)
@@ -847,6 +847,8 @@ int git_target_open(check_target *t, const check_args *a)
                     git_repository_path(s->repo));
             goto cleanup;
         }
+        if (use_index_from_env(s->repo) < 0)
+            goto cleanup;
         if (git_repository_index(&s->index, s->repo) < 0) {
             err_set("cannot read the index: %s", git_message());
             goto cleanup;

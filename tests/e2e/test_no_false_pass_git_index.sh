@@ -127,5 +127,16 @@ STATUS=$?
 OUT=$(cat "$TMP/.out"); ERR=$(cat "$TMP/.err")
 assert_status 1 "files mode --changed-since with an absolute GIT_INDEX_FILE"
 git -C "$I" checkout -q -- "$PAGE"
+# an index that cannot be read is a setup error, never an empty pass; --rev
+# does not read the index at all
+printf 'not an index' >"$TMP/bad-index"
+(cd "$I" && GIT_INDEX_FILE=$TMP/bad-index timeout 60 "$PROVCHECK" check --staged) >"$TMP/.out" 2>"$TMP/.err"
+STATUS=$?
+OUT=$(cat "$TMP/.out"); ERR=$(cat "$TMP/.err")
+assert_status 2 "--staged with an unreadable GIT_INDEX_FILE"
+assert_contains "$ERR" "GIT_INDEX_FILE" "the message names the variable"
+(cd "$I" && GIT_INDEX_FILE=$TMP/bad-index timeout 60 "$PROVCHECK" check --rev HEAD) >"$TMP/.out" 2>"$TMP/.err"
+STATUS=$?
+assert_status 0 "--rev ignores GIT_INDEX_FILE"
 
 finish
