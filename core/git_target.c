@@ -600,7 +600,8 @@ static int workdir_open(check_target *t, const check_args *a)
                 a->config_from ? "--config-from" : "--changed-since", git_message());
         goto cleanup;
     }
-    if (use_index_from_env(s->repo) < 0)
+    /* --changed-since compares the work tree through the index */
+    if (a->changed_since && use_index_from_env(s->repo) < 0)
         goto cleanup;
     const char *workdir = git_repository_workdir(s->repo);
     if (!workdir) {
