@@ -26,7 +26,10 @@ typedef struct check_args {
     const char *baseline;         /* --baseline FILE */
     const char *rev;              /* --rev */
     int staged;                   /* --staged */
+    int only_in_scope;            /* --only-in-scope: PATHs from a hook; those outside
+                                     the site root or include are ignored */
     const char *changed_since;    /* --changed-since */
+    const char *config_from;      /* --config-from REV: config and rules from there */
     int record;                   /* --record */
     int no_cache;                 /* --no-cache */
     int shard_index, shard_count; /* --shard K/N (or CI_NODE_INDEX/CI_NODE_TOTAL) */
@@ -53,6 +56,10 @@ typedef struct check_target {
     check_options opts;           /* cache hooks filled in by the target */
     void *state;                  /* opener-private (repository, cache), owned */
     void (*state_close)(void *state);
+    /* What the checked target changes in the config and rule files relative to
+       config_base (git modes; NULL = not compared). Owned. */
+    char *config_base;
+    char **config_changed; size_t config_changed_count;
 } check_target;
 
 /* Files mode (no --rev/--staged). 0, or -1 with err_set. */
@@ -60,6 +67,14 @@ int files_target_open(check_target *t, const check_args *a);
 /* The real path of the root of the git work tree holding `path`, or NULL (no
    repository, a bare one). malloc'd. */
 char *git_work_tree_of(const char *path);
+/* The rest of files mode once t->cfg is loaded (and t->fs opened, when t->fs_close
+ * is set): the site root and the source. 0, or -1 with err_set (t closed). */
+int files_target_open_source(check_target *t, const check_args *a);
+/* --only-in-scope (cli_hook_paths.c): of `paths`, the ones whose real path lies
+ * inside the site root `root`, or that do not exist (the source then names them);
+ * *kept is a malloc'd array borrowing the strings. 0, or -1 with err_set. */
+int hook_paths_inside_root(const char *root, char **paths, size_t count, char ***kept,
+                           size_t *kept_count);
 /* Git modes (--rev, --staged; --changed-since applies to every mode and is handled
  * here too, since it needs the repository). 0, or -1 with err_set. */
 int git_target_open(check_target *t, const check_args *a);

@@ -12,10 +12,10 @@
 /* Options that take a value. */
 enum opt_id {
     OPT_CONFIG, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_MAX_WARNINGS, OPT_JOBS,
-    OPT_RULE, OPT_BASELINE, OPT_REV, OPT_CHANGED_SINCE, OPT_SHARD, OPT_AUTOMATION_ID,
+    OPT_RULE, OPT_BASELINE, OPT_REV, OPT_CHANGED_SINCE, OPT_CONFIG_FROM, OPT_SHARD, OPT_AUTOMATION_ID,
     OPT_REPORT_HINT,
     /* flags */
-    OPT_STAGED, OPT_RECORD, OPT_NO_CACHE, OPT_QUIET, OPT_VERBOSE, OPT_HELP
+    OPT_STAGED, OPT_ONLY_IN_SCOPE, OPT_RECORD, OPT_NO_CACHE, OPT_QUIET, OPT_VERBOSE, OPT_HELP
 };
 
 struct opt_spec {
@@ -36,10 +36,12 @@ static const struct opt_spec opt_specs[] = {
     {"baseline", 0, 1, OPT_BASELINE},
     {"rev", 0, 1, OPT_REV},
     {"changed-since", 0, 1, OPT_CHANGED_SINCE},
+    {"config-from", 0, 1, OPT_CONFIG_FROM},
     {"shard", 0, 1, OPT_SHARD},
     {"automation-id", 0, 1, OPT_AUTOMATION_ID},
     {"report-hint", 0, 1, OPT_REPORT_HINT},
     {"staged", 0, 0, OPT_STAGED},
+    {"only-in-scope", 0, 0, OPT_ONLY_IN_SCOPE},
     {"record", 0, 0, OPT_RECORD},
     {"no-cache", 0, 0, OPT_NO_CACHE},
     {"quiet", 'q', 0, OPT_QUIET},
@@ -176,6 +178,11 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
             return cli_usage_error(cmd, "--changed-since takes a revision");
         a->changed_since = value;
         break;
+    case OPT_CONFIG_FROM:
+        if (!*value)
+            return cli_usage_error(cmd, "--config-from takes a revision");
+        a->config_from = value;
+        break;
     case OPT_SHARD:
         if (parse_shard(value, &a->shard_index, &a->shard_count) < 0)
             return cli_usage_error(cmd, "--shard takes K/N with 1 <= K <= N, not '%s'", value);
@@ -187,6 +194,7 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
         break;
     case OPT_REPORT_HINT: a->report_hint = value; break;
     case OPT_STAGED: a->staged = 1; break;
+    case OPT_ONLY_IN_SCOPE: a->only_in_scope = 1; break;
     case OPT_RECORD: a->record = 1; break;
     case OPT_NO_CACHE: a->no_cache = 1; break;
     case OPT_QUIET: a->quiet = 1; break;
@@ -221,6 +229,9 @@ static int check_combinations(const check_args *a, const char *cmd)
 {
     if (a->rev && a->staged)
         return cli_usage_error(cmd, "--rev and --staged exclude each other");
+    if (a->only_in_scope && (a->rev || a->staged))
+        return cli_usage_error(cmd, "--only-in-scope is for file names a hook hands over "
+                               "(files mode), not with --rev or --staged");
     if (a->record && !a->rev)
         return cli_usage_error(cmd, "--record needs --rev (it stores the report on that "
                            "commit)");

@@ -29,6 +29,12 @@ static const char check_usage[] =
     "      --rev REV           check the pages as committed at REV\n"
     "      --staged            check the content staged in the index\n"
     "      --changed-since BASE  only pages changed between BASE and the target\n"
+    "      --config-from REV   read the config and rule scripts from revision REV (a\n"
+    "                          trusted one, e.g. the base branch) whatever is checked;\n"
+    "                          with -c, the config at that path in REV\n"
+    "      --only-in-scope     PATHs are file names from a hook (pre-commit): names\n"
+    "                          outside the site root or the config's include are\n"
+    "                          ignored; none left checks nothing and passes\n"
     "      --record            with --rev: store the JSON report as a git note\n"
     "      --shard K/N         check only shard K of N (default: CI_NODE_INDEX/\n"
     "                          CI_NODE_TOTAL when set)\n"
@@ -54,6 +60,10 @@ void check_target_close(check_target *t)
     if (t->state && t->state_close)
         t->state_close(t->state);
     config_free(t->cfg);
+    free(t->config_base);
+    for (size_t i = 0; i < t->config_changed_count; i++)
+        free(t->config_changed[i]);
+    free(t->config_changed);
     memset(t, 0, sizeof *t);   /* closing twice is harmless */
 }
 
@@ -100,7 +110,7 @@ static size_t appended_list(char *dst, size_t cap, char **items, size_t count)
 static int refuse_empty_run(const report *out, const check_target *t, const check_args *a)
 {
     if (out->page_count || a->staged || a->changed_since || a->shard_count > 1 ||
-        a->no_pages_ok)
+        a->no_pages_ok || a->only_in_scope)
         return 0;
     char includes[600] = "", excludes[600] = "";
     appended_list(includes, sizeof includes, t->cfg->include, t->cfg->include_count);
@@ -122,7 +132,7 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
     int rc = -1;
     double started = seconds_now();
 
-    int git_mode = a->rev || a->staged || a->changed_since;
+    int git_mode = a->rev || a->staged || a->changed_since || a->config_from;
     if ((git_mode ? git_target_open(t, a) : files_target_open(t, a)) < 0)
         goto cleanup;
     if (ruleset_load(&rs, t->cfg, &t->fs) < 0)
@@ -141,6 +151,10 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
     if (check_run(out, t->src, rs, &opts) < 0)
         goto cleanup;
     if (refuse_empty_run(out, t, a) < 0)
+        goto cleanup;
+    if (report_set_config_drift(out, a->config_from, t->config_base,
+                                (const char *const *)t->config_changed,
+                                t->config_changed_count) < 0)
         goto cleanup;
     if (a->baseline ? baseline_apply(out, a->baseline, a->verbose) < 0
                     : t->cfg->baseline && apply_config_baseline(out, t, a) < 0)

@@ -189,14 +189,30 @@ static int set_report_base(source *src, const char *root)
     return rc;
 }
 
+/* A source that lists no page: every PATH a hook handed over lies outside the site. */
+static int list_nothing(source *s, page_ref_list *out)
+{
+    (void)s;
+    (void)out;
+    return 0;
+}
+
 int files_target_open(check_target *t, const check_args *a)
 {
     memset(t, 0, sizeof *t);
+    if (cli_config_load(&t->cfg, a->config_path) < 0) {
+        check_target_close(t);
+        return -1;
+    }
+    return files_target_open_source(t, a);
+}
+
+int files_target_open_source(check_target *t, const check_args *a)
+{
     char *root = NULL;
+    char **hook_paths = NULL;
     int rc = -1;
 
-    if (cli_config_load(&t->cfg, a->config_path) < 0)
-        goto cleanup;
     root = site_root_for(t->cfg, a);
     if (!root) {
         err_set("out of memory");
@@ -209,17 +225,28 @@ int files_target_open(check_target *t, const check_args *a)
     }
     char **paths = a->paths;
     size_t path_count = a->path_count;
+    if (a->only_in_scope && path_count &&
+        hook_paths_inside_root(root, a->paths, a->path_count, &hook_paths, &path_count) < 0)
+        goto cleanup;
+    int none_in_site = hook_paths && path_count == 0;
+    if (hook_paths)
+        paths = hook_paths;
     if (path_count == 1 && same_folder(paths[0], root))
         path_count = 0;
     if (src_fs_open(&t->src, root, path_count ? paths : NULL, path_count, t->cfg) < 0 ||
         set_report_base(t->src, root) < 0)
         goto cleanup;
-    if (vfs_fs_open(&t->fs, t->cfg->dir ? t->cfg->dir : ".") < 0)
-        goto cleanup;
-    t->fs_close = vfs_fs_close;
+    if (none_in_site)
+        t->src->list = list_nothing;
+    if (!t->fs_close) {
+        if (vfs_fs_open(&t->fs, t->cfg->dir ? t->cfg->dir : ".") < 0)
+            goto cleanup;
+        t->fs_close = vfs_fs_close;
+    }
     rc = 0;
 cleanup:
     free(root);
+    free(hook_paths);
     if (rc < 0)
         check_target_close(t);
     return rc;

@@ -39,7 +39,8 @@ static char *hooks_dir(git_repository *repo)
         /* git runs hooks from the work tree root: relative paths start there */
         out = value.ptr[0] == '/' || !wd ? strdup(value.ptr) : git_path_join(wd, value.ptr);
     } else {
-        out = git_path_join(git_repository_path(repo), "hooks");
+        /* linked worktrees share the hooks of the main repository (git-worktree(1)) */
+        out = git_path_join(git_repository_commondir(repo), "hooks");
     }
     git_buf_dispose(&value);
     git_config_free(cfg);

@@ -121,6 +121,25 @@ static int same_string(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
+/* Where config and rules came from, and what the target changed in them (the same
+   in every shard of one run): kept so the merged report still says so. */
+static int take_config_drift(report *r, const cfgval *target)
+{
+    const cfgval *files = cfgval_get(target, "config_changed_files");
+    size_t n = files && files->kind == CV_LIST ? files->count : 0;
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    if (!names)
+        return -1;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (files->items[i] && files->items[i]->kind == CV_STR)
+            names[kept++] = files->items[i]->s;
+    int rc = report_set_config_drift(r, str_member(target, "config_from"),
+                                     str_member(target, "config_base"), names, kept);
+    free(names);
+    return rc;
+}
+
 /* The first report fixes the target; every other one must name the same. */
 static int take_target(report *r, const cfgval *target, const char *file, int first)
 {
@@ -130,7 +149,8 @@ static int take_target(report *r, const cfgval *target, const char *file, int fi
         return err_set("%s: the report has no target kind", file);
     if (first) {
         if (dup_member(&r->kind, target, "kind") < 0 || dup_member(&r->root, target, "root") < 0 ||
-            dup_member(&r->rev, target, "rev") < 0 || dup_member(&r->commit, target, "commit") < 0)
+            dup_member(&r->rev, target, "rev") < 0 || dup_member(&r->commit, target, "commit") < 0 ||
+            take_config_drift(r, target) < 0)
             return err_set("out of memory");
         return 0;
     }

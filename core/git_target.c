@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <git2/sys/repository.h>
 #include "cli.h"
 #include "cli_util.h"
+#include "config_drift.h"
 #include "err.h"
 #include "result_cache.h"
 #include "src_git.h"
@@ -81,6 +83,28 @@ static char *folder_of(const char *path)
     return slash ? strndup(path, (size_t)(slash - path)) : strdup("");
 }
 
+/* The path from the current folder (inside the work tree) to the repository
+   folder `folder`: "../.." style, so report roots look as in plain files mode. */
+static char *path_from_cwd(git_repository *repo, const char *folder)
+{
+    char *cwd_prefix = git_target_repo_path(repo, ".");
+    if (!cwd_prefix)
+        return NULL;
+    buf b = BUF_INIT;
+    for (const char *p = cwd_prefix; *p; p++)
+        if (p == cwd_prefix || p[-1] == '/')
+            buf_puts(&b, b.len ? "/.." : "..");
+    if (*folder)
+        buf_printf(&b, "%s%s", b.len ? "/" : "", folder);
+    free(cwd_prefix);
+    if (!b.len)
+        buf_puts(&b, ".");
+    char *out = buf_detach(&b, NULL);
+    if (!out)
+        err_set("out of memory");
+    return out;
+}
+
 /* ---- state ---- */
 
 static void state_close(void *p)
@@ -89,6 +113,8 @@ static void state_close(void *p)
     if (!s)
         return;
     result_cache_close(s->cache);
+    git_tree_free(s->config_tree);
+    git_commit_free(s->config_commit);
     git_index_free(s->index);
     git_tree_free(s->tree);
     git_commit_free(s->commit);
@@ -97,6 +123,29 @@ static void state_close(void *p)
     free(s->rev);
     free(s);
     git_libgit2_shutdown();
+}
+
+/* git commit -a, git commit PATH, --only and --include run the pre-commit hook
+   with a temporary index named by GIT_INDEX_FILE: that index is what is being
+   committed, so it is the one to read. A relative name is taken from the work tree
+   root, as git does (it moves there before reading the variable, and runs hooks
+   from there). A missing file is an empty index, as for git. */
+static int use_index_from_env(git_repository *repo)
+{
+    const char *name = getenv("GIT_INDEX_FILE");
+    if (!name || !*name)
+        return 0;
+    const char *wd = git_repository_workdir(repo);
+    char *path = name[0] == '/' || !wd ? strdup(name) : git_path_join(wd, name);
+    git_index *index = NULL;
+    int rc = 0;
+    if (!path)
+        rc = err_set("out of memory");
+    else if (git_index_open(&index, path) < 0 || git_repository_set_index(repo, index) < 0)
+        rc = err_set("GIT_INDEX_FILE=%s: cannot read the index: %s", name, git_message());
+    git_index_free(index);   /* the repository holds its own reference */
+    free(path);
+    return rc;
 }
 
 static int open_repository(git_target_state *s)
@@ -125,23 +174,48 @@ static int resolve_commit(git_repository *repo, const char *rev, git_commit **ou
 
 /* ---- config ---- */
 
+/* Where a git mode reads its config and rules: a commit's tree (the checked one, or
+   the trusted --config-from revision) or the index. */
+typedef struct config_source {
+    git_tree *tree;
+    git_index *index;
+    const char *rev;       /* for labels, git's way: REV:path, or :path (the index) */
+} config_source;
+
+static config_source config_source_of(const git_target_state *s, const check_args *a)
+{
+    config_source cs = {s->tree, s->index, s->rev};
+    if (s->config_tree) {
+        cs.tree = s->config_tree;
+        cs.index = NULL;
+        cs.rev = a->config_from;
+    }
+    return cs;
+}
+
+static int open_source_vfs(vfs *out, git_repository *repo, const config_source *cs,
+                           const char *dir, const char *label)
+{
+    return cs->tree ? vfs_git_open_tree(out, repo, cs->tree, dir, label)
+                    : vfs_git_open_index(out, repo, cs->index, dir, label);
+}
+
 /* Read a file of the tree or index at the repository path `path`. 1 found, 0 not
    there, -1 error. */
-static int read_repo_file(git_target_state *s, const char *path, char **text, size_t *len)
+static int read_repo_file(git_repository *repo, const config_source *cs, const char *path,
+                          char **text, size_t *len)
 {
     vfs root;
-    int rc = s->tree ? vfs_git_open_tree(&root, s->repo, s->tree, "", "")
-                     : vfs_git_open_index(&root, s->repo, s->index, "", "");
-    if (rc < 0)
+    if (open_source_vfs(&root, repo, cs, "", "") < 0)
         return -1;
     int found = 0;
-    if (s->tree) {
+    if (cs->tree) {
         git_tree_entry *e = NULL;
-        found = git_tree_entry_bypath(&e, s->tree, path) == 0 &&
+        found = git_tree_entry_bypath(&e, cs->tree, path) == 0 &&
                 git_tree_entry_type(e) == GIT_OBJECT_BLOB;
         git_tree_entry_free(e);
     } else {
-        found = git_index_get_bypath(s->index, path, 0) != NULL;
+        found = git_index_get_bypath(cs->index, path, 0) != NULL;
     }
     if (found && root.read(root.ctx, path, text, len) < 0)
         found = -1;
@@ -149,14 +223,44 @@ static int read_repo_file(git_target_state *s, const char *path, char **text, si
     return found;
 }
 
+/* The repository paths where a git mode looks for its config, in order: with
+   --config-from and --config, the one file named; else provcheck.lua in the folder
+   run from, then at the repository root. */
+static int config_candidates(git_target_state *s, const check_args *a, char *out[2])
+{
+    out[0] = out[1] = NULL;
+    if (a->config_path) {
+        out[0] = git_target_repo_path(s->repo, a->config_path);
+        return out[0] ? 0 : -1;
+    }
+    char *cwd_prefix = git_target_repo_path(s->repo, ".");
+    if (!cwd_prefix) {
+        err_clear();
+        cwd_prefix = strdup("");
+        if (!cwd_prefix)
+            return err_set("out of memory");
+    }
+    out[0] = git_path_join(cwd_prefix, CONFIG_NAME);
+    out[1] = strdup(CONFIG_NAME);
+    free(cwd_prefix);
+    if (!out[0] || !out[1]) {
+        free(out[0]);
+        free(out[1]);
+        out[0] = out[1] = NULL;
+        return err_set("out of memory");
+    }
+    return 0;
+}
+
 /* The config of a git mode and the folder (repository path) rule_paths and
    site_root are relative to; *folder is NULL for a --config outside the
-   repository. */
+   repository. `in_work_tree`: the pages come from the file system (--config-from
+   in files mode), so the config's folder is named as a path from here. */
 static int load_config(check_target *t, git_target_state *s, const check_args *a,
-                       char **folder)
+                       int in_work_tree, char **folder)
 {
     *folder = NULL;
-    if (a->config_path) {
+    if (a->config_path && !s->config_tree) {
         if (cli_config_load(&t->cfg, a->config_path) < 0)
             return -1;
         if (vfs_fs_open(&t->fs, t->cfg->dir ? t->cfg->dir : ".") < 0)
@@ -168,41 +272,43 @@ static int load_config(check_target *t, git_target_state *s, const check_args *a
         }
         return 0;
     }
-    char *cwd_prefix = git_target_repo_path(s->repo, ".");
-    if (!cwd_prefix) {
-        err_clear();
-        cwd_prefix = strdup("");
-        if (!cwd_prefix)
-            return err_set("out of memory");
-    }
-    char *candidates[2] = {git_path_join(cwd_prefix, CONFIG_NAME), strdup(CONFIG_NAME)};
-    free(cwd_prefix);
+    config_source cs = config_source_of(s, a);
+    char *candidates[2];
+    if (config_candidates(s, a, candidates) < 0)
+        return -1;
     int rc = -1;
-    char *text = NULL, *label = NULL, *dir = NULL;
+    char *text = NULL, *label = NULL, *dir = NULL, *load_dir = NULL;
     size_t len = 0;
     const char *chosen = NULL;
-    if (!candidates[0] || !candidates[1]) {
-        err_set("out of memory");
-        goto cleanup;
-    }
-    for (int i = 0; i < 2 && !chosen; i++) {
-        int found = read_repo_file(s, candidates[i], &text, &len);
+    for (int i = 0; i < 2 && candidates[i] && !chosen; i++) {
+        int found = read_repo_file(s->repo, &cs, candidates[i], &text, &len);
         if (found < 0)
             goto cleanup;
         if (found)
             chosen = candidates[i];
     }
+    if (!chosen && a->config_path) {
+        err_set("%s: not in %s (--config-from reads the config from there)",
+                a->config_path, a->config_from);
+        goto cleanup;
+    }
     if (chosen) {
         dir = folder_of(chosen);
-        size_t n = strlen(chosen) + (s->rev ? strlen(s->rev) : 0) + 2;
+        size_t n = strlen(chosen) + (cs.rev ? strlen(cs.rev) : 0) + 2;
         label = malloc(n);
         if (!dir || !label) {
             err_set("out of memory");
             goto cleanup;
         }
         /* git's own spelling of a file in a revision (REV:path) or the index (:path) */
-        snprintf(label, n, "%s:%s", s->rev ? s->rev : "", chosen);
-        if (config_load(&t->cfg, label, *dir ? dir : ".", text, len) < 0)
+        snprintf(label, n, "%s:%s", cs.rev ? cs.rev : "", chosen);
+        load_dir = in_work_tree ? path_from_cwd(s->repo, dir) : strdup(*dir ? dir : ".");
+        if (!load_dir) {
+            if (!in_work_tree)
+                err_set("out of memory");
+            goto cleanup;
+        }
+        if (config_load(&t->cfg, label, load_dir, text, len) < 0)
             goto cleanup;
     } else {
         dir = strdup("");
@@ -212,8 +318,7 @@ static int load_config(check_target *t, git_target_state *s, const check_args *a
             goto cleanup;
         }
     }
-    if ((s->tree ? vfs_git_open_tree(&t->fs, s->repo, s->tree, dir, label ? label : "")
-                 : vfs_git_open_index(&t->fs, s->repo, s->index, dir, label ? label : "")) < 0)
+    if (open_source_vfs(&t->fs, s->repo, &cs, dir, label ? label : "") < 0)
         goto cleanup;
     t->fs_close = vfs_git_close;
     *folder = dir;
@@ -225,6 +330,7 @@ cleanup:
     free(text);
     free(label);
     free(dir);
+    free(load_dir);
     return rc;
 }
 
@@ -405,25 +511,13 @@ static void filtered_free(source *s)
     free(f);
 }
 
-static int workdir_changed_open(check_target *t, const check_args *a)
+/* Narrow the files-mode source to the pages changed since BASE. */
+static int filter_changed_files(check_target *t, git_repository *repo, const char *base)
 {
-    if (files_target_open(t, a) < 0)
-        return -1;
-    git_libgit2_init();
-    git_repository *repo = NULL;
     path_list changed = {0};
-    char *prefix = NULL;
+    char *prefix = git_target_repo_path(repo, t->src->root);
     int rc = -1;
-    if (git_repository_open_ext(&repo, ".", 0, NULL) < 0) {
-        err_set("--changed-since needs a git repository: %s", git_message());
-        goto cleanup;
-    }
-    if (git_repository_is_bare(repo)) {
-        err_set("--changed-since without --rev needs a work tree: the repository is bare");
-        goto cleanup;
-    }
-    prefix = git_target_repo_path(repo, t->src->root);
-    if (!prefix || changed_paths(repo, a->changed_since, NULL, NULL, prefix, &changed) < 0)
+    if (!prefix || changed_paths(repo, base, NULL, NULL, prefix, &changed) < 0)
         goto cleanup;
     filtered_source *f = calloc(1, sizeof *f);
     if (!f) {
@@ -457,10 +551,218 @@ static int workdir_changed_open(check_target *t, const check_args *a)
 cleanup:
     path_list_free(&changed);
     free(prefix);
-    git_repository_free(repo);
-    git_libgit2_shutdown();
+    return rc;
+}
+
+static git_target_state *state_new(check_target *t)
+{
+    git_libgit2_init();
+    git_target_state *s = calloc(1, sizeof *s);
+    if (!s) {
+        git_libgit2_shutdown();
+        err_set("out of memory");
+        return NULL;
+    }
+    t->state = s;
+    t->state_close = state_close;
+    return s;
+}
+
+/* The trusted revision of --config-from. */
+static int open_config_from(git_target_state *s, const char *rev)
+{
+    if (resolve_commit(s->repo, rev, &s->config_commit) < 0)
+        return -1;
+    if (git_commit_tree(&s->config_tree, s->config_commit) < 0)
+        return err_set("%s: cannot read its tree: %s", rev, git_message());
+    return 0;
+}
+
+static int config_drift(check_target *t, git_target_state *s, const check_args *a,
+                        const char *folder, const char *workdir);
+
+/* Files mode with --changed-since or --config-from: pages from the work tree. */
+static int workdir_open(check_target *t, const check_args *a)
+{
+    git_target_state *s = NULL;
+    char *folder = NULL;
+    int rc = -1;
+    if (a->config_from) {
+        memset(t, 0, sizeof *t);
+        if (!(s = state_new(t)))
+            goto cleanup;
+    } else {
+        if (files_target_open(t, a) < 0)
+            return -1;
+        if (!(s = state_new(t)))
+            goto cleanup;
+    }
+    if (git_repository_open_ext(&s->repo, ".", 0, NULL) < 0) {
+        err_set("%s needs a git repository: %s",
+                a->config_from ? "--config-from" : "--changed-since", git_message());
+        goto cleanup;
+    }
+    /* --changed-since compares the work tree through the index */
+    if (a->changed_since && use_index_from_env(s->repo) < 0)
+        goto cleanup;
+    const char *workdir = git_repository_workdir(s->repo);
+    if (!workdir) {
+        err_set("%s without --rev needs a work tree: the repository is bare",
+                a->config_from ? "--config-from" : "--changed-since");
+        goto cleanup;
+    }
+    if (a->config_from) {
+        if (open_config_from(s, a->config_from) < 0 ||
+            load_config(t, s, a, 1, &folder) < 0 ||
+            files_target_open_source(t, a) < 0)
+            goto cleanup;
+    } else if (t->cfg->path) {
+        folder = git_target_repo_path(s->repo, t->cfg->dir ? t->cfg->dir : ".");
+        err_clear();   /* a config outside the work tree: nothing to compare */
+    } else {
+        folder = strdup("");
+        if (!folder) {
+            err_set("out of memory");
+            goto cleanup;
+        }
+    }
+    if (a->changed_since && filter_changed_files(t, s->repo, a->changed_since) < 0)
+        goto cleanup;
+    if (config_drift(t, s, a, folder, workdir) < 0)
+        goto cleanup;
+    rc = 0;
+cleanup:
+    free(folder);
     if (rc < 0)
         check_target_close(t);
+    return rc;
+}
+
+/* ---- what the checked target changes in config and rules ---- */
+
+/* The revision the config and rules are compared with: the trusted one, else the
+   base of --changed-since, else HEAD for the index and the work tree. NULL: none
+   (--rev alone, or a --config FILE that the target does not hold). */
+static const char *drift_base(const git_target_state *s, const check_args *a,
+                              const char *folder)
+{
+    if (a->config_from)
+        return a->config_from;
+    if (a->config_path && !folder)
+        return NULL;
+    if (a->changed_since)
+        return a->changed_since;
+    if (!s->tree && git_repository_head_unborn(s->repo) != 1)
+        return "HEAD";
+    return NULL;
+}
+
+/* A vfs over `dir` of what is checked: the tree (--rev), the index (--staged) or
+   the work tree. */
+static int open_checked_vfs(vfs *out, git_target_state *s, const char *dir,
+                            const char *workdir)
+{
+    if (s->tree)
+        return vfs_git_open_tree(out, s->repo, s->tree, dir, "");
+    if (s->index)
+        return vfs_git_open_index(out, s->repo, s->index, dir, "");
+    char *full = git_path_join(workdir, dir);
+    int rc = full ? vfs_fs_open(out, full) : err_set("out of memory");
+    free(full);
+    return rc;
+}
+
+static void close_vfs(vfs *v, int is_fs)
+{
+    if (is_fs)
+        vfs_fs_close(v);
+    else
+        vfs_git_close(v);
+}
+
+static int config_drift(check_target *t, git_target_state *s, const check_args *a,
+                        const char *folder, const char *workdir)
+{
+    const char *base = drift_base(s, a, folder);
+    if (!base || !folder)
+        return 0;
+    git_commit *base_commit = NULL;
+    git_tree *base_tree = NULL;
+    drift_files d = {0};
+    vfs checked = {0}, base_vfs = {0}, checked_root = {0}, base_root = {0};
+    int have_checked = 0, have_base = 0, have_roots = 0;
+    int checked_fs = !s->tree && !s->index;
+    char *candidates[2] = {NULL, NULL};
+    int rc = -1;
+    if (s->config_tree) {
+        base_tree = s->config_tree;
+    } else {
+        if (resolve_commit(s->repo, base, &base_commit) < 0)
+            goto cleanup;
+        if (git_commit_tree(&base_tree, base_commit) < 0) {
+            err_set("%s: cannot read its tree: %s", base, git_message());
+            goto cleanup;
+        }
+    }
+    /* the rules, from the folder of the config that was loaded */
+    if (open_checked_vfs(&checked, s, folder, workdir) < 0)
+        goto cleanup;
+    have_checked = 1;
+    if (vfs_git_open_tree(&base_vfs, s->repo, base_tree, folder, "") < 0)
+        goto cleanup;
+    have_base = 1;
+    if (config_drift_rules(t->cfg, &t->fs, &base_vfs, &checked, folder, &d) < 0)
+        goto cleanup;
+    /* the config itself, wherever a config would be looked for */
+    if (open_checked_vfs(&checked_root, s, "", workdir) < 0)
+        goto cleanup;
+    if (vfs_git_open_tree(&base_root, s->repo, base_tree, "", "") < 0) {
+        close_vfs(&checked_root, checked_fs);
+        goto cleanup;
+    }
+    have_roots = 1;
+    if (a->config_path && !s->config_tree) {
+        char *p = git_path_join(folder, strrchr(a->config_path, '/')
+                                            ? strrchr(a->config_path, '/') + 1
+                                            : a->config_path);
+        candidates[0] = p ? git_path_normalize(p) : NULL;
+        free(p);
+        if (!candidates[0]) {
+            err_set("out of memory");
+            goto cleanup;
+        }
+    } else if (config_candidates(s, a, candidates) < 0) {
+        goto cleanup;
+    }
+    for (int i = 0; i < 2 && candidates[i]; i++)
+        if (config_drift_file(&base_root, &checked_root, candidates[i], candidates[i], &d) < 0) {
+            err_set("out of memory");
+            goto cleanup;
+        }
+    t->config_base = strdup(base);
+    if (!t->config_base) {
+        err_set("out of memory");
+        goto cleanup;
+    }
+    t->config_changed = d.items;
+    t->config_changed_count = d.count;
+    memset(&d, 0, sizeof d);
+    rc = 0;
+cleanup:
+    free(candidates[0]);
+    free(candidates[1]);
+    if (have_roots) {
+        close_vfs(&checked_root, checked_fs);
+        vfs_git_close(&base_root);
+    }
+    if (have_base)
+        vfs_git_close(&base_vfs);
+    if (have_checked)
+        close_vfs(&checked, checked_fs);
+    drift_files_free(&d);
+    if (base_tree != s->config_tree)
+        git_tree_free(base_tree);
+    git_commit_free(base_commit);
     return rc;
 }
 
@@ -516,19 +818,14 @@ int git_target_open(check_target *t, const check_args *a)
     if (a->rev && a->staged)
         return err_set("--rev and --staged cannot be combined");
     if (!a->rev && !a->staged)
-        return workdir_changed_open(t, a);
+        return workdir_open(t, a);
 
-    git_libgit2_init();
+    git_target_state *s = state_new(t);
+    if (!s)
+        return -1;
     /* Blobs are addressed by their ids already; re-hashing every page on read
        (SHA-1 with collision detection) costs more than parsing some of them. */
     git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-    git_target_state *s = calloc(1, sizeof *s);
-    if (!s) {
-        git_libgit2_shutdown();
-        return err_set("out of memory");
-    }
-    t->state = s;
-    t->state_close = state_close;
     char *folder = NULL, *root = NULL, commit_hex[GIT_OID_HEXSZ + 1] = "";
     path_list paths = {0}, changed = {0};
     int rc = -1;
@@ -554,12 +851,16 @@ int git_target_open(check_target *t, const check_args *a)
                     git_repository_path(s->repo));
             goto cleanup;
         }
+        if (use_index_from_env(s->repo) < 0)
+            goto cleanup;
         if (git_repository_index(&s->index, s->repo) < 0) {
             err_set("cannot read the index: %s", git_message());
             goto cleanup;
         }
     }
-    if (load_config(t, s, a, &folder) < 0)
+    if (a->config_from && open_config_from(s, a->config_from) < 0)
+        goto cleanup;
+    if (load_config(t, s, a, 0, &folder) < 0)
         goto cleanup;
     s->site_prefix = site_prefix_for(s->repo, t->cfg, folder);
     if (!s->site_prefix)
@@ -600,6 +901,8 @@ int git_target_open(check_target *t, const check_args *a)
                  : src_git_open_index(&t->src, s->index, &o)) < 0)
         goto cleanup;
     s->src = t->src;
+    if (config_drift(t, s, a, folder, NULL) < 0)
+        goto cleanup;
     if (!a->no_cache && open_cache(t, s, a) < 0)
         goto cleanup;
     rc = 0;

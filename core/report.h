@@ -24,6 +24,12 @@ typedef struct report {
     char *root;
     char *rev;            /* NULL = null */
     char *commit;         /* NULL = null */
+    /* --config-from as given (NULL: config and rules came from the checked target),
+       and what the target changes in config and rule files relative to config_base
+       (NULL: not compared). */
+    char *config_from;
+    char *config_base;
+    char **config_changed; size_t config_changed_count;
     page_result *pages; size_t page_count;   /* sorted by path */
     finding_list findings;                   /* sorted (finding_list_sort) */
     report_rule *rules; size_t rule_count;   /* sorted by id */
@@ -33,6 +39,13 @@ typedef struct report {
 /* Recount summary numbers and pages[].findings from the findings. */
 void report_recount(report *r);
 void report_free(report *r);
+/* Record where config and rules came from and what the target changes in them
+   (copies). 0, or -1 with err_set. */
+int report_set_config_drift(report *r, const char *config_from, const char *config_base,
+                            const char *const *changed, size_t count);
+/* The sentence text and github show when the target changes config or rules (no
+   prefix, no newline); nothing when it does not. 0, or -1 when out of memory. */
+int report_config_warning(const report *r, buf *out);
 
 typedef struct report_options {
     int color;            /* text: ANSI colour */

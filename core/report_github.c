@@ -113,6 +113,14 @@ int report_write_github(const report *r, const report_options *o, buf *out)
         rc |= github_finding(out, f);
         rc |= buf_spill(out);
     }
+    if (r->config_changed_count) {
+        buf msg = BUF_INIT;
+        rc |= report_config_warning(r, &msg);
+        rc |= buf_puts(out, "::warning title=provcheck config changed::");
+        rc |= escape_github(out, msg.data ? msg.data : "", 0);
+        rc |= buf_putc(out, '\n');
+        buf_free(&msg);
+    }
     rc |= github_summary(out, r, o, quiet);
     if (rc < 0) {
         buf_rewind(out, start);

@@ -73,6 +73,26 @@ static int json_finding(buf *out, const finding *f)
     return rc;
 }
 
+/* Additive target fields, present when the run compared config and rules with a
+   revision or read them from --config-from. */
+static int json_config_drift(buf *out, const report *r)
+{
+    if (!r->config_from && !r->config_base)
+        return 0;
+    int rc = buf_puts(out, ", \"config_from\": ");
+    rc |= json_write_string(out, r->config_from);
+    rc |= buf_puts(out, ", \"config_base\": ");
+    rc |= json_write_string(out, r->config_base);
+    rc |= buf_printf(out, ", \"config_changed\": %s, \"config_changed_files\": [",
+                     r->config_changed_count ? "true" : "false");
+    for (size_t i = 0; i < r->config_changed_count; i++) {
+        rc |= buf_puts(out, i ? ", " : "");
+        rc |= json_write_string(out, r->config_changed[i]);
+    }
+    rc |= buf_putc(out, ']');
+    return rc;
+}
+
 int report_write_json(const report *r, const report_options *o, buf *out)
 {
     (void)o;
@@ -88,6 +108,7 @@ int report_write_json(const report *r, const report_options *o, buf *out)
     rc |= json_write_string(out, r->rev);
     rc |= buf_puts(out, ", \"commit\": ");
     rc |= json_write_string(out, r->commit && r->commit[0] ? r->commit : NULL);
+    rc |= json_config_drift(out, r);
     rc |= buf_printf(out,
                " },\n  \"summary\": { \"pages\": %zu, \"findings\": %zu, \"errors\": %zu, "
                "\"warnings\": %zu, \"suppressed\": %zu },\n  \"pages\": [",

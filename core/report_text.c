@@ -63,6 +63,11 @@ int report_write_text(const report *r, const report_options *o, buf *out)
         rc |= text_finding(out, f, color, o);
         rc |= buf_spill(out);
     }
+    if (r->config_changed_count) {
+        rc |= buf_puts(out, color ? "\033[1;33mwarning:" ANSI_RESET " " : "warning: ");
+        rc |= report_config_warning(r, out);
+        rc |= buf_putc(out, '\n');
+    }
     rc |= buf_printf(out, "%zu %s, %zu %s, %zu %s", r->page_count,
                      plural(r->page_count, "page", "pages"), r->errors,
                      plural(r->errors, "error", "errors"), r->warnings,

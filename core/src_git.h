@@ -91,6 +91,8 @@ typedef struct git_target_state {
     git_commit *commit;            /* the checked commit (--rev), else NULL */
     git_tree *tree;                /* its root tree, else NULL */
     git_index *index;              /* --staged, else NULL */
+    git_commit *config_commit;     /* --config-from: the trusted revision, else NULL */
+    git_tree *config_tree;         /* its root tree: config and rules come from it */
     char *site_prefix;             /* the site root in the repository */
     char *rev;                     /* as given */
     struct result_cache *cache;    /* NULL with --no-cache or when it cannot open */

@@ -148,6 +148,62 @@ git_identity() {
   export GIT_COMMITTER_NAME="Ann Author" GIT_COMMITTER_EMAIL=ann@example.com
 }
 
+# precommit_env: the real pre-commit framework with a private cache, and this
+# provcheck on the PATH (language: system hooks find the binary there).
+precommit_env() {
+  if ! command -v pre-commit >/dev/null; then
+    echo "pre-commit is not installed (scripts/setup.sh installs it)" >&2
+    exit 1
+  fi
+  export PRE_COMMIT_HOME=$TMP/pre-commit-cache
+  mkdir -p "$TMP/bin"
+  ln -sf "$PROVCHECK" "$TMP/bin/provcheck"
+  export PATH=$TMP/bin:$PATH
+}
+
+# hooks_repo [HOOKS_FILE]: commit this checkout's .pre-commit-hooks.yaml (or
+# HOOKS_FILE) into a repository of its own, as pre-commit wants; sets HOOKS (its
+# folder, use file://$HOOKS) and HOOKS_REV.
+hooks_repo() {
+  HOOKS=$TMP/hooks-repo
+  mkdir -p "$HOOKS"
+  git -C "$HOOKS" init -q -b main
+  cp "${1:-$PROVCHECK_SRC/.pre-commit-hooks.yaml}" "$HOOKS/.pre-commit-hooks.yaml"
+  git -C "$HOOKS" add -A && git -C "$HOOKS" commit -qm hooks
+  HOOKS_REV=$(git -C "$HOOKS" rev-parse HEAD)
+}
+
+# gitlab_script FILE JOB: a GitLab job's script lines as GitLab runs them (one
+# bash session, stopping at the first failing line).
+gitlab_script() {
+  python3 - "$1" "$2" <<'PY'
+import sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+print("set -e")
+for line in d[sys.argv[2]]["script"]:
+    print(line)
+PY
+}
+
+# action_run_script FILE [with-env]: the GitHub Action's `check` step script, with
+# the action's inputs at their defaults. With `with-env`, the step's env values
+# that come from inputs are exported first (at their defaults; a variable already
+# set in the environment wins, as a `with:` input would).
+action_run_script() {
+  python3 - "$1" "${2:-}" <<'PY'
+import re, shlex, sys, yaml
+d = yaml.safe_load(open(sys.argv[1]))
+defaults = {k: v.get("default", "") for k, v in d["inputs"].items()}
+step = next(s for s in d["runs"]["steps"] if s.get("id") == "check")
+expr = re.compile(r"\$\{\{\s*inputs\.([a-z-]+)\s*\}\}")
+if sys.argv[2] == "with-env":
+    for k, v in step.get("env", {}).items():
+        if expr.fullmatch(str(v)):
+            print('export %s="${%s-%s}"' % (k, k, expr.sub(lambda m: defaults[m.group(1)], str(v))))
+print(expr.sub(lambda m: defaults[m.group(1)], step["run"]))
+PY
+}
+
 # require_nginx: the live-audit tests need nginx (scripts/setup.sh installs it).
 require_nginx() {
   if ! command -v nginx >/dev/null 2>&1; then

@@ -69,15 +69,6 @@ if [ "$checked" -gt 10 ]; then pass; else fail "only $checked options found in t
 
 # --- the GitLab template, run locally ---------------------------------------------
 # Each script line runs as GitLab runs it: bash, stopping at the first failing line.
-gitlab_script() {   # JOB -> the script lines, one per line
-  python3 - "$GITLAB" "$1" <<'PY'
-import sys, yaml
-d = yaml.safe_load(open(sys.argv[1]))
-print("set -e")
-for line in d[sys.argv[2]]["script"]:
-    print(line)
-PY
-}
 gitlab_var() {
   python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["variables"][sys.argv[2]])' "$GITLAB" "$1"
 }
@@ -87,8 +78,8 @@ ln -s "$PROVCHECK" "$BIN/provcheck"
 SITE=$TMP/site
 cp -r "$PROVCHECK_SRC/examples/site" "$SITE"
 N=$(yq 'd["provcheck"]["parallel"]' "$GITLAB")
-gitlab_script provcheck >"$TMP/shard.sh"
-gitlab_script provcheck-merge >"$TMP/merge.sh"
+gitlab_script "$GITLAB" provcheck >"$TMP/shard.sh"
+gitlab_script "$GITLAB" provcheck-merge >"$TMP/merge.sh"
 run_in "$SITE" check -f json -o "$TMP/unsharded.json"
 unsharded_status=$STATUS
 worst=0
@@ -112,14 +103,7 @@ assert_eq "$(xmllint --xpath 'count(//testcase)' "$SITE/provcheck-junit.xml")" "
 
 # --- the GitHub Action's run step, locally ------------------------------------------
 # The step's script with the action's inputs at their defaults.
-python3 - "$ACTION" >"$TMP/action-run.sh" <<'PY'
-import re, sys, yaml
-d = yaml.safe_load(open(sys.argv[1]))
-defaults = {k: v.get("default", "") for k, v in d["inputs"].items()}
-step = next(s for s in d["runs"]["steps"] if s.get("id") == "check")
-script = re.sub(r"\$\{\{\s*inputs\.([a-z-]+)\s*\}\}", lambda m: defaults[m.group(1)], step["run"])
-print(script)
-PY
+action_run_script "$ACTION" >"$TMP/action-run.sh"
 G=$TMP/gh
 cp -r "$PROVCHECK_SRC/examples/site" "$G"
 rm -f "$G"/provcheck-shard-* 2>/dev/null

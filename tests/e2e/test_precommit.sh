@@ -7,12 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 git_identity
-export PRE_COMMIT_HOME=$TMP/pre-commit-cache
-# language: system hooks find the binary on the PATH
-BIN=$TMP/bin
-mkdir -p "$BIN"
-ln -s "$PROVCHECK" "$BIN/provcheck"
-export PATH=$BIN:$PATH
+precommit_env
 
 # commit_in REPO MESSAGE: try a commit, keeping its output and status.
 commit_in() {
@@ -24,17 +19,8 @@ commit_in() {
 BAD='<article><p>No attribution, no disclaimer.</p><a href="/privacy.html">Privacy</a></article>'
 
 # --- the pre-commit framework ---------------------------------------------------
-if ! command -v pre-commit >/dev/null; then
-  echo "pre-commit is not installed (scripts/setup.sh installs it)" >&2
-  exit 1
-fi
 # The hooks file must be committed in a repository: a clone of it, at this checkout.
-HOOKS=$TMP/hooks-repo
-mkdir -p "$HOOKS"
-git -C "$HOOKS" init -q -b main
-cp "$PROVCHECK_SRC/.pre-commit-hooks.yaml" "$HOOKS/"
-git -C "$HOOKS" add -A && git -C "$HOOKS" commit -qm hooks
-HOOKS_REV=$(git -C "$HOOKS" rev-parse HEAD)
+hooks_repo
 
 R=$TMP/site
 mkdir -p "$R"
