@@ -1,7 +1,7 @@
 /* config.h: provcheck.lua, loaded in the rule sandbox, turned into plain C values.
  * Keys: site_root, include, exclude, rules, overrides, rule_paths, plugins, plus the
  * documented extras in docs/config.md (max_page_bytes, limits = {instructions,
- * memory}). Unknown keys are setup errors naming file and line. */
+ * memory, time_ms}). Unknown keys are setup errors naming file and line. */
 #ifndef PROVCHECK_CONFIG_H
 #define PROVCHECK_CONFIG_H
 #include <stddef.h>
@@ -33,6 +33,7 @@ typedef struct config {
     size_t max_page_bytes;        /* default 16 MiB */
     long long max_instructions;   /* per rule per page; default 20,000,000 */
     size_t max_memory;            /* per rule per page, bytes; default 64 MiB */
+    long max_time_ms;             /* per rule per page, wall clock; default 5000 */
     cfgval *audit;                /* the `audit` table as written (user_agent, headers,
                                      cookies...), validated by the audit command; NULL */
 } config;
