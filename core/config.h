@@ -33,7 +33,7 @@ typedef struct config {
     size_t max_page_bytes;        /* default 16 MiB */
     long long max_instructions;   /* per rule per page; default 20,000,000 */
     size_t max_memory;            /* per rule per page, bytes; default 64 MiB */
-    long max_time_ms;             /* per rule per page, wall clock; default 5000 */
+    long max_time_ms;             /* per rule per page, CPU time; default 5000 */
     cfgval *audit;                /* the `audit` table as written (user_agent, headers,
                                      cookies...), validated by the audit command; NULL */
 } config;

@@ -137,6 +137,28 @@ static char *capped_message(const char *s, size_t len)
     return out;
 }
 
+/* How a new finding (line, column, message) sorts against a kept one of the
+   same rule and page: <0 before it, 0 the same, >0 after (the report's order). */
+static int kept_before(int line, int column, const char *message, const finding *k)
+{
+    if (line != k->line)
+        return line < k->line ? -1 : 1;
+    if (column != k->column)
+        return column < k->column ? -1 : 1;
+    return strcmp(message, k->message);
+}
+
+/* The kept finding that sorts last. */
+static finding *last_kept(finding_list *l)
+{
+    finding *worst = &l->items[0];
+    for (size_t i = 1; i < l->count; i++)
+        if (kept_before(l->items[i].line, l->items[i].column, l->items[i].message,
+                        worst) > 0)
+            worst = &l->items[i];
+    return worst;
+}
+
 /* report{ message = ..., node = ... | at = offset }: fields read raw, so no
    metamethod of the rule's table runs here. */
 static int report_l(lua_State *L)
@@ -192,17 +214,31 @@ static int report_l(lua_State *L)
             column = page_node_column(p, anchor);
         }
     }
-    if (e->cur.count >= MAX_FINDINGS_PER_RULE) {
-        e->dropped++;
-        return 0;
-    }
     finding f;
     memset(&f, 0, sizeof f);
+    f.line = line > 0 ? line : 1;
+    f.column = line > 0 && column > 0 ? column : 0;
+    if (e->cur.count >= MAX_FINDINGS_PER_RULE) {
+        /* keep the first 100 in report order, not in the order reported, so
+           which ones are kept does not depend on how the rule iterated */
+        e->dropped++;
+        char *copy = capped_message(message, message_len);
+        if (!copy)
+            return luaL_error(L, "not enough memory");
+        finding *worst = last_kept(&e->cur);
+        if (kept_before(f.line, f.column, copy, worst) >= 0) {
+            free(copy);
+            return 0;
+        }
+        free(worst->message);
+        worst->message = copy;
+        worst->line = f.line;
+        worst->column = f.column;
+        return 0;
+    }
     f.rule = strdup(e->rs->rules[e->cur_rule].id);
     f.message = capped_message(message, message_len);
     f.sev = e->cur_sev;
-    f.line = line > 0 ? line : 1;
-    f.column = line > 0 && column > 0 ? column : 0;
     if (!f.rule || !f.message || finding_list_take(&e->cur, &f) < 0) {
         finding_free(&f);
         return luaL_error(L, "not enough memory");

@@ -865,6 +865,9 @@ static void compute_digest(ruleset *rs, const ruleset_private *rp)
     sha256_ctx h;
     sha256_init(&h);
     digest_str(&h, "provcheck " PROVCHECK_VERSION, strlen("provcheck " PROVCHECK_VERSION));
+    /* what the engine makes of the same rules: bumped when that changes (v2: a
+       new instance per page, findings and messages capped) */
+    digest_str(&h, "engine 2", strlen("engine 2"));
     for (size_t i = 0; i < rs->count; i++) {
         char tmp[32];
         digest_str(&h, rs->rules[i].id, strlen(rs->rules[i].id));

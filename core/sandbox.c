@@ -15,6 +15,8 @@
  * (never handing it out as the iteration state), rawset refuses them, and the
  * string metatable is hidden (__metatable = false).
  *
+ * The time limit is on the thread's CPU time (now_ns).
+ *
  * Limits that stick: once a run is over a limit, the count hook fires on every
  * instruction and raises again, and the sandbox's own pcall and xpcall re-raise
  * instead of returning false. xpcall's handler runs after the error unwound, as an
@@ -51,7 +53,7 @@ struct sandbox {
     long long max_instructions;
     long long count;
     long time_ms;           /* per run; <= 0 = no deadline */
-    long long deadline_ns;  /* CLOCK_MONOTONIC; 0 = none */
+    long long deadline_ns;  /* thread CPU time; 0 = none */
     int hit;                /* SANDBOX_HIT_*: once set, the run is dead */
     char *const *mod_names;
     char *const *mod_sources;
@@ -70,10 +72,14 @@ static const char KEY_ENVMT = 'e';     /* metatable of every environment */
 static const char KEY_LOADED = 'l';    /* this run's module cache, or nil */
 static const char PROXY_MARK = 'p';    /* key set in every proxy's metatable */
 
+/* The thread's CPU time, not the wall clock: on a loaded machine (a CI runner,
+   -j above the CPU count) a wall-clock limit would stop a rule on one run and
+   not on the next, and the report must be the same bytes every time. CPU time
+   still bounds every kind of work a rule can cause, in Lua or in C. */
 static long long now_ns(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -258,6 +264,70 @@ static int safe_rawset(lua_State *L)
     lua_insert(L, 1);
     lua_call(L, lua_gettop(L) - 1, 1);
     return 1;
+}
+
+/* [-0, +1] tostring without addresses: Lua's "table: 0x55d0..." differs from run
+   to run, and a rule that put one in a message would make the report differ. A
+   __tostring is honoured (it runs inside the budgeted run); a table, function
+   or userdata without one is its __name or type name. */
+static void push_plain_tostring(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    int t = lua_type(L, idx);
+    if (t == LUA_TNIL || t == LUA_TBOOLEAN || t == LUA_TNUMBER || t == LUA_TSTRING) {
+        luaL_tolstring(L, idx, NULL);
+        return;
+    }
+    int field = luaL_getmetafield(L, idx, "__tostring");   /* pushes only when found */
+    if (field != LUA_TNIL) {
+        lua_pop(L, 1);
+        luaL_tolstring(L, idx, NULL);
+        return;
+    }
+    field = luaL_getmetafield(L, idx, "__name");
+    if (field == LUA_TSTRING)
+        return;
+    if (field != LUA_TNIL)
+        lua_pop(L, 1);
+    lua_pushstring(L, lua_typename(L, t));
+}
+
+static int plain_tostring(lua_State *L)
+{
+    luaL_checkany(L, 1);
+    push_plain_tostring(L, 1);
+    return 1;
+}
+
+/* string.format without %p, and with %s of a table, function or userdata given
+   as plain_tostring gives it: no address reaches a message. */
+static int plain_format(lua_State *L)
+{
+    size_t len = 0;
+    const char *fmt = luaL_checklstring(L, 1, &len);
+    int arg = 1;
+    for (size_t i = 0; i < len; i++) {
+        if (fmt[i] != '%')
+            continue;
+        if (++i < len && fmt[i] == '%')
+            continue;
+        while (i < len && strchr("-+ #0123456789.", fmt[i]))
+            i++;
+        if (i >= len)
+            break;
+        arg++;
+        if (fmt[i] == 'p')
+            return luaL_error(L, "string.format: %%p is not available in rules");
+        int t = lua_type(L, arg);
+        if (fmt[i] == 's' && t != LUA_TSTRING && t != LUA_TNUMBER && t != LUA_TNONE) {
+            push_plain_tostring(L, arg);
+            lua_replace(L, arg);
+        }
+    }
+    lua_pushvalue(L, lua_upvalueindex(1));
+    lua_insert(L, 1);
+    lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+    return lua_gettop(L);
 }
 
 static int print_disabled(lua_State *L)
@@ -488,6 +558,9 @@ static int sandbox_setup(lua_State *L)
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
     lua_pattern_install(L, lua_gettop(L));
+    lua_getfield(L, -1, "format");
+    lua_pushcclosure(L, plain_format, 1);
+    lua_setfield(L, -2, "format");
     /* hide the string metatable: getmetatable("") gives false */
     lua_pushliteral(L, "");
     lua_getmetatable(L, -1);
@@ -502,6 +575,8 @@ static int sandbox_setup(lua_State *L)
     }
     wrap_base(L, "setmetatable", safe_setmetatable);
     wrap_base(L, "rawset", safe_rawset);
+    lua_pushcfunction(L, plain_tostring);
+    lua_setfield(L, -2, "tostring");
     lua_pushcfunction(L, sandboxed_pcall);
     lua_setfield(L, -2, "pcall");
     lua_pushcfunction(L, sandboxed_xpcall);

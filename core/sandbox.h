@@ -4,9 +4,10 @@
  * and utf8; a fresh environment per chunk run (its globals are its own; the safe
  * functions and read-only library proxies come from a frozen base); a `require`
  * that sees only the ruleset's helper modules, with a module cache that is new for
- * every run; three budgets per run: instructions (count hook), a wall-clock
- * deadline (checked from the count hook and by C-side work that charges itself with
- * sandbox_charge) and memory (own allocator). sandbox_run_begin() resets them
+ * every run; three budgets per run: instructions (count hook), a deadline on the
+ * thread's CPU time (checked from the count hook, by C-side work that charges
+ * itself with sandbox_charge, and when the run returns) and memory (own
+ * allocator). sandbox_run_begin() resets them
  * before each rule on each page. A limit hit is a clean error ("instruction limit
  * exceeded", "time limit exceeded", "memory limit exceeded") that no pcall, xpcall,
  * message handler or __close inside the run can swallow, and the state stays
@@ -89,7 +90,8 @@ void sandbox_push_readonly(lua_State *L, int idx);
 
 /* Budgets can be changed between runs (e.g. a smaller one for loading). */
 void sandbox_set_limits(sandbox *sb, long long max_instructions, size_t max_memory);
-/* The wall-clock deadline of each run, in milliseconds (<= 0: none). */
+/* The deadline of each run, in milliseconds of the thread's CPU time (<= 0:
+ * none). */
 void sandbox_set_time_limit(sandbox *sb, long time_ms);
 
 /* Bytes Lua holds now (garbage included). */

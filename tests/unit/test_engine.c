@@ -442,7 +442,7 @@ static const char MEDDLER_RULE[] =
 static const char FLOOD_RULE[] =
     "return { id = 'flood', summary = 'reports too much', severity = 'warning',\n"
     "  check = function(page, opts, report)\n"
-    "    report{ message = string.rep('\\u{e9}', 1024 * 1024) }\n"
+    "    report{ message = 'a' .. string.rep('\\u{e9}', 1024 * 1024) }\n"
     "    for i = 1, 5000 do report{ message = 'finding ' .. i } end\n"
     "  end }\n";
 
