@@ -70,6 +70,7 @@ static const char *const SAFE_BASE[] = {
 static const char KEY_BASE = 'b';      /* the frozen base table */
 static const char KEY_ENVMT = 'e';     /* metatable of every environment */
 static const char KEY_LOADED = 'l';    /* this run's module cache, or nil */
+static const char KEY_COMPILED = 'c';  /* module name -> compiled chunk */
 static const char PROXY_MARK = 'p';    /* key set in every proxy's metatable */
 
 /* The thread's CPU time, not the wall clock: on a loaded machine (a CI runner,
@@ -463,7 +464,7 @@ static int find_module(const sandbox *sb, const char *name)
 
 /* require(name): the ruleset's helper modules only, each run once per run (the
    cache is new for every run, so a module's tables belong to the rule that
-   required it, on this page only) in its own environment. */
+   required it, on this page only) in its own environment. Compiled once. */
 static int sandboxed_require(lua_State *L)
 {
     sandbox *sb = sandbox_of(L);
@@ -487,13 +488,22 @@ static int sandboxed_require(lua_State *L)
                              "modules can be required)", name);
     lua_pushboolean(L, 0);          /* loading marker */
     lua_setfield(L, loaded, name);
-    lua_pushfstring(L, "@%s.lua", sb->mod_names[m]);
-    const char *chunk = lua_tostring(L, -1);
-    if (luaL_loadbufferx(L, sb->mod_sources[m], sb->mod_lens[m], chunk, "t") != LUA_OK) {
-        lua_pushnil(L);
-        lua_setfield(L, loaded, name);
-        return lua_error(L);
+    /* compiled once per state, run anew (with a fresh environment) per run */
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_COMPILED);
+    if (lua_getfield(L, -1, name) != LUA_TFUNCTION) {
+        lua_pop(L, 1);
+        lua_pushfstring(L, "@%s.lua", sb->mod_names[m]);
+        const char *chunk = lua_tostring(L, -1);
+        if (luaL_loadbufferx(L, sb->mod_sources[m], sb->mod_lens[m], chunk, "t") != LUA_OK) {
+            lua_pushnil(L);
+            lua_setfield(L, loaded, name);
+            return lua_error(L);
+        }
+        lua_remove(L, -2);          /* the chunk name */
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, name);
     }
+    lua_remove(L, -2);              /* the compiled table */
     sandbox_fresh_env(L, -1);
     lua_pushstring(L, name);
     lua_call(L, 1, 1);
@@ -598,6 +608,8 @@ static int sandbox_setup(lua_State *L)
     lua_setfield(L, -2, "__metatable");
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_ENVMT);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_BASE);
+    lua_newtable(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_COMPILED);
     return 0;
 }
 
@@ -643,6 +655,8 @@ void sandbox_set_modules(sandbox *sb, char *const *names, char *const *sources,
     sb->mod_sources = sources;
     sb->mod_lens = lens;
     sb->mod_count = count;
+    lua_newtable(sb->L);            /* other modules: forget what was compiled */
+    lua_rawsetp(sb->L, LUA_REGISTRYINDEX, &KEY_COMPILED);
 }
 
 void sandbox_set_limits(sandbox *sb, long long max_instructions, size_t max_memory)
