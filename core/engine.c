@@ -478,8 +478,9 @@ static int run_rule(engine *e, size_t i, severity sev, int opts_ref, int page_id
     int rc = sandbox_pcall(e->sb, 4, 0, &msg);
     int ok = finding_list_splice(found, &e->cur) == 0;
     *failed_out = rc < 0;
-    int line, column;
-    anchor_position(p, &line, &column);
+    int line = 0, column = 0;
+    if (e->dropped || rc < 0)   /* only then: finding the anchor costs a lookup */
+        anchor_position(p, &line, &column);
     if (e->dropped) {
         buf b = BUF_INIT;
         buf_printf(&b, "rule %s reported %zu more findings on this page; only the first "

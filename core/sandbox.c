@@ -15,7 +15,10 @@
  * (never handing it out as the iteration state), rawset refuses them, and the
  * string metatable is hidden (__metatable = false).
  *
- * The time limit is on the thread's CPU time (now_ns).
+ * The time limit is on the thread's CPU time (cpu_ns). Reading it is a system
+ * call, so it is read once when a run begins and otherwise only once the wall
+ * clock (vDSO, nearly free) says the limit could have passed: a thread cannot
+ * use more CPU time than wall time.
  *
  * Limits that stick: once a run is over a limit, the count hook fires on every
  * instruction and raises again, and the sandbox's own pcall and xpcall re-raise
@@ -54,6 +57,8 @@ struct sandbox {
     long long count;
     long time_ms;           /* per run; <= 0 = no deadline */
     long long deadline_ns;  /* thread CPU time; 0 = none */
+    long long wall_deadline_ns;   /* before this wall time the CPU deadline cannot
+                                     have passed */
     int hit;                /* SANDBOX_HIT_*: once set, the run is dead */
     char *const *mod_names;
     char *const *mod_sources;
@@ -77,10 +82,17 @@ static const char PROXY_MARK = 'p';    /* key set in every proxy's metatable */
    -j above the CPU count) a wall-clock limit would stop a rule on one run and
    not on the next, and the report must be the same bytes every time. CPU time
    still bounds every kind of work a rule can cause, in Lua or in C. */
-static long long now_ns(void)
+static long long cpu_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long wall_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -142,11 +154,16 @@ static int raise_dead(lua_State *L, sandbox *sb)
     return lua_error(L);
 }
 
+static int time_is_up(const sandbox *sb)
+{
+    return wall_ns() > sb->wall_deadline_ns && cpu_ns() > sb->deadline_ns;
+}
+
 static int over_budget(const sandbox *sb)
 {
     if (sb->max_instructions > 0 && sb->count > sb->max_instructions)
         return SANDBOX_HIT_INSTRUCTIONS;
-    if (sb->deadline_ns && now_ns() > sb->deadline_ns)
+    if (sb->deadline_ns && time_is_up(sb))
         return SANDBOX_HIT_TIME;
     return SANDBOX_HIT_NONE;
 }
@@ -715,7 +732,9 @@ void sandbox_run_begin(sandbox *sb)
     sb->count = 0;
     sb->hit = SANDBOX_HIT_NONE;
     sb->baseline = sb->used;
-    sb->deadline_ns = sb->time_ms > 0 ? now_ns() + (long long)sb->time_ms * 1000000LL : 0;
+    long long limit_ns = (long long)sb->time_ms * 1000000LL;
+    sb->deadline_ns = sb->time_ms > 0 ? cpu_ns() + limit_ns : 0;
+    sb->wall_deadline_ns = sb->time_ms > 0 ? wall_ns() + limit_ns : 0;
     lua_pushnil(sb->L);
     lua_rawsetp(sb->L, LUA_REGISTRYINDEX, &KEY_LOADED);
     lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
@@ -730,7 +749,7 @@ int sandbox_pcall(sandbox *sb, int nargs, int nresults, char **msg_out)
     int rc = lua_pcall(L, nargs, nresults, 0);
     sb->running = 0;
     /* C-side work after the last hook (a long pattern, a big sort) still counts */
-    if (sb->hit == SANDBOX_HIT_NONE && sb->deadline_ns && now_ns() > sb->deadline_ns)
+    if (sb->hit == SANDBOX_HIT_NONE && sb->deadline_ns && time_is_up(sb))
         sb->hit = SANDBOX_HIT_TIME;
     lua_sethook(L, NULL, 0, 0);
     if (rc == LUA_OK && sb->hit == SANDBOX_HIT_NONE)
