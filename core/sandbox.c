@@ -74,7 +74,7 @@ static const char *const SAFE_BASE[] = {
 /* registry keys (their addresses) */
 static const char KEY_BASE = 'b';      /* the frozen base table */
 static const char KEY_ENVMT = 'e';     /* metatable of every environment */
-static const char KEY_LOADED = 'l';    /* this run's module cache, or nil */
+static const char KEY_LOADED = 'l';    /* this run's module cache, or false */
 static const char KEY_COMPILED = 'c';  /* module name -> compiled chunk */
 static const char PROXY_MARK = 'p';    /* key set in every proxy's metatable */
 
@@ -627,6 +627,8 @@ static int sandbox_setup(lua_State *L)
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_BASE);
     lua_newtable(L);
     lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_COMPILED);
+    lua_pushboolean(L, 0);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &KEY_LOADED);
     return 0;
 }
 
@@ -735,7 +737,8 @@ void sandbox_run_begin(sandbox *sb)
     long long limit_ns = (long long)sb->time_ms * 1000000LL;
     sb->deadline_ns = sb->time_ms > 0 ? cpu_ns() + limit_ns : 0;
     sb->wall_deadline_ns = sb->time_ms > 0 ? wall_ns() + limit_ns : 0;
-    lua_pushnil(sb->L);
+    /* false, not nil: the registry slot stays, so this never allocates */
+    lua_pushboolean(sb->L, 0);
     lua_rawsetp(sb->L, LUA_REGISTRYINDEX, &KEY_LOADED);
     lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, HOOK_STEP);
 }
