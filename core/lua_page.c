@@ -222,6 +222,7 @@ static int page_l_target_exists(lua_State *L)
 {
     page *p = check_page(L);
     int r = page_link_target_exists(p, luaL_checkstring(L, 2));
+    sandbox_charge(L, 1);   /* in audits this may have waited for a server */
     if (r < 0)
         lua_pushnil(L);
     else

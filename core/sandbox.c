@@ -18,7 +18,10 @@
  * The time limit is on the thread's CPU time (cpu_ns). Reading it is a system
  * call, so it is read once when a run begins and otherwise only once the wall
  * clock (vDSO, nearly free) says the limit could have passed: a thread cannot
- * use more CPU time than wall time.
+ * use more CPU time than wall time. Waiting uses no CPU time (page:target_exists
+ * fetches in audits), so WALL_FACTOR times the limit of wall time stops a run too:
+ * far enough above the CPU limit that only a run that waits, not a busy machine,
+ * reaches it.
  *
  * Limits that stick: once a run is over a limit, the count hook fires on every
  * instruction and raises again, and the sandbox's own pcall and xpcall re-raise
@@ -46,6 +49,7 @@
 
 /* Coarse on purpose: the hook costs a C call (and a clock read) per step. */
 #define HOOK_STEP 10000
+#define WALL_FACTOR 10
 
 struct sandbox {
     lua_State *L;
@@ -59,6 +63,7 @@ struct sandbox {
     long long deadline_ns;  /* thread CPU time; 0 = none */
     long long wall_deadline_ns;   /* before this wall time the CPU deadline cannot
                                      have passed */
+    long long wall_backstop_ns;   /* past this wall time the run is over anyway */
     int hit;                /* SANDBOX_HIT_*: once set, the run is dead */
     char *const *mod_names;
     char *const *mod_sources;
@@ -156,7 +161,10 @@ static int raise_dead(lua_State *L, sandbox *sb)
 
 static int time_is_up(const sandbox *sb)
 {
-    return wall_ns() > sb->wall_deadline_ns && cpu_ns() > sb->deadline_ns;
+    long long wall = wall_ns();
+    if (wall <= sb->wall_deadline_ns)
+        return 0;
+    return wall > sb->wall_backstop_ns || cpu_ns() > sb->deadline_ns;
 }
 
 static int over_budget(const sandbox *sb)
@@ -736,7 +744,9 @@ void sandbox_run_begin(sandbox *sb)
     sb->baseline = sb->used;
     long long limit_ns = (long long)sb->time_ms * 1000000LL;
     sb->deadline_ns = sb->time_ms > 0 ? cpu_ns() + limit_ns : 0;
-    sb->wall_deadline_ns = sb->time_ms > 0 ? wall_ns() + limit_ns : 0;
+    long long wall = sb->time_ms > 0 ? wall_ns() : 0;
+    sb->wall_deadline_ns = wall + limit_ns;
+    sb->wall_backstop_ns = wall + WALL_FACTOR * limit_ns;
     /* false, not nil: the registry slot stays, so this never allocates */
     lua_pushboolean(sb->L, 0);
     lua_rawsetp(sb->L, LUA_REGISTRYINDEX, &KEY_LOADED);
