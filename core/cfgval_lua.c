@@ -68,13 +68,28 @@ static int fail(char **err_out, const char *where, const char *msg)
     return -1;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* What one read may take: a table reachable twice is read twice, so without a
+   bound 32 levels of { t, t } would mean 2^32 values. */
+#define MAX_VALUES 1000000
+#define MAX_STRING_BYTES ((size_t)64 * 1024 * 1024)
+
+typedef struct read_budget {
+    size_t values;
+    size_t bytes;
+} read_budget;
+
+typedef struct map_entry {
+    char *key;
+    cfgval *value;
+} map_entry;
+
+static int cmp_entry(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    return strcmp(((const map_entry *)a)->key, ((const map_entry *)b)->key);
 }
 
 static int read_value(lua_State *L, int idx, const char *where, int depth,
-                      cfgval **out, char **err_out);
+                      read_budget *budget, cfgval **out, char **err_out);
 
 /* Classify a table: 1 list, 2 map, -1 mixed/other keys. */
 static int table_shape(lua_State *L, int idx, size_t *count_out)
@@ -101,8 +116,77 @@ static int table_shape(lua_State *L, int idx, size_t *count_out)
     return -1;
 }
 
+static int read_list(lua_State *L, int idx, const char *where, int depth,
+                     read_budget *budget, size_t n, cfgval *t, char **err_out)
+{
+    for (size_t i = 0; i < n; i++) {
+        buf sub = BUF_INIT;
+        buf_printf(&sub, "%s[%zu]", where, i + 1);
+        lua_rawgeti(L, idx, (lua_Integer)i + 1);
+        cfgval *item = NULL;
+        int rc = read_value(L, lua_gettop(L), sub.data ? sub.data : where, depth + 1,
+                            budget, &item, err_out);
+        lua_pop(L, 1);
+        buf_free(&sub);
+        if (rc < 0)
+            return -1;
+        if (cfgval_push(t, item) < 0)
+            return fail(err_out, where, "out of memory");
+    }
+    return 0;
+}
+
+/* Keys come out sorted. Values are read during the traversal (raw, so nothing
+   is pushed that could fail and no metamethod runs). */
+static int read_map(lua_State *L, int idx, const char *where, int depth,
+                    read_budget *budget, size_t n, cfgval *t, char **err_out)
+{
+    map_entry *entries = calloc(n ? n : 1, sizeof *entries);
+    if (!entries)
+        return fail(err_out, where, "out of memory");
+    size_t k = 0;
+    int rc = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx)) {
+        if (k == n) {          /* cannot happen: nothing runs between the passes */
+            lua_pop(L, 2);
+            break;
+        }
+        const char *key = lua_tostring(L, -2);
+        buf sub = BUF_INIT;
+        buf_printf(&sub, "%s.%s", where, key);
+        entries[k].key = strdup(key);
+        if (!entries[k].key)
+            rc = fail(err_out, where, "out of memory");
+        else
+            rc = read_value(L, lua_gettop(L), sub.data ? sub.data : where, depth + 1,
+                            budget, &entries[k].value, err_out);
+        k++;
+        buf_free(&sub);
+        if (rc < 0) {
+            lua_pop(L, 2);     /* value and key: the traversal stops */
+            break;
+        }
+        lua_pop(L, 1);
+    }
+    if (rc == 0) {
+        qsort(entries, k, sizeof *entries, cmp_entry);
+        for (size_t i = 0; rc == 0 && i < k; i++) {
+            if (cfgval_set(t, entries[i].key, entries[i].value) < 0)
+                rc = fail(err_out, where, "out of memory");
+            entries[i].value = NULL;
+        }
+    }
+    for (size_t i = 0; i < k; i++) {
+        free(entries[i].key);
+        cfgval_free(entries[i].value);
+    }
+    free(entries);
+    return rc;
+}
+
 static int read_table(lua_State *L, int idx, const char *where, int depth,
-                      cfgval **out, char **err_out)
+                      read_budget *budget, cfgval **out, char **err_out)
 {
     if (depth > MAX_DEPTH)
         return fail(err_out, where, "nested too deeply (or a cycle)");
@@ -114,48 +198,8 @@ static int read_table(lua_State *L, int idx, const char *where, int depth,
     cfgval *t = shape == 1 ? cfgval_list() : cfgval_map();
     if (!t)
         return fail(err_out, where, "out of memory");
-    char **keys = NULL;
-    if (shape == 2) {
-        keys = calloc(n, sizeof *keys);
-        size_t k = 0;
-        lua_pushnil(L);
-        while (keys && lua_next(L, idx)) {
-            keys[k++] = strdup(lua_tostring(L, -2));
-            lua_pop(L, 1);
-        }
-        if (keys)
-            qsort(keys, n, sizeof *keys, cmp_str);
-    }
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        buf sub = BUF_INIT;
-        if (shape == 1) {
-            buf_printf(&sub, "%s[%zu]", where, i + 1);
-            lua_rawgeti(L, idx, (lua_Integer)i + 1);
-        } else {
-            if (!keys || !keys[i]) {
-                rc = fail(err_out, where, "out of memory");
-                break;
-            }
-            buf_printf(&sub, "%s.%s", where, keys[i]);
-            lua_getfield(L, idx, keys[i]);
-        }
-        cfgval *item = NULL;
-        rc = read_value(L, lua_gettop(L), sub.data ? sub.data : where, depth + 1, &item,
-                        err_out);
-        lua_pop(L, 1);
-        buf_free(&sub);
-        if (rc == 0) {
-            int set = shape == 1 ? cfgval_push(t, item) : cfgval_set(t, keys[i], item);
-            if (set < 0)
-                rc = fail(err_out, where, "out of memory");
-        }
-    }
-    if (keys) {
-        for (size_t i = 0; i < n; i++)
-            free(keys[i]);
-        free(keys);
-    }
+    int rc = shape == 1 ? read_list(L, idx, where, depth, budget, n, t, err_out)
+                        : read_map(L, idx, where, depth, budget, n, t, err_out);
     if (rc < 0) {
         cfgval_free(t);
         return -1;
@@ -165,9 +209,11 @@ static int read_table(lua_State *L, int idx, const char *where, int depth,
 }
 
 static int read_value(lua_State *L, int idx, const char *where, int depth,
-                      cfgval **out, char **err_out)
+                      read_budget *budget, cfgval **out, char **err_out)
 {
     cfgval *v = NULL;
+    if (++budget->values > MAX_VALUES)
+        return fail(err_out, where, "too many values (a table used many times over?)");
     switch (lua_type(L, idx)) {
     case LUA_TNIL: v = cfgval_nil(); break;
     case LUA_TBOOLEAN: v = cfgval_bool(lua_toboolean(L, idx)); break;
@@ -175,13 +221,16 @@ static int read_value(lua_State *L, int idx, const char *where, int depth,
     case LUA_TSTRING: {
         size_t len = 0;
         const char *s = lua_tolstring(L, idx, &len);
+        budget->bytes += len;
+        if (budget->bytes > MAX_STRING_BYTES)
+            return fail(err_out, where, "too much text (strings over 64 MiB in all)");
         v = cfgval_str(s, len);
         break;
     }
     case LUA_TTABLE:
         if (!lua_checkstack(L, 8))
             return fail(err_out, where, "nested too deeply");
-        return read_table(L, idx, where, depth, out, err_out);
+        return read_table(L, idx, where, depth, budget, out, err_out);
     default:
     {
         char msg[128];
@@ -201,5 +250,6 @@ int cfgval_lua_read(lua_State *L, int idx, const char *what, cfgval **out,
 {
     *out = NULL;
     *err_out = NULL;
-    return read_value(L, lua_absindex(L, idx), what, 0, out, err_out);
+    read_budget budget = {0, 0};
+    return read_value(L, lua_absindex(L, idx), what, 0, &budget, out, err_out);
 }

@@ -17,7 +17,9 @@ void cfgval_lua_push_readonly(lua_State *L, const cfgval *v);
 /* Read the Lua value at idx into a new tree. Tables with only the keys 1..n are
  * lists (an empty table is an empty list), tables with only string keys are maps
  * (keys sorted); anything else (functions, mixed tables, cycles, nesting deeper
- * than 32) is refused. 0, or -1 with *err_out a malloc'd message naming where the
+ * than 32, more than 1,000,000 values or 64 MiB of strings in all, which a table
+ * reachable many times over could otherwise multiply) is refused. Reads are raw:
+ * no metamethod runs, and nothing is allocated in L. 0, or -1 with *err_out a malloc'd message naming where the
  * bad value is, relative to `what` ("rules.privacy-link.patterns: ..."). */
 int cfgval_lua_read(lua_State *L, int idx, const char *what, cfgval **out,
                     char **err_out);

@@ -23,9 +23,10 @@ static const struct core_rule core_rules[] = {
      "modes) a symbolic link or submodule. Every page found is accounted for: checked,\n"
      "or carrying this finding. Fix the page, or exclude it in the config.\n"},
     {RULE_RULE_ERROR, SEV_ERROR, "A rule failed or ran out of its limits on a page",
-     "A rule threw an error, or used more than its instruction or memory budget\n"
-     "(limits = { instructions = ..., memory = ... } in the config), on this page. The\n"
-     "other rules still ran. Fix the rule, or raise the limits.\n"},
+     "A rule threw an error, or used more than its instruction, memory or CPU-time\n"
+     "budget (limits = { instructions = ..., memory = ..., time_ms = ... } in the\n"
+     "config), on this page; the message names the limit. The other rules still ran.\n"
+     "Fix the rule, or raise the limits.\n"},
     {RULE_FETCH_ERROR, SEV_ERROR, "A page of an audit could not be fetched",
      "provcheck audit could not fetch the page (network error, timeout, HTTP status\n"
      "that is not 2xx after redirects).\n"},
@@ -401,9 +402,9 @@ static const char starter_config[] =
 "  plugins = { },\n"
 "\n"
 "  -- Limits: the largest page read (bytes), and per rule per page the Lua\n"
-"  -- instruction and memory budgets (a rule over them gets a rule-error).\n"
+"  -- instruction, memory and CPU-time budgets (a rule over them gets a rule-error).\n"
 "  -- max_page_bytes = 16 * 1024 * 1024,\n"
-"  -- limits = { instructions = 20000000, memory = 64 * 1024 * 1024 },\n"
+"  -- limits = { instructions = 20000000, memory = 64 * 1024 * 1024, time_ms = 5000 },\n"
 "  -- Per page: attributes of one element, element nesting, parse seconds.\n"
 "  -- limits = { attributes = 1000, depth = 512, parse_seconds = 10 },\n"
 "\n"

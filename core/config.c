@@ -19,9 +19,11 @@
 #define DEFAULT_MAX_PAGE_BYTES ((size_t)16 * 1024 * 1024)
 #define DEFAULT_MAX_INSTRUCTIONS 20000000LL
 #define DEFAULT_MAX_MEMORY ((size_t)64 * 1024 * 1024)
+#define DEFAULT_MAX_TIME_MS 5000L
 /* provcheck.lua is a table literal, not a program: a small budget is plenty */
 #define CONFIG_INSTRUCTIONS 50000000LL
 #define CONFIG_MEMORY ((size_t)64 * 1024 * 1024)
+#define CONFIG_TIME_MS 10000L
 
 static const char *const KNOWN_KEYS[] = {
     "site_root", "include", "exclude", "rules", "overrides", "rule_paths", "plugins",
@@ -94,6 +96,7 @@ config *config_default(void)
     c->max_attributes = PAGE_DEFAULT_MAX_ATTRIBUTES;
     c->max_depth = PAGE_DEFAULT_MAX_DEPTH;
     c->parse_seconds = PAGE_DEFAULT_PARSE_SECONDS;
+    c->max_time_ms = DEFAULT_MAX_TIME_MS;
     if (!c->dir || set_default_include(c) < 0) {
         config_free(c);
         return NULL;
@@ -297,7 +300,8 @@ static int read_limits(const load_ctx *lc, const cfgval *v, config *c)
 {
     if (v->kind != CV_MAP)
         return config_error(lc, "limits", "limits",
-                            "must be a table { instructions = N, memory = BYTES }");
+                            "must be a table { instructions = N, memory = BYTES, "
+                            "time_ms = MS }");
     for (size_t i = 0; i < v->count; i++) {
         double n = 0;
         const char *k = v->keys[i];
@@ -323,9 +327,13 @@ static int read_limits(const load_ctx *lc, const cfgval *v, config *c)
             if (read_positive(lc, k, where, v->items[i], &n) < 0)
                 return -1;
             c->parse_seconds = n > 1e6 ? 1000000L : (long)n;
+        } else if (strcmp(k, "time_ms") == 0) {
+            if (read_positive(lc, k, where, v->items[i], &n) < 0)
+                return -1;
+            c->max_time_ms = n > 86400000.0 ? 86400000L : (long)n;
         } else {
             return config_error(lc, k, where, "unknown key (expected instructions, memory, "
-                                "attributes, depth or parse_seconds)");
+                                "time_ms, attributes, depth or parse_seconds)");
         }
     }
     return 0;
@@ -381,6 +389,49 @@ static int known_key(const char *key)
     return 0;
 }
 
+typedef struct read_args {
+    const load_ctx *lc;
+    cfgval **out;
+    int rc;
+} read_args;
+
+/* read_returned(ud, value): the value the config returned, read raw (no
+   metamethod runs) into a cfgval tree; the result in ud->rc, 0 or -1 with
+   err_set. */
+static int read_returned_l(lua_State *L)
+{
+    read_args *ra = lua_touserdata(L, 1);
+    const load_ctx *lc = ra->lc;
+    if (!lua_istable(L, 2)) {
+        err_set("%s: must return a table (it returned a %s)", lc->label,
+                luaL_typename(L, 2));
+        return 0;
+    }
+    /* name unknown top-level keys before reading values, so a typo is reported
+       as such and not as a value problem */
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING) {
+            err_set("%s: the returned table may only have string keys", lc->label);
+            return 0;
+        }
+        const char *key = lua_tostring(L, -1);
+        if (!known_key(key)) {
+            config_error(lc, key, key, "unknown key");
+            return 0;
+        }
+    }
+    char *read_err = NULL;
+    if (cfgval_lua_read(L, 2, lc->label, ra->out, &read_err) < 0) {
+        err_set("%s", read_err ? read_err : "out of memory");
+        free(read_err);
+        return 0;
+    }
+    ra->rc = 0;
+    return 0;
+}
+
 /* Run the file and read its table. 0, or -1 with err_set. */
 static int run_config(const load_ctx *lc, cfgval **out)
 {
@@ -390,7 +441,6 @@ static int run_config(const load_ctx *lc, cfgval **out)
     sandbox *sb = sandbox_new(CONFIG_INSTRUCTIONS, CONFIG_MEMORY);
     if (!sb)
         return err_set("out of memory");
-    lua_State *L = sandbox_state(sb);
     buf name = BUF_INIT;
     buf_printf(&name, "@%s", lc->label);
     chunkname = buf_detach(&name, NULL);
@@ -398,6 +448,7 @@ static int run_config(const load_ctx *lc, cfgval **out)
         err_set("out of memory");
         goto cleanup;
     }
+    sandbox_set_time_limit(sb, CONFIG_TIME_MS);
     if (sandbox_load(sb, lc->text, lc->len, chunkname, &msg) < 0) {
         err_set("%s", msg ? msg : "cannot load the config");
         goto cleanup;
@@ -410,35 +461,13 @@ static int run_config(const load_ctx *lc, cfgval **out)
             err_set("%s", msg ? msg : "the config failed");
         goto cleanup;
     }
-    if (!lua_istable(L, -1)) {
-        err_set("%s: must return a table (it returned a %s)", lc->label,
-                luaL_typename(L, -1));
+    /* the returned table is read in the same budgeted run, protected */
+    read_args ra = {lc, out, -1};
+    if (sandbox_cpcall(sb, read_returned_l, &ra, -1, &msg) < 0) {
+        err_set("%s: %s", lc->label, msg ? msg : "cannot read the config");
         goto cleanup;
     }
-    /* name unknown top-level keys before reading values, so a typo is reported
-       as such and not as a value problem */
-    lua_pushnil(L);
-    while (lua_next(L, -2)) {
-        lua_pop(L, 1);
-        if (lua_type(L, -1) != LUA_TSTRING) {
-            lua_pop(L, 1);
-            err_set("%s: the returned table may only have string keys", lc->label);
-            goto cleanup;
-        }
-        const char *key = lua_tostring(L, -1);
-        if (!known_key(key)) {
-            config_error(lc, key, key, "unknown key");
-            lua_pop(L, 1);
-            goto cleanup;
-        }
-    }
-    char *read_err = NULL;
-    if (cfgval_lua_read(L, -1, lc->label, out, &read_err) < 0) {
-        err_set("%s", read_err ? read_err : "out of memory");
-        free(read_err);
-        goto cleanup;
-    }
-    rc = 0;
+    rc = ra.rc;
 cleanup:
     free(msg);
     free(chunkname);

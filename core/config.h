@@ -1,7 +1,7 @@
 /* config.h: provcheck.lua, loaded in the rule sandbox, turned into plain C values.
  * Keys: site_root, include, exclude, rules, overrides, rule_paths, plugins, plus the
  * documented extras in docs/config.md (max_page_bytes, limits = {instructions,
- * memory, attributes, depth, parse_seconds}). Unknown keys are setup errors naming file and line. */
+ * memory, time_ms, attributes, depth, parse_seconds}). Unknown keys are setup errors naming file and line. */
 #ifndef PROVCHECK_CONFIG_H
 #define PROVCHECK_CONFIG_H
 #include <stddef.h>
@@ -37,6 +37,7 @@ typedef struct config {
     long max_attributes;          /* per element; default 1000 (page.h) */
     long max_depth;               /* element nesting; default 512 */
     long parse_seconds;           /* per page parse; default 10 */
+    long max_time_ms;             /* per rule per page, CPU time; default 5000 */
     cfgval *audit;                /* the `audit` table as written (user_agent, headers,
                                      cookies...), validated by the audit command; NULL */
 } config;

@@ -1,9 +1,18 @@
 /* engine.c: every rule on one page (rules.h). One engine per worker thread: a
- * sandbox with every rule that can run compiled once, its check function and
- * options kept in the registry. Per page: parse, work out each rule's severity and
- * options from the config's overrides, run each rule under the budget, copy each
- * report{} into a finding at once, turn throws and limit hits into rule-error
- * findings, apply inline suppressions, fingerprint.
+ * sandbox with every rule that can run compiled once (its chunk and options kept
+ * in the registry). Per page: parse, work out each rule's severity and options
+ * from the config's overrides, and run each rule under its budget as a new
+ * instance: the compiled chunk runs again with a fresh environment, so its globals,
+ * upvalues and the modules it requires are new on every page and nothing a rule
+ * does on one page can change its result on another (the report is the same for
+ * any -j and page order). Then copy each report{} into a finding at once (message
+ * length and findings per page capped, so C-side memory stays bounded too), turn
+ * throws and limit hits into rule-error findings, apply inline suppressions,
+ * fingerprint.
+ *
+ * Cost of the fresh instance per rule per page: one environment table and the
+ * chunk's top level (a table constructor and a few closures for the built-in
+ * rules): a few microseconds against about a millisecond of parsing per page.
  *
  * Uses sandbox.h, lua_page.h, cfgval_lua.h, rules_private.h, page.h, finding.h.
  *
@@ -23,10 +32,16 @@
 #include "rules_private.h"
 #include "sandbox.h"
 
-/* A rule that reports more than this on one page has a bug (or loops). */
-#define MAX_FINDINGS_PER_RULE 1000
-/* Compiling a rule runs its top level only. */
-#define COMPILE_INSTRUCTIONS 10000000LL
+/* Findings kept per rule per page; the rest are counted in one summary finding. */
+#define MAX_FINDINGS_PER_RULE 100
+/* Bytes of a finding's message; longer ones are cut and end with an ellipsis. */
+#define MAX_MESSAGE_BYTES 4096
+/* Lua garbage grown by this much since the last full collection: collect now, so
+   what a rule kept on one page does not pile up over the next ones. */
+#define COLLECT_AFTER_GROWTH ((size_t)16 * 1024 * 1024)
+#define DEFAULT_INSTRUCTIONS 20000000LL
+#define DEFAULT_MEMORY ((size_t)64 * 1024 * 1024)
+#define DEFAULT_TIME_MS 5000L
 
 typedef struct opt_entry {
     size_t rule;
@@ -40,7 +55,7 @@ struct engine {
     const ruleset_private *rp;
     sandbox *sb;
     lua_page_ctx ctx;
-    int *check_ref;       /* per rule; LUA_NOREF when the rule never runs */
+    int *chunk_ref;       /* per rule: the compiled file; LUA_NOREF when it never runs */
     int *opts_ref;        /* per rule: base options */
     int report_ref;
     opt_entry *cache; size_t cache_count, cache_cap;
@@ -48,6 +63,8 @@ struct engine {
     size_t cur_rule;
     severity cur_sev;
     finding_list cur;
+    size_t dropped;       /* findings of the running rule beyond the cap */
+    size_t collected_at;  /* Lua memory after the last full collection */
 };
 
 static const config *engine_config(const engine *e)
@@ -72,12 +89,81 @@ static int rule_can_run(const ruleset *rs, const ruleset_private *rp, size_t i)
     return 0;
 }
 
+static int push_options_l(lua_State *L)
+{
+    cfgval_lua_push_readonly(L, lua_touserdata(L, 1));
+    return 1;
+}
+
+/* A read-only options table in the registry: *ref_out. Protected, so running out
+   of memory is an error and not an abort. */
+static int push_options(engine *e, const cfgval *opts, int *ref_out)
+{
+    lua_State *L = sandbox_state(e->sb);
+    lua_pushcfunction(L, push_options_l);
+    lua_pushlightuserdata(L, (void *)opts);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        lua_pop(L, 1);
+        return err_set("out of memory");
+    }
+    *ref_out = luaL_ref(L, LUA_REGISTRYINDEX);
+    return 0;
+}
+
 static engine *engine_of(lua_State *L)
 {
     return lua_touserdata(L, lua_upvalueindex(1));
 }
 
-/* report{ message = ..., node = ... | at = offset } */
+/* A copy of the message, at most MAX_MESSAGE_BYTES: a longer one is cut at a
+   character boundary and ends with an ellipsis. */
+static char *capped_message(const char *s, size_t len)
+{
+    static const char ELLIPSIS[] = "\xe2\x80\xa6";
+    size_t keep = len;
+    const char *tail = "";
+    if (len > MAX_MESSAGE_BYTES) {
+        keep = MAX_MESSAGE_BYTES - (sizeof ELLIPSIS - 1);
+        while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
+            keep--;
+        tail = ELLIPSIS;
+    }
+    /* an embedded NUL is shown (U+FFFD), not taken for the end of the message */
+    char *body = finding_message_dup(s, keep);
+    size_t blen = body ? strlen(body) : 0, tlen = strlen(tail);
+    char *out = body ? realloc(body, blen + tlen + 1) : NULL;
+    if (!out) {
+        free(body);
+        return NULL;
+    }
+    memcpy(out + blen, tail, tlen + 1);
+    return out;
+}
+
+/* How a new finding (line, column, message) sorts against a kept one of the
+   same rule and page: <0 before it, 0 the same, >0 after (the report's order). */
+static int kept_before(int line, int column, const char *message, const finding *k)
+{
+    if (line != k->line)
+        return line < k->line ? -1 : 1;
+    if (column != k->column)
+        return column < k->column ? -1 : 1;
+    return strcmp(message, k->message);
+}
+
+/* The kept finding that sorts last. */
+static finding *last_kept(finding_list *l)
+{
+    finding *worst = &l->items[0];
+    for (size_t i = 1; i < l->count; i++)
+        if (kept_before(l->items[i].line, l->items[i].column, l->items[i].message,
+                        worst) > 0)
+            worst = &l->items[i];
+    return worst;
+}
+
+/* report{ message = ..., node = ... | at = offset }: fields read raw, so no
+   metamethod of the rule's table runs here. */
 static int report_l(lua_State *L)
 {
     engine *e = engine_of(L);
@@ -99,16 +185,16 @@ static int report_l(lua_State *L)
             return luaL_error(L, "report{}: unknown field '%s' (expected message, node, "
                                  "at)", k ? k : luaL_typename(L, -1));
     }
-    if (e->cur.count >= MAX_FINDINGS_PER_RULE)
-        return luaL_error(L, "more than %d findings on one page", MAX_FINDINGS_PER_RULE);
-    lua_getfield(L, 1, "message");
-    if (lua_type(L, -1) != LUA_TSTRING)
+    lua_pushliteral(L, "message");
+    if (lua_rawget(L, 1) != LUA_TSTRING)
         return luaL_error(L, "report{}: message must be a string");
     size_t message_len = 0;
     const char *message = lua_tolstring(L, -1, &message_len);
     int line = 0, column = 0;
-    lua_getfield(L, 1, "node");
-    lua_getfield(L, 1, "at");
+    lua_pushliteral(L, "node");
+    lua_rawget(L, 1);
+    lua_pushliteral(L, "at");
+    lua_rawget(L, 1);
     if (!lua_isnil(L, -2)) {
         xmlNodePtr node = lua_node_test(L, -2, &e->ctx);
         if (!node)
@@ -133,11 +219,29 @@ static int report_l(lua_State *L)
     }
     finding f;
     memset(&f, 0, sizeof f);
-    f.rule = strdup(e->rs->rules[e->cur_rule].id);
-    f.message = finding_message_dup(message, message_len);
-    f.sev = e->cur_sev;
     f.line = line > 0 ? line : 1;
     f.column = line > 0 && column > 0 ? column : 0;
+    if (e->cur.count >= MAX_FINDINGS_PER_RULE) {
+        /* keep the first 100 in report order, not in the order reported, so
+           which ones are kept does not depend on how the rule iterated */
+        e->dropped++;
+        char *copy = capped_message(message, message_len);
+        if (!copy)
+            return luaL_error(L, "not enough memory");
+        finding *worst = last_kept(&e->cur);
+        if (kept_before(f.line, f.column, copy, worst) >= 0) {
+            free(copy);
+            return 0;
+        }
+        free(worst->message);
+        worst->message = copy;
+        worst->line = f.line;
+        worst->column = f.column;
+        return 0;
+    }
+    f.rule = strdup(e->rs->rules[e->cur_rule].id);
+    f.message = capped_message(message, message_len);
+    f.sev = e->cur_sev;
     if (!f.rule || !f.message || finding_list_take(&e->cur, &f) < 0) {
         finding_free(&f);
         return luaL_error(L, "not enough memory");
@@ -150,14 +254,14 @@ void engine_free(engine *e)
     if (!e)
         return;
     sandbox_free(e->sb);
-    free(e->check_ref);
+    free(e->chunk_ref);
     free(e->opts_ref);
     free(e->cache);
     finding_list_free(&e->cur);
     free(e);
 }
 
-/* Run the rule chunk and keep its check function. */
+/* Compile the rule file once; it runs anew on every page (run_instance). */
 static int compile_rule(engine *e, size_t i)
 {
     const rule_meta *m = &e->rs->rules[i];
@@ -168,23 +272,8 @@ static int compile_rule(engine *e, size_t i)
         free(msg);
         return -1;
     }
-    sandbox_set_limits(e->sb, COMPILE_INSTRUCTIONS, engine_config(e)
-                       ? engine_config(e)->max_memory : 0);
-    sandbox_run_begin(e->sb);
-    if (sandbox_pcall(e->sb, 0, 1, &msg) < 0) {
-        err_set("%s: %s", m->chunkname + 1, msg ? msg : "failed");
-        free(msg);
-        return -1;
-    }
-    if (!lua_istable(L, -1) || lua_getfield(L, -1, "check") != LUA_TFUNCTION) {
-        lua_settop(L, 0);
-        return err_set("%s: check must be a function", m->chunkname + 1);
-    }
-    e->check_ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
-    lua_pop(L, 1);
-    cfgval_lua_push_readonly(L, e->rs->base_options[i]);
-    e->opts_ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
-    return 0;
+    e->chunk_ref[i] = luaL_ref(L, LUA_REGISTRYINDEX);
+    return push_options(e, e->rs->base_options[i], &e->opts_ref[i]);
 }
 
 engine *engine_new(const ruleset *rs)
@@ -197,17 +286,17 @@ engine *engine_new(const ruleset *rs)
     }
     e->rs = rs;
     e->rp = (const ruleset_private *)rs;
-    e->check_ref = malloc((rs->count + 1) * sizeof *e->check_ref);
+    e->chunk_ref = malloc((rs->count + 1) * sizeof *e->chunk_ref);
     e->opts_ref = malloc((rs->count + 1) * sizeof *e->opts_ref);
-    e->sb = sandbox_new(c ? c->max_instructions : 20000000LL,
-                        c ? c->max_memory : (size_t)64 * 1024 * 1024);
-    if (!e->check_ref || !e->opts_ref || !e->sb) {
+    e->sb = sandbox_new(c ? c->max_instructions : DEFAULT_INSTRUCTIONS,
+                        c ? c->max_memory : DEFAULT_MEMORY);
+    if (!e->chunk_ref || !e->opts_ref || !e->sb) {
         err_set("out of memory");
         engine_free(e);
         return NULL;
     }
     for (size_t i = 0; i < rs->count; i++)
-        e->check_ref[i] = e->opts_ref[i] = LUA_NOREF;
+        e->chunk_ref[i] = e->opts_ref[i] = LUA_NOREF;
     sandbox_set_modules(e->sb, rs->module_names, rs->module_sources, rs->module_lens,
                         rs->module_count);
     lua_State *L = sandbox_state(e->sb);
@@ -224,8 +313,8 @@ engine *engine_new(const ruleset *rs)
             return NULL;
         }
     }
-    sandbox_set_limits(e->sb, c ? c->max_instructions : 20000000LL,
-                       c ? c->max_memory : (size_t)64 * 1024 * 1024);
+    sandbox_set_time_limit(e->sb, c ? c->max_time_ms : DEFAULT_TIME_MS);
+    e->collected_at = sandbox_memory_used(e->sb);
     return e;
 }
 
@@ -286,10 +375,9 @@ static int effective(engine *e, size_t i, uint64_t mask, severity *sev_out, int 
     if (e->rp->only && sev == SEV_OFF)
         sev = rs->base_sev[i];
     int ref = e->opts_ref[i];
-    if (opts && e->check_ref[i] != LUA_NOREF) {
-        lua_State *L = sandbox_state(e->sb);
-        cfgval_lua_push_readonly(L, opts);
-        ref = luaL_ref(L, LUA_REGISTRYINDEX);
+    if (opts && e->chunk_ref[i] != LUA_NOREF && push_options(e, opts, &ref) < 0) {
+        cfgval_free(opts);
+        return -1;
     }
     cfgval_free(opts);
     if (e->cache_count == e->cache_cap) {
@@ -332,6 +420,46 @@ static void anchor_position(page *p, int *line, int *column)
         *line = 1;
 }
 
+/* run_instance(chunk, page, opts, report): a new instance of the rule (its file
+   run again with a fresh environment), then its check. Inside the budgeted run,
+   so the rule's top level counts against its limits too. */
+static int run_instance_l(lua_State *L)
+{
+    sandbox_fresh_env(L, 1);
+    lua_pushvalue(L, 1);
+    lua_call(L, 0, 1);
+    if (!lua_istable(L, -1))
+        return luaL_error(L, "the rule file did not return a table");
+    lua_pushliteral(L, "check");
+    if (lua_rawget(L, -2) != LUA_TFUNCTION)
+        return luaL_error(L, "check must be a function");
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_pushvalue(L, 4);
+    lua_call(L, 3, 0);
+    return 0;
+}
+
+/* What a rule-error says about a limit: which one, and its configured value. */
+static void describe_limit(buf *b, const engine *e, int hit)
+{
+    const config *c = engine_config(e);
+    switch (hit) {
+    case SANDBOX_HIT_INSTRUCTIONS:
+        buf_printf(b, " (limits.instructions = %lld)",
+                   c ? c->max_instructions : DEFAULT_INSTRUCTIONS);
+        break;
+    case SANDBOX_HIT_MEMORY:
+        buf_printf(b, " (limits.memory = %zu bytes)", c ? c->max_memory : DEFAULT_MEMORY);
+        break;
+    case SANDBOX_HIT_TIME:
+        buf_printf(b, " (limits.time_ms = %ld)", c ? c->max_time_ms : DEFAULT_TIME_MS);
+        break;
+    default:
+        break;
+    }
+}
+
 /* Run rule i on the page (page userdata at stack index page_idx). Its findings, or
    a rule-error, go to found. *failed_out says whether it threw. */
 static int run_rule(engine *e, size_t i, severity sev, int opts_ref, int page_idx,
@@ -339,23 +467,35 @@ static int run_rule(engine *e, size_t i, severity sev, int opts_ref, int page_id
 {
     lua_State *L = sandbox_state(e->sb);
     page *p = e->ctx.p;
+    const char *id = e->rs->rules[i].id;
     e->cur_rule = i;
     e->cur_sev = sev;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, e->check_ref[i]);
+    e->dropped = 0;
+    lua_pushcfunction(L, run_instance_l);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, e->chunk_ref[i]);
     lua_pushvalue(L, page_idx);
     lua_rawgeti(L, LUA_REGISTRYINDEX, opts_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, e->report_ref);
     char *msg = NULL;
     sandbox_run_begin(e->sb);
-    int rc = sandbox_pcall(e->sb, 3, 0, &msg);
+    int rc = sandbox_pcall(e->sb, 4, 0, &msg);
     int ok = finding_list_splice(found, &e->cur) == 0;
     *failed_out = rc < 0;
+    int line = 0, column = 0;
+    if (e->dropped || rc < 0)   /* only then: finding the anchor costs a lookup */
+        anchor_position(p, &line, &column);
+    if (e->dropped) {
+        buf b = BUF_INIT;
+        buf_printf(&b, "rule %s reported %zu more findings on this page; only the first "
+                   "%d are kept", id, e->dropped, MAX_FINDINGS_PER_RULE);
+        if (!b.data || add_core_finding(found, id, sev, b.data, line, column) < 0)
+            ok = 0;
+        buf_free(&b);
+    }
     if (rc < 0) {
         buf b = BUF_INIT;
-        buf_printf(&b, "rule %s failed on this page: %s", e->rs->rules[i].id,
-                   msg ? msg : "unknown error");
-        int line, column;
-        anchor_position(p, &line, &column);
+        buf_printf(&b, "rule %s failed on this page: %s", id, msg ? msg : "unknown error");
+        describe_limit(&b, e, sandbox_limit_hit(e->sb));
         if (!b.data || add_core_finding(found, RULE_RULE_ERROR, SEV_ERROR, b.data, line,
                                         column) < 0)
             ok = 0;
@@ -522,7 +662,7 @@ int engine_check_page(engine *e, page *p, finding_list *out)
     for (size_t i = 0; ok && i < e->rs->count; i++) {
         severity sev;
         int opts_ref;
-        if (e->check_ref[i] == LUA_NOREF)
+        if (e->chunk_ref[i] == LUA_NOREF)
             continue;
         if (effective(e, i, mask, &sev, &opts_ref) < 0) {
             ok = 0;
@@ -537,6 +677,10 @@ int engine_check_page(engine *e, page *p, finding_list *out)
     }
     lua_settop(L, page_idx - 1);
     lua_page_end(L, &e->ctx);
+    if (sandbox_memory_used(e->sb) > e->collected_at + COLLECT_AFTER_GROWTH) {
+        lua_gc(L, LUA_GCCOLLECT);
+        e->collected_at = sandbox_memory_used(e->sb);
+    }
     if (!ok || apply_suppressions(e, p, &found, ran) < 0)
         goto cleanup;
 finish:

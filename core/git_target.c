@@ -796,9 +796,10 @@ static int open_cache(check_target *t, git_target_state *s, const check_args *a)
     if (ruleset_load(&rs, t->cfg, &t->fs) < 0)
         return -1;   /* a config that does not load is a setup error anyway */
     char material[256], key[65];
-    snprintf(material, sizeof material, "%s;%lld;%zu;%zu;%ld;%ld;%ld", rs->digest,
+    snprintf(material, sizeof material, "%s;%lld;%zu;%zu;%ld;%ld;%ld;%ld", rs->digest,
              t->cfg->max_instructions, t->cfg->max_memory, t->cfg->max_page_bytes,
-             t->cfg->max_attributes, t->cfg->max_depth, t->cfg->parse_seconds);
+             t->cfg->max_time_ms, t->cfg->max_attributes, t->cfg->max_depth,
+             t->cfg->parse_seconds);
     ruleset_free(rs);
     result_cache_run_key(key, material, a->rules, a->rule_count);
     s->cache = result_cache_open(git_repository_path(s->repo), key);

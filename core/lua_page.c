@@ -11,6 +11,7 @@
 #include "cfgval_lua.h"
 #include "lua_page.h"
 #include "normalize.h"
+#include "sandbox.h"
 
 enum { UV_TEXT = 1, UV_RAW_TEXT = 2, UV_COUNT = 2 };
 
@@ -108,6 +109,25 @@ static int page_l_normalize(lua_State *L)
 
 typedef int (*matcher)(page *, const char *, xmlNodePtr **, size_t *, char **);
 
+#define LUA_MATCHES_BOX "provcheck.matches"
+
+/* C memory a call holds while it may still raise (a memory limit while the nodes
+   are pushed): kept in a userdata whose __gc frees it, so a raise leaks nothing. */
+typedef struct matches_box {
+    xmlNodePtr *found;
+    char *err;
+} matches_box;
+
+static int matches_box_gc(lua_State *L)
+{
+    matches_box *b = lua_touserdata(L, 1);
+    free(b->found);
+    free(b->err);
+    b->found = NULL;
+    b->err = NULL;
+    return 0;
+}
+
 static int push_matches(lua_State *L, matcher match, const char *what)
 {
     lua_page_ctx *ctx = ctx_of(L);
@@ -116,25 +136,31 @@ static int push_matches(lua_State *L, matcher match, const char *what)
     const char *expr = luaL_checklstring(L, 2, &expr_len);
     if (strlen(expr) != expr_len)   /* libxml2 would read only the part before it */
         return luaL_error(L, "bad %s '%s': it contains a NUL byte", what, expr);
-    xmlNodePtr *found = NULL;
+    matches_box *box = lua_newuserdatauv(L, sizeof *box, 0);
+    box->found = NULL;
+    box->err = NULL;
+    luaL_setmetatable(L, LUA_MATCHES_BOX);
     size_t count = 0;
-    char *err = NULL;
-    if (match(p, expr, &found, &count, &err) < 0) {
-        if (err && strstr(err, "limit exceeded"))
+    int rc = match(p, expr, &box->found, &count, &box->err);
+    /* the work ran in C, where the count hook cannot see it: check the CPU-time
+       limit now (raises when it is over; the box frees what is held) */
+    sandbox_charge(L, 1);
+    if (rc < 0) {
+        if (box->err && strstr(box->err, "limit exceeded"))
             lua_pushfstring(L, "%s '%s' stopped: it needs more than the allowed work on "
                             "this page", what, expr);
         else
-            lua_pushfstring(L, "bad %s '%s': %s", what, expr, err ? err : "does not parse");
-        free(err);
-        free(found);
+            lua_pushfstring(L, "bad %s '%s': %s", what, expr,
+                            box->err ? box->err : "does not parse");
         return lua_error(L);
     }
     lua_createtable(L, (int)count, 0);
     for (size_t i = 0; i < count; i++) {
-        lua_node_push(L, ctx, found[i]);
+        lua_node_push(L, ctx, box->found[i]);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
-    free(found);
+    free(box->found);
+    box->found = NULL;
     return 1;
 }
 
@@ -199,6 +225,7 @@ static int page_l_target_exists(lua_State *L)
 {
     page *p = check_page(L);
     int r = page_link_target_exists(p, luaL_checkstring(L, 2));
+    sandbox_charge(L, 1);   /* in audits this may have waited for a server */
     if (r < 0)
         lua_pushnil(L);
     else
@@ -264,6 +291,12 @@ void lua_page_register(lua_State *L, lua_page_ctx *ctx)
     luaL_setfuncs(L, methods, 1);
     lua_pushcclosure(L, page_index, 2);
     lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, LUA_MATCHES_BOX);
+    lua_pushcfunction(L, matches_box_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);
     lua_newtable(L);
     ctx->node_cache_ref = luaL_ref(L, LUA_REGISTRYINDEX);

@@ -191,6 +191,13 @@ static int meta_error(const char *chunk, const char *msg)
     return err_set("%s: %s", chunk + 1, msg);   /* chunk names start with '@' */
 }
 
+/* [-0, +1] t[k] without metamethods (t an absolute index). */
+static int raw_field(lua_State *L, int t, const char *k)
+{
+    lua_pushstring(L, k);
+    return lua_rawget(L, t);
+}
+
 static int read_options(lua_State *L, int idx, rule_meta *m)
 {
     lua_Integer n = 0;
@@ -224,7 +231,7 @@ static int read_options(lua_State *L, int idx, rule_meta *m)
             }
             lua_pop(L, 1);
         }
-        lua_getfield(L, val, "type");
+        raw_field(L, val, "type");
         if (lua_type(L, -1) != LUA_TSTRING || !valid_type(lua_tostring(L, -1))) {
             snprintf(msg, sizeof msg, "option '%s': type must be one of string, "
                      "string[], number, integer, boolean", o->name ? o->name : "?");
@@ -233,7 +240,7 @@ static int read_options(lua_State *L, int idx, rule_meta *m)
         }
         o->type = strdup(lua_tostring(L, -1));
         lua_pop(L, 1);
-        lua_getfield(L, val, "doc");
+        raw_field(L, val, "doc");
         if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING) {
             snprintf(msg, sizeof msg, "option '%s': doc must be a string",
                      o->name ? o->name : "?");
@@ -242,7 +249,7 @@ static int read_options(lua_State *L, int idx, rule_meta *m)
         }
         o->doc = strdup(lua_isnil(L, -1) ? "" : lua_tostring(L, -1));
         lua_pop(L, 1);
-        lua_getfield(L, val, "default");
+        raw_field(L, val, "default");
         char *err = NULL;
         int rc = cfgval_lua_read(L, -1, "default", &o->def, &err);
         lua_pop(L, 1);
@@ -268,7 +275,8 @@ static int read_options(lua_State *L, int idx, rule_meta *m)
     return 0;
 }
 
-/* Read the metadata table at the top of the stack into m. */
+/* Read the metadata table at the top of the stack into m. Raw reads only, so no
+   metamethod of the rule's table runs; called protected (read_meta_l). */
 static int read_meta_table(lua_State *L, rule_meta *m, const char *expect_id)
 {
     int t = lua_gettop(L);
@@ -291,7 +299,7 @@ static int read_meta_table(lua_State *L, rule_meta *m, const char *expect_id)
             return meta_error(m->chunkname, msg);
         }
     }
-    lua_getfield(L, t, "id");
+    raw_field(L, t, "id");
     if (lua_type(L, -1) != LUA_TSTRING || !valid_rule_id(lua_tostring(L, -1)))
         return meta_error(m->chunkname, "id must be a string of lowercase letters, "
                                         "digits and '-'");
@@ -302,30 +310,30 @@ static int read_meta_table(lua_State *L, rule_meta *m, const char *expect_id)
                  expect_id);
         return meta_error(m->chunkname, msg);
     }
-    lua_getfield(L, t, "summary");
+    raw_field(L, t, "summary");
     if (lua_type(L, -1) != LUA_TSTRING)
         return meta_error(m->chunkname, "summary must be a string");
     m->summary = strdup(lua_tostring(L, -1));
     lua_pop(L, 1);
-    lua_getfield(L, t, "severity");
+    raw_field(L, t, "severity");
     m->default_sev = SEV_WARNING;
     if (!lua_isnil(L, -1) && (lua_type(L, -1) != LUA_TSTRING ||
                               severity_parse(lua_tostring(L, -1), &m->default_sev) < 0))
         return meta_error(m->chunkname, "severity must be \"off\", \"info\", "
                                         "\"warning\" or \"error\"");
     lua_pop(L, 1);
-    lua_getfield(L, t, "docs");
+    raw_field(L, t, "docs");
     if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
         return meta_error(m->chunkname, "docs must be a string");
     m->docs = strdup(lua_isnil(L, -1) ? "" : lua_tostring(L, -1));
     lua_pop(L, 1);
-    lua_getfield(L, t, "check");
+    raw_field(L, t, "check");
     if (!lua_isfunction(L, -1))
         return meta_error(m->chunkname, "check must be a function(page, opts, report)");
     lua_pop(L, 1);
     if (!m->id || !m->summary || !m->docs)
         return err_set("out of memory");
-    lua_getfield(L, t, "options");
+    raw_field(L, t, "options");
     int rc = 0;
     if (lua_istable(L, -1))
         rc = read_options(L, lua_gettop(L), m);
@@ -333,6 +341,19 @@ static int read_meta_table(lua_State *L, rule_meta *m, const char *expect_id)
         rc = meta_error(m->chunkname, "options must be a table");
     lua_pop(L, 1);
     return rc;
+}
+
+typedef struct meta_args {
+    rule_meta *m;
+    const char *expect_id;
+    int rc;
+} meta_args;
+
+static int read_meta_l(lua_State *L)
+{
+    meta_args *a = lua_touserdata(L, 1);
+    a->rc = read_meta_table(L, a->m, a->expect_id);
+    return 0;
 }
 
 static int add_rule(loader *ld, const char *origin, const char *label,
@@ -378,7 +399,14 @@ static int add_rule(loader *ld, const char *origin, const char *label,
             err_set("%s", msg ? msg : "rule failed to load");
         goto cleanup;
     }
-    rc = read_meta_table(sandbox_state(sb), m, expect_id);
+    /* read in the same budgeted run, protected: an allocation failure or a
+       limit is an error naming the file, never an abort */
+    meta_args ma = {m, expect_id, -1};
+    if (sandbox_cpcall(sb, read_meta_l, &ma, -1, &msg) < 0) {
+        rc = meta_error(m->chunkname, msg ? msg : "cannot read the rule's table");
+        goto cleanup;
+    }
+    rc = ma.rc;
     if (rc < 0)
         goto cleanup;
     for (size_t i = 0; i + 1 < rs->count; i++) {
@@ -487,6 +515,19 @@ static int load_rule_paths(loader *ld, const vfs *fs)
     return 0;
 }
 
+typedef struct manifest_args {
+    const char *label;
+    cfgval *man;
+    char *err;
+} manifest_args;
+
+static int read_manifest_l(lua_State *L)
+{
+    manifest_args *a = lua_touserdata(L, 1);
+    cfgval_lua_read(L, 2, a->label, &a->man, &a->err);
+    return 0;
+}
+
 /* Run a plugin's manifest and read its rules list: ids (rules/<id>.lua) or a
    folder name. */
 static int read_manifest(loader *ld, const char *name, const char *label,
@@ -514,13 +555,14 @@ static int read_manifest(loader *ld, const char *name, const char *label,
         err_set("%s: a plugin manifest must return a table", label);
         goto cleanup;
     }
-    cfgval *man = NULL;
-    char *err = NULL;
-    if (cfgval_lua_read(L, -1, label, &man, &err) < 0) {
-        err_set("%s", err ? err : "out of memory");
-        free(err);
+    manifest_args ma = {label, NULL, NULL};
+    if (sandbox_cpcall(sb, read_manifest_l, &ma, -1, &msg) < 0 || !ma.man) {
+        err_set("%s: %s", label, ma.err ? ma.err : msg ? msg : "cannot read the manifest");
+        free(ma.err);
+        cfgval_free(ma.man);
         goto cleanup;
     }
+    cfgval *man = ma.man;
     (void)ld;
     const cfgval *pname = cfgval_get(man, "name");
     const cfgval *rules = cfgval_get(man, "rules");
@@ -822,6 +864,9 @@ static void compute_digest(ruleset *rs, const ruleset_private *rp)
     sha256_ctx h;
     sha256_init(&h);
     digest_str(&h, "provcheck " PROVCHECK_VERSION, strlen("provcheck " PROVCHECK_VERSION));
+    /* what the engine makes of the same rules: bumped when that changes (v2: a
+       new instance per page, findings and messages capped) */
+    digest_str(&h, "engine 2", strlen("engine 2"));
     for (size_t i = 0; i < rs->count; i++) {
         char tmp[32];
         digest_str(&h, rs->rules[i].id, strlen(rs->rules[i].id));

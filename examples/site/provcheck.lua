@@ -51,8 +51,8 @@ return {
   -- The largest page provcheck reads; bigger ones get a page-error.
   max_page_bytes = 4 * 1024 * 1024,
 
-  -- Per rule per page budgets; a rule over them gets a rule-error.
-  limits = { instructions = 20000000, memory = 64 * 1024 * 1024 },
+  -- Per rule per page budgets (time_ms: CPU time); a rule over them gets a rule-error.
+  limits = { instructions = 20000000, memory = 64 * 1024 * 1024, time_ms = 5000 },
 
   -- How `provcheck audit` fetches the live site.
   audit = {

@@ -54,6 +54,7 @@ static void test_defaults(void **state)
     assert_int_equal(c->max_page_bytes, 16 * 1024 * 1024);
     assert_int_equal(c->max_instructions, 20000000);
     assert_int_equal(c->max_memory, 64 * 1024 * 1024);
+    assert_int_equal(c->max_time_ms, 5000);
     assert_null(c->audit);
     config_free(c);
 }
@@ -155,6 +156,34 @@ static void test_runtime_error_names_line(void **state)
     expect_load_error("while true do end\n", "instruction limit exceeded");
 }
 
+/* The config runs in the same sandbox as rules: a message handler, __close or
+   a pattern cannot escape its budget, and what it returns is read raw (no
+   metamethod runs) and bounded. Each is a setup error naming the file. */
+static void test_hostile_config(void **state)
+{
+    (void)state;
+    expect_load_error("xpcall(function() while true do end end, function() while true do end end)\n"
+                      "return {}\n", "site/provcheck.lua: instruction limit exceeded");
+    expect_load_error("local x <close> = setmetatable({}, { __close = function() "
+                      "while true do end end })\nwhile true do end\n",
+                      "site/provcheck.lua: instruction limit exceeded");
+    expect_load_error("local s = ('a'):rep(2e4):find(('a-'):rep(12) .. 'b')\nreturn {}\n",
+                      "site/provcheck.lua: instruction limit exceeded");
+    config *raw = load_ok("return setmetatable({ include = 'x/**' }, {\n"
+                          "  __index = function() while true do end end,\n"
+                          "  __pairs = function() while true do end end })\n");
+    assert_string_equal(raw->include[0], "x/**");
+    config_free(raw);
+    expect_load_error("local v = 'x' for i = 1, 30 do v = { v, v } end\n"
+                      "return { audit = { v = v } }\n", "too many values");
+    expect_load_error("local s = ('x'):rep(1024 * 1024) local v = {} for i = 1, 100 do v[i] = s end\n"
+                      "return { audit = { v = v } }\n", "too much text");
+    config *c = load_ok("return { limits = { time_ms = 250 } }\n");
+    assert_int_equal(c->max_time_ms, 250);
+    config_free(c);
+    expect_load_error("return { limits = { time_ms = 0 } }\n", "limits.time_ms");
+}
+
 static void test_unknown_key(void **state)
 {
     (void)state;
@@ -224,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_syntax_error_names_file_and_line),
         cmocka_unit_test(test_runtime_error_names_line),
         cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_hostile_config),
         cmocka_unit_test(test_bad_values),
         cmocka_unit_test(test_unknown_rule_option_type),
         cmocka_unit_test(test_without_config),

@@ -394,7 +394,9 @@ static void test_page_api_and_modules(void **state)
     fixture_close(&fx);
 }
 
-static void test_stale_node_is_a_clean_error(void **state)
+/* Every page gets a new instance of the rule: an upvalue kept on one page (a
+   node here) is gone on the next, so no stale node can be reached at all. */
+static void test_no_node_survives_its_page(void **state)
 {
     (void)state;
     fixture fx;
@@ -408,11 +410,169 @@ static void test_stale_node_is_a_clean_error(void **state)
     assert_int_equal(saw->line, 7);
     finding_list_free(&out);
     check(fx.eng, "b.html", make_page("", GOOD_SOURCE, GOOD_LINK, GOOD_DISCLAIMER), &out);
-    const finding *stale = with_message(&out, "rule stash failed on this page");
-    assert_non_null(stale);
-    assert_non_null(strstr(stale->message, "no longer valid"));
+    assert_non_null(with_message(&out, "saw article in b.html"));
+    assert_int_equal(count_rule(&out, "rule-error"), 0);
     finding_list_free(&out);
     fixture_close(&fx);
+}
+
+/* Rules that try to keep state between pages, change what another rule uses,
+   escape their budget or flood the report. */
+static const char COUNTER_RULE[] =
+    "local seen = 0\n"
+    "return { id = 'counter', summary = 'counts pages', severity = 'info',\n"
+    "  check = function(page, opts, report)\n"
+    "    seen = seen + 1\n"
+    "    pages = (pages or 0) + 1\n"
+    "    report{ message = 'upvalue ' .. seen .. ' global ' .. pages }\n"
+    "  end }\n";
+
+static const char MEDDLER_RULE[] =
+    "local _, M = pairs(require('lib.disclaimer'))\n"
+    "return { id = 'meddler', summary = 'silences another rule', severity = 'info',\n"
+    "  check = function(page, opts, report)\n"
+    "    local d = require('lib.disclaimer')\n"
+    "    d.require_sentence = function() end\n"
+    "    pcall(function() M.require_sentence = function() end end)\n"
+    "    local _, S = pairs(string)\n"
+    "    pcall(function() S.lower = function() return 'x' end end)\n"
+    "    pcall(rawset, string, 'lower', function() return 'x' end)\n"
+    "  end }\n";
+
+static const char FLOOD_RULE[] =
+    "return { id = 'flood', summary = 'reports too much', severity = 'warning',\n"
+    "  check = function(page, opts, report)\n"
+    "    report{ message = 'a' .. string.rep('\\u{e9}', 1024 * 1024) }\n"
+    "    for i = 1, 5000 do report{ message = 'finding ' .. i } end\n"
+    "  end }\n";
+
+static const char HANDLER_RULE[] =
+    "return { id = 'handler', summary = 'loops in a message handler', severity = 'warning',\n"
+    "  check = function(page, opts, report)\n"
+    "    xpcall(function() while true do end end, function() while true do end end)\n"
+    "  end }\n";
+
+static const char PATTERN_RULE[] =
+    "return { id = 'pattern', summary = 'backtracks', severity = 'warning',\n"
+    "  check = function(page, opts, report)\n"
+    "    return ('a'):rep(2e4):find(('a-'):rep(12) .. 'b')\n"
+    "  end }\n";
+
+static const char HOSTILE_CONFIG[] =
+    "return { rule_paths = { 'hostile' },\n"
+    "  rules = { ['source-attribution'] = 'off', ['privacy-link'] = 'off' },\n"
+    "  limits = { instructions = 2000000, time_ms = 3000 } }\n";
+
+static void hostile_fixture(fixture *fx)
+{
+    memset(fx, 0, sizeof *fx);
+    fixture_open_with(fx, HOSTILE_CONFIG, "hostile/counter.lua", COUNTER_RULE);
+    write_file(fx->dir, "hostile/meddler.lua", MEDDLER_RULE);
+    write_file(fx->dir, "hostile/flood.lua", FLOOD_RULE);
+    write_file(fx->dir, "hostile/handler.lua", HANDLER_RULE);
+    write_file(fx->dir, "hostile/pattern.lua", PATTERN_RULE);
+    ruleset_free(fx->rs);
+    if (ruleset_load(&fx->rs, fx->cfg, &fx->fs) < 0)
+        fail_msg("ruleset_load: %s", err_last());
+    fixture_engine(fx);
+}
+
+static void test_hostile_rules_change_nothing(void **state)
+{
+    (void)state;
+    fixture fx;
+    hostile_fixture(&fx);
+    finding_list out = {0};
+    for (int round = 0; round < 3; round++) {
+        /* the disclaimer is missing: third-party-disclaimer must still say so,
+           whatever meddler did on earlier pages */
+        check(fx.eng, "p.html", make_page("", GOOD_SOURCE, GOOD_LINK, "nothing here"), &out);
+        if (count_rule(&out, "third-party-disclaimer") != 1) {
+            dump(&out);
+            fail_msg("round %d: third-party-disclaimer was silenced", round);
+        }
+        /* no state from earlier pages */
+        assert_non_null(with_message(&out, "upvalue 1 global 1"));
+        /* floods are capped: 100 findings, one summary, a cut message */
+        assert_int_equal(count_rule(&out, "flood"), 101);
+        const finding *summary = with_message(&out, "more findings on this page");
+        assert_non_null(summary);
+        assert_non_null(strstr(summary->message, "4901 more"));
+        const finding *big = with_message(&out, "\xc3\xa9\xc3\xa9");
+        assert_non_null(big);
+        size_t len = strlen(big->message);
+        assert_true(len <= 4096);
+        assert_string_equal(big->message + len - 3, "\xe2\x80\xa6");
+        /* the message handler and the pattern are stopped by the budget */
+        const finding *h = with_message(&out, "rule handler failed on this page: "
+                                             "instruction limit exceeded");
+        assert_non_null(h);
+        assert_non_null(strstr(h->message, "limits.instructions = 2000000"));
+        assert_non_null(with_message(&out, "rule pattern failed on this page: "
+                                           "instruction limit exceeded"));
+        assert_int_equal(count_rule(&out, "rule-error"), 2);
+        assert_int_equal(count_rule(&out, "meddler"), 0);
+        finding_list_free(&out);
+    }
+    fixture_close(&fx);
+}
+
+static void test_time_limit_is_a_rule_error(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_open_with(&fx, "return { rule_paths = { 'slow' },\n"
+                           "  limits = { instructions = 1e15, time_ms = 300 } }\n",
+                      "slow/slow.lua",
+                      "return { id = 'slow', summary = 'spins', check = function()\n"
+                      "  while true do end end }\n");
+    fixture_engine(&fx);
+    finding_list out = {0};
+    check(fx.eng, "t.html", make_page("", GOOD_SOURCE, GOOD_LINK, GOOD_DISCLAIMER), &out);
+    const finding *f = with_message(&out, "rule slow failed on this page: time limit exceeded "
+                                          "(limits.time_ms = 300)");
+    if (!f) {
+        dump(&out);
+        fail_msg("no time limit rule-error");
+    }
+    assert_int_equal(count_rule(&out, "rule-error"), 1);
+    finding_list_free(&out);
+    fixture_close(&fx);
+}
+
+/* A rule's table is read raw and protected: metamethods of it never run, and a
+   bad one is a setup error naming the file, not an abort or a hang. */
+static void test_hostile_metadata_is_a_setup_error(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "return setmetatable({}, { __index = function() error('boom') end })\n",
+        "return setmetatable({}, { __index = function() while true do end end })\n",
+        "return setmetatable({}, { __index = function(t, k) local s = {} "
+        "for i = 1, 1e9 do s[i] = ('x'):rep(1000) .. i end end })\n",
+        "local t = { id = 'meta', summary = 's', check = function() end, options = {} }\n"
+        "local v = {} for i = 1, 30 do v = { v, v } end\n"
+        "t.options.o = { type = 'string[]', default = v }\n"
+        "return t\n",
+        "xpcall(function() while true do end end, function() while true do end end)\n",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        fixture fx;
+        memset(&fx, 0, sizeof fx);
+        strcpy(fx.dir, "/tmp/provcheck-engine-XXXXXX");
+        assert_non_null(mkdtemp(fx.dir));
+        const char *cfg = "return { rule_paths = { 'r' } }\n";
+        write_file(fx.dir, "r/meta.lua", bodies[i]);
+        assert_int_equal(vfs_fs_open(&fx.fs, fx.dir), 0);
+        fx.fs_open = 1;
+        assert_int_equal(config_load(&fx.cfg, "provcheck.lua", fx.dir, cfg, strlen(cfg)), 0);
+        err_clear();
+        if (ruleset_load(&fx.rs, fx.cfg, &fx.fs) != -1)
+            fail_msg("case %zu loaded", i);
+        if (!strstr(err_last(), "r/meta.lua"))
+            fail_msg("case %zu: the message does not name the file: %s", i, err_last());
+        fixture_close(&fx);
+    }
 }
 
 static void test_inline_suppressions(void **state)
@@ -593,7 +753,10 @@ int main(void)
         cmocka_unit_test(test_throwing_and_looping_rules),
         cmocka_unit_test(test_memory_hungry_rule),
         cmocka_unit_test(test_page_api_and_modules),
-        cmocka_unit_test(test_stale_node_is_a_clean_error),
+        cmocka_unit_test(test_no_node_survives_its_page),
+        cmocka_unit_test(test_hostile_rules_change_nothing),
+        cmocka_unit_test(test_time_limit_is_a_rule_error),
+        cmocka_unit_test(test_hostile_metadata_is_a_setup_error),
         cmocka_unit_test(test_inline_suppressions),
         cmocka_unit_test(test_overrides),
         cmocka_unit_test(test_rule_only),

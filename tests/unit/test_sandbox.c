@@ -8,6 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 #include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
 #include "sandbox.h"
 
 #define INSTRUCTIONS 2000000LL
@@ -120,8 +122,9 @@ static void test_require_only_modules(void **state)
     size_t lens[] = {strlen(sources[0])};
     sandbox_set_modules(sb, names, sources, lens, 1);
     expect_result(sb, "return require('lib.greet').hi('there')", "hi there");
-    /* the module table is shared by every rule, so it is read-only */
-    expect_error(sb, "require('lib.greet').hi = nil", "read-only");
+    /* every run has its own module instances: a change stays in that run */
+    expect_result(sb, "local g = require('lib.greet'); g.hi = nil; "
+                      "return tostring(require('lib.greet').hi)", "nil");
     expect_result(sb, "return require('lib.greet').hi('again')", "hi again");
     sandbox_set_modules(sb, NULL, NULL, NULL, 0);
 }
@@ -133,9 +136,8 @@ static void test_shared_tables_protected(void **state)
     expect_error(sb, "getmetatable('').__index.upper = nil", "index");
     expect_error(sb, "string.upper = function() return 'pwned' end", "read-only");
     expect_error(sb, "setmetatable(string, {})", "protected");
-    /* a chunk that rawsets its own library proxy changes only its own world */
-    expect_result(sb, "rawset(string, 'upper', function() return 'pwned' end); "
-                      "return string.upper('a')", "pwned");
+    /* the library proxies are shared: rawset refuses them */
+    expect_error(sb, "rawset(string, 'upper', function() return 'pwned' end)", "read-only");
     expect_result(sb, "return string.upper('a') .. ('b'):upper()", "AB");
     /* no finalizers: they could run outside any budget */
     expect_error(sb, "setmetatable({}, { __gc = function() while true do end end })",
@@ -210,6 +212,165 @@ static void test_readonly_proxy(void **state)
     lua_pop(L, 1);
 }
 
+/* pairs, next and rawget on a proxy never hand out the real table, so nothing
+   a chunk does can change the string library for the next one. */
+static void test_proxies_leak_nothing(void **state)
+{
+    sandbox *sb = *state;
+    expect_error(sb, "local _, M = pairs(string); M.lower = function() return 'pwned' end",
+                 "read-only");
+    expect_error(sb, "local _, M = pairs(string); rawset(M, 'lower', print)", "read-only");
+    expect_result(sb, "local f, s = pairs(math); local k = f(s, nil); "
+                      "return tostring(rawequal(s, math)) .. tostring(k ~= nil)", "truetrue");
+    expect_result(sb, "return tostring(next(string)) .. tostring(rawget(string, 'lower'))",
+                  "nilnil");
+    expect_result(sb, "return tostring(getmetatable(string)) .. tostring(getmetatable(_ENV))",
+                  "falsefalse");
+    expect_error(sb, "for k, v in pairs(string) do string[k] = nil end", "read-only");
+    expect_result(sb, "return ('X'):lower() .. string.upper('y')", "xY");
+}
+
+/* Lua runs a message handler with hooks off when the error came from the count
+   hook: the sandbox's xpcall runs it as an ordinary, budgeted call instead. */
+static void test_handlers_and_close_are_budgeted(void **state)
+{
+    sandbox *sb = *state;
+    expect_error(sb, "xpcall(function() while true do end end, function() while true do end end)",
+                 SANDBOX_MSG_INSTRUCTIONS);
+    expect_error(sb, "return xpcall(error, function() while true do end end, 'x')",
+                 SANDBOX_MSG_INSTRUCTIONS);
+    expect_error(sb, "local x <close> = setmetatable({}, { __close = function() "
+                     "while true do end end }); while true do end", SANDBOX_MSG_INSTRUCTIONS);
+    expect_error(sb, "for i = 1, 10 do xpcall(function() while true do end end, "
+                     "function(e) return e end) end; return 'escaped'",
+                 SANDBOX_MSG_INSTRUCTIONS);
+    /* the error object's __tostring is never called */
+    expect_error(sb, "error(setmetatable({}, { __tostring = function() while true do end end }))",
+                 "error object is a table");
+    /* handlers still work for ordinary errors */
+    expect_result(sb, "local ok, v = xpcall(function(a) error(a .. '!', 0) end, "
+                      "function(e) return 'handled ' .. e end, 'boom'); "
+                      "return tostring(ok) .. ' ' .. v", "false handled boom!");
+    expect_result(sb, "local ok, a, b = xpcall(function(x, y) return x + y, 'r' end, print, 2, 3); "
+                      "return tostring(ok) .. a .. b", "true5r");
+    expect_result(sb, "local ok, a, b = pcall(function(x) return x, 'q' end, 7); "
+                      "return tostring(ok) .. a .. b", "true7q");
+    /* no address reaches a string: it would differ from run to run */
+    expect_result(sb, "return tostring({}) .. ' ' .. tostring(print) .. ' ' .. "
+                      "string.format('%s|%5s|%d', {}, 'x', 3)", "table function table|    x|3");
+    expect_result(sb, "return tostring(setmetatable({}, { __tostring = function() return 'T' end })) "
+                      ".. tostring(setmetatable({}, { __name = 'N' })) .. tostring(nil) .. tostring(1.5)",
+                  "TNnil1.5");
+    expect_error(sb, "return string.format('%p', {})", "%p");
+    expect_error(sb, "return ('%10p'):format('x')", "%p");
+    expect_result(sb, "return ('%%p %s'):format(true)", "%p true");
+    /* weak tables would let a result depend on when the collector ran */
+    expect_error(sb, "setmetatable({}, { __mode = 'k' })", "__mode");
+}
+
+static void test_time_limit(void **state)
+{
+    sandbox *sb = *state;
+    sandbox_set_limits(sb, 0, MEMORY);        /* no instruction limit: only the clock */
+    sandbox_set_time_limit(sb, 200);
+    expect_error(sb, "while true do end", SANDBOX_MSG_TIME);
+    assert_int_equal(sandbox_limit_hit(sb), SANDBOX_HIT_TIME);
+    expect_error(sb, "pcall(function() while true do end end) while true do end",
+                 SANDBOX_MSG_TIME);
+    expect_result(sb, "return 'fresh'", "fresh");
+    sandbox_set_limits(sb, INSTRUCTIONS, MEMORY);
+}
+
+/* Backtracking inside one C call: the matcher charges its steps to the run. */
+static void test_pattern_runaway(void **state)
+{
+    sandbox *sb = *state;
+    expect_error(sb, "return ('a'):rep(2e4):find(('a-'):rep(12) .. 'b')",
+                 SANDBOX_MSG_INSTRUCTIONS);
+    expect_error(sb, "return ('a'):rep(2e4):match(('a*'):rep(8) .. 'b')",
+                 SANDBOX_MSG_INSTRUCTIONS);
+    expect_error(sb, "for w in ('a'):rep(3e4):gmatch('.-b') do end", SANDBOX_MSG_INSTRUCTIONS);
+    expect_error(sb, "return (('a'):rep(3e4):gsub('.-b', 'x'))", SANDBOX_MSG_INSTRUCTIONS);
+    expect_error(sb, "return pcall(string.find, ('a'):rep(2e4), ('a-'):rep(12) .. 'b')",
+                 SANDBOX_MSG_INSTRUCTIONS);
+    sandbox_set_limits(sb, 0, MEMORY);
+    sandbox_set_time_limit(sb, 300);
+    expect_error(sb, "return ('a'):rep(2e4):find(('a-'):rep(12) .. 'b')", SANDBOX_MSG_TIME);
+    sandbox_set_limits(sb, INSTRUCTIONS, MEMORY);
+}
+
+/* The sandbox's own find/match/gmatch/gsub give what Lua's give: the same chunk
+   runs here and in a plain state with Lua's string library, outputs compared. */
+static const char PATTERN_CASES[] =
+    "local cases = {\n"
+    "  {'hello world', 'o w'}, {'hello world', 'l+'}, {'hello', '^h(.-)o$'},\n"
+    "  {'  trim me  ', '^%s*(.-)%s*$'}, {'key = value', '(%w+)%s*=%s*(%w+)'},\n"
+    "  {'THE (quick) fox', '%((%a+)%)'}, {'f(a(b)c)d', '%b()'}, {'THE (quick) fox', '%f[%a]%a+'},\n"
+    "  {'abcabc', '(a)(b)(c)%1%2%3'}, {'hello', '()ll()'}, {'x=1, y=2', '(%w)=(%d)'},\n"
+    "  {'[tag]', '[%[%]]'}, {'a]b', '[]]'}, {'a^b', '[%^^]'}, {'a-b', '[a-]'}, {'A1b2', '[^%d]'},\n"
+    "  {'aaa', 'a-'}, {'aaa', 'a*'}, {'aaa', 'a?a?a?a'}, {'', ''}, {'abc', ''}, {'abc', '$'},\n"
+    "  {'a.b', '.', true}, {'a.b', '%.'}, {'a$b', 'a$b'}, {'end$', '$$'}, {'x^y', 'x^y'},\n"
+    "  {'caf\\195\\169', '[\\128-\\255]+'}, {'tab\\there', '%c'}, {'MiXeD', '%u%l'},\n"
+    "  {'0x1F', '%x+'}, {'a,b;;c', '[^,;]+'}, {'one two  three', '%S+'}, {'p.q', '%p'},\n"
+    "  {'aXb', '%W'}, {'1 2', '%D'}, {'abc', '(a)(b)(c)(d?)'}, {'abc', '[a-c]+', 2},\n"
+    "  {'abc', 'b', -2}, {'abc', 'c', 10}, {'abc', '^b', 2}, {'ab', '(a)%2'}, {'ab', '%'},\n"
+    "  {'ab', '[a'}, {'ab', '(a'}, {'ab', 'a)'}, {'ab', '%f'}, {'ab', '%b'}, {'ab', '%g+'},\n"
+    "  {'hello', 'l', 1, true}, {'a+b', 'a+b', 1, true}, {'zzz', '%z'}, {'a\\0b', '%z'},\n"
+    "  {'a\\0b', '\\0'}, {'a\\0b', '[\\0]'}, {'a.b.c', '%.', 1}, {'word word', '%f[%w]%w+%f[%W]'},\n"
+    "}\n"
+    "local function show(...)\n"
+    "  local t = table.pack(...)\n"
+    "  for i = 1, t.n do t[i] = type(t[i]) .. ':' .. tostring(t[i]) end\n"
+    "  return table.concat(t, ',')\n"
+    "end\n"
+    "local function try(f, ...)\n"
+    "  local r = table.pack(pcall(f, ...))\n"
+    "  if not r[1] then return 'error' end\n"
+    "  return show(table.unpack(r, 2, r.n))\n"
+    "end\n"
+    "local out = {}\n"
+    "for i, c in ipairs(cases) do\n"
+    "  local s, p, init, plain = c[1], c[2], c[3], c[4]\n"
+    "  out[#out + 1] = i .. ' find ' .. try(string.find, s, p, init, plain)\n"
+    "  out[#out + 1] = i .. ' match ' .. try(string.match, s, p, init)\n"
+    "  out[#out + 1] = i .. ' gmatch ' .. try(function()\n"
+    "    local r = {}\n"
+    "    for a, b in string.gmatch(s, p, init) do r[#r + 1] = show(a, b) end\n"
+    "    return table.concat(r, '|') end)\n"
+    "  out[#out + 1] = i .. ' gsub ' .. try(string.gsub, s, p, '<%0>')\n"
+    "  out[#out + 1] = i .. ' gsub1 ' .. try(string.gsub, s, p, '%1', 2)\n"
+    "  out[#out + 1] = i .. ' gsubf ' .. try(string.gsub, s, p, function(a) return a and #tostring(a) end)\n"
+    "  out[#out + 1] = i .. ' gsubt ' .. try(string.gsub, s, p, { a = 'A', hello = false })\n"
+    "end\n"
+    "return table.concat(out, '\\n')\n";
+
+static void test_patterns_match_lua(void **state)
+{
+    sandbox *sb = *state;
+    char *ours = NULL;
+    assert_int_equal(run(sb, PATTERN_CASES, &ours), 0);
+    assert_non_null(ours);
+    lua_State *L = luaL_newstate();
+    luaL_openlibs(L);
+    assert_int_equal(luaL_loadstring(L, PATTERN_CASES), LUA_OK);
+    assert_int_equal(lua_pcall(L, 0, 1, 0), LUA_OK);
+    const char *theirs = lua_tostring(L, -1);
+    if (strcmp(ours, theirs) != 0) {
+        const char *a = ours, *b = theirs;
+        while (*a && *a == *b) {
+            a++;
+            b++;
+        }
+        while (a > ours && a[-1] != '\n') {
+            a--;
+            b--;
+        }
+        fail_msg("pattern results differ from Lua's:\nours:   %.200s\nLua's:  %.200s", a, b);
+    }
+    free(ours);
+    lua_close(L);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +383,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_memory_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_syntax_error_names_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly_proxy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_proxies_leak_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_handlers_and_close_are_budgeted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_time_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pattern_runaway, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_patterns_match_lua, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

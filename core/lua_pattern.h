@@ -1,0 +1,19 @@
+/* lua_pattern.h: string.find, string.match, string.gmatch and string.gsub for the
+ * sandbox, with Lua 5.4's pattern language and results, and a matcher whose work
+ * is bounded: every matcher step counts against the run's instruction budget and
+ * the deadline is checked as it goes (sandbox_charge), so a pattern that
+ * backtracks without end (`("a"):rep(2e4):find(("a-"):rep(12) .. "b")`) becomes a
+ * limit error instead of a hang inside one C call.
+ *
+ * Uses: Lua 5.4 public API, lauxlib, sandbox.h. For sandbox states only. */
+#ifndef PROVCHECK_LUA_PATTERN_H
+#define PROVCHECK_LUA_PATTERN_H
+#include <lua.h>
+
+/* Matcher steps charged as one instruction each, in batches of this many. */
+#define LUA_PATTERN_CHARGE_BATCH 1024
+
+/* Replace find, match, gmatch and gsub in the string library table at idx. */
+void lua_pattern_install(lua_State *L, int idx);
+
+#endif

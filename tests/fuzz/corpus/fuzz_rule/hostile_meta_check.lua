@@ -1,0 +1,1 @@
+return setmetatable({ id = "fuzz", summary = "s" }, { __index = function(t, k) return function() end end })
