@@ -44,6 +44,8 @@ void report_free(report *r)
     free(r->root);
     free(r->rev);
     free(r->commit);
+    free(r->shard);
+    free(r->config_hash);
     for (size_t i = 0; i < r->page_count; i++) {
         free(r->pages[i].path);
         free(r->pages[i].url);
