@@ -92,6 +92,12 @@ static int finding_from_json(finding *f, const cfgval *v, const char *file, size
         finding_free(f);
         return err_set("out of memory");
     }
+    /* a report is read back, not trusted: "severity": "off" would pass unseen */
+    const char *bad = finding_invalid(f);
+    if (bad) {
+        finding_free(f);
+        return err_set("%s: finding %zu is invalid: %s", file, index + 1, bad);
+    }
     return 0;
 }
 
