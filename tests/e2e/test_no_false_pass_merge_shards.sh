@@ -7,13 +7,6 @@
 # byte into the unsharded report, and `--partial` converts one shard honestly.
 . "$(dirname "$0")/lib.sh"
 
-SERVER_PIDS=()
-cleanup() {
-  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 S=$TMP/site
 good_page "$S/privacy.html" "Privacy"
 for d in news sport; do
@@ -133,9 +126,7 @@ run merge --partial -f text --fail-on never "$TMP/s$bad_shard.json"
 assert_status 0 "--partial converts one shard (the GitLab per-shard log)"
 
 # ---- audit shards (the tests' own HTTP server on 127.0.0.1)
-python3 "$PROVCHECK_SRC/tests/servers/test_server.py" --log "$TMP/srv.log" >"$TMP/srv.port" 2>"$TMP/srv.err" &
-SERVER_PIDS+=($!)
-for i in $(seq 1 100); do PORT=$(head -1 "$TMP/srv.port" 2>/dev/null); [ -n "$PORT" ] && break; sleep 0.1; done
+start_test_server srv
 B=http://127.0.0.1:$PORT
 urls=("$B/bare")
 for i in $(seq 1 8); do urls+=("$B/page/$i"); done

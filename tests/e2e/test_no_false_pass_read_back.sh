@@ -8,13 +8,6 @@
 . "$(dirname "$0")/lib.sh"
 git_identity
 
-SERVER_PIDS=()
-cleanup() {
-  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
 R=$TMP/repo
 good_page "$R/privacy.html" "Privacy"
 good_page "$R/ok.html" "Ok"
@@ -165,9 +158,7 @@ for t in "sev-bogus:f['severity'] = 'bogus':severity" \
 done
 
 # ---- audit databases (the tests' own HTTP server, 127.0.0.1)
-python3 "$PROVCHECK_SRC/tests/servers/test_server.py" --log "$TMP/srv.log" >"$TMP/srv.port" 2>"$TMP/srv.err" &
-SERVER_PIDS+=($!)
-for i in $(seq 1 100); do PORT=$(head -1 "$TMP/srv.port" 2>/dev/null); [ -n "$PORT" ] && break; sleep 0.1; done
+start_test_server srv
 B=http://127.0.0.1:$PORT
 mkdir -p "$TMP/work"
 run_in "$TMP/work" audit --rate 0 -q --db "$TMP/audit.sqlite" "$B/bare" "$B/page/1"
