@@ -11,15 +11,19 @@
 #      formula gives (first 8 bytes of SHA-256 of the report path, big-endian,
 #      modulo N, plus 1), for check and for audit (over the URL)
 #   5. a baseline read back with inline and baseline entries swapped
-# and more of the same kind:
-#   6. the fingerprint not hashing the message: a new violation on a baselined page
+# and more of the same kind, found by applying them:
+#   6. privacy-link accepting an empty href (fixture rules/privacy-link/fail/
+#      empty-href.html; no test noticed before)
+#   7. privacy-link matching "javascript:" case-sensitively, so href="JavaScript:..."
+#      counts as a privacy link (fixture fail/javascript-mixed-case-href.html; no
+#      test noticed before)
+# and, pinned end to end here although a unit test or fixture already notices them:
+#   8. the fingerprint not hashing the message: a new violation on a baselined page
 #      (another unknown source) would be suppressed by the old entry
-#   7. SARIF suppressions on unsuppressed results (GitHub shows them as dismissed)
-#   8. a page-error reported below error (an unreadable page passes the gate)
-#   9. source-attribution's `labels` option adding to the default instead of
-#      replacing it
-#  10. privacy-link accepting href="#" (fixture rules/privacy-link/fail/hash-href.html,
-#      run by test-rules)
+#   9. SARIF suppressions on unsuppressed results (GitHub shows them as dismissed)
+#  10. a page-error reported below error (an unreadable page passes the gate)
+#  11. source-attribution's `labels` option adding to the default, not replacing it
+#  12. privacy-link accepting href="#" (fixture fail/hash-href.html)
 . "$(dirname "$0")/lib.sh"
 
 # ---- 1. the disclaimer rule honours its configured text
@@ -141,7 +145,7 @@ run_in "$S" baseline --baseline "$TMP/b1.json" -o "$TMP/b3.json"
 run_in "$S" check --baseline "$TMP/b3.json"
 assert_status 0 "a baseline written under a baseline keeps its entries"
 
-# ---- 6. the fingerprint covers the message: a new violation is not the old one
+# ---- 8. the fingerprint covers the message: a new violation is not the old one
 S=$TMP/fingerprint
 write_file "$S/provcheck.lua" 'return { rules = { ["source-attribution"] = { sources = { "reuters" } } } }'
 good_page "$S/privacy.html" "Privacy"
@@ -155,7 +159,7 @@ run_in "$S" check --baseline "$TMP/fp-base.json" -f json
 assert_status 1 "another unknown source on the same page is a new finding"
 assert_contains "$(json '[f["message"] for f in d["findings"] if not f["suppressed"]]')" "otherblog" "the new source is named"
 
-# ---- 7. SARIF: only suppressed results carry suppressions
+# ---- 9. SARIF: only suppressed results carry suppressions
 S=$TMP/sarif
 good_page "$S/privacy.html" "Privacy"
 page_with "$S/broken.html" "<article><p>Nothing.</p></article>"
@@ -167,7 +171,7 @@ assert_eq "$(json '[r["ruleId"] for r in d["runs"][0]["results"] if r.get("suppr
 assert_eq "$(json 'len([r for r in d["runs"][0]["results"] if "suppressions" not in r])' "$TMP/s.sarif")" "3" \
   "the three open findings have none (GitHub would show them as dismissed)"
 
-# ---- 8. a page that cannot be read is an error, and fails the gate
+# ---- 10. a page that cannot be read is an error, and fails the gate
 S=$TMP/unreadable
 write_file "$S/provcheck.lua" 'return { max_page_bytes = 2048 }'
 good_page "$S/privacy.html" "Privacy"
@@ -180,7 +184,7 @@ assert_eq "$(json '[(f["rule"], f["severity"]) for f in d["findings"] if f["path
 run_in "$S" check --fail-on error --max-warnings 100
 assert_status 1 "whatever --max-warnings allows"
 
-# ---- 9. labels replace the default label
+# ---- 11. labels replace the default label
 S=$TMP/labels
 write_file "$S/provcheck.lua" 'return { rules = { ["source-attribution"] = { labels = { "Fuente" } } } }'
 good_page "$S/privacy.html" "Privacy"   # says "Source: cnnespanol"
@@ -190,7 +194,7 @@ run_in "$S" check -f json
 assert_status 1 "with labels = { \"Fuente\" }, \"Source:\" is not an attribution"
 assert_eq "$(json '[f["path"] for f in d["findings"]]')" '["english.html"]' "only the page without the configured label fails"
 
-# ---- 10. the rule fixtures (hash-href.html among them) hold
+# ---- 6, 7, 12. the rule fixtures (empty-href, javascript-mixed-case-href and hash-href among them) hold
 run test-rules "$PROVCHECK_SRC/rules"
 assert_status 0 "the built-in rules' fixtures hold"
 
