@@ -77,8 +77,11 @@ static int finding_from_json(finding *f, const cfgval *v, const char *file, size
         f->suppression = SUPP_INLINE;
     else if (supp && strcmp(supp, "baseline") == 0)
         f->suppression = SUPP_BASELINE;
-    else if (suppressed && suppressed->kind == CV_BOOL && suppressed->b)
-        f->suppression = SUPP_INLINE;
+    else if (supp || (suppressed && suppressed->kind != CV_BOOL))
+        f->suppression = (suppression_kind)-1;   /* refused below */
+    /* "suppressed": true without a kind is not what provcheck writes: it would pass */
+    if (suppressed && suppressed->kind == CV_BOOL && suppressed->b != (f->suppression != SUPP_NONE))
+        f->suppression = (suppression_kind)-1;
     int rc = 0;
     rc |= dup_member(&f->rule, v, "rule");
     rc |= dup_member(&f->message, v, "message");

@@ -108,11 +108,18 @@ d = json.load(open(t + "/s1.json"))
 d["run"]["config_hash"] = None; json.dump(d, open(t + "/s1-nohash.json", "w"))
 d = json.load(open(t + "/s1.json"))
 d["run"]["shard"] = "0/3"; json.dump(d, open(t + "/s1-zero.json", "w"))
+for k in (1, 2, 3):
+    d = json.load(open(t + "/s%d.json" % k))
+    for f in d["findings"]:
+        f["suppressed"] = True
+    json.dump(d, open(t + "/s%d-hushed.json" % k, "w"))
 PY
 merge_refused "a page in two reports" "is in two of the reports" "$TMP/s1.json" "$TMP/s2.json" "$TMP/full-as-3.json"
 merge_refused "a report without run" "no \"run\"" "$TMP/s1-norun.json" "$TMP/s2.json" "$TMP/s3.json"
 merge_refused "a report without config hash" "config_hash" "$TMP/s1-nohash.json" "$TMP/s2.json" "$TMP/s3.json"
 merge_refused "shard 0/3" "is not K/N" "$TMP/s1-zero.json" "$TMP/s2.json" "$TMP/s3.json"
+merge_refused "findings marked suppressed without a kind" "is invalid" \
+  "$TMP/s1-hushed.json" "$TMP/s2-hushed.json" "$TMP/s3-hushed.json"
 
 # --partial converts a part and says which: it cannot pass for the whole run later
 run merge --partial --fail-on never -o "$TMP/part.json" "$TMP/s1.json" "$TMP/s3.json"
