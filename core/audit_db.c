@@ -185,18 +185,46 @@ int audit_db_cache_get(audit_db *db, const char *url, const char *ruleset,
     return found;
 }
 
+/* What the columns of a finding row hold that provcheck never writes, or NULL. */
+static const char *finding_row_invalid(sqlite3_stmt *st)
+{
+    /* types first: sqlite3_column_type means nothing after a conversion */
+    for (int c = 0; c < 10; c++) {
+        int type = sqlite3_column_type(st, c);
+        int may_be_null = c == 4 || c == 5 || c == 6 || c == 9;   /* url, line, col, reason */
+        int integer = c == 5 || c == 6 || c == 8;
+        if (type == SQLITE_NULL ? !may_be_null : (integer ? type != SQLITE_INTEGER
+                                                          : type != SQLITE_TEXT))
+            return "a column has the wrong type";
+    }
+    sqlite3_int64 suppressed = sqlite3_column_int64(st, 8);
+    sqlite3_int64 line = sqlite3_column_int64(st, 5), col = sqlite3_column_int64(st, 6);
+    if (suppressed < 0 || suppressed > SUPPRESSED_BASELINE)
+        return "suppressed is not 0 (no), 1 (inline) or 2 (baseline)";
+    if (sqlite3_column_bytes(st, 7) != 32)
+        return "its fingerprint is not 32 hex digits";
+    if (line < 0 || line > 2147483647 || col < 0 || col > 2147483647)
+        return "its line and column are not a position";
+    return NULL;
+}
+
 /* Read finding rows (rule, severity, message, path, url, line, col, fingerprint,
    suppressed, reason) from a prepared statement into `out`. */
 static int read_findings(audit_db *db, sqlite3_stmt *st, finding_list *out)
 {
     int rc;
+    size_t row = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         finding f;
         memset(&f, 0, sizeof f);
+        row++;
+        const char *bad = finding_row_invalid(st);
         f.rule = col_dup(st, 0);
         const unsigned char *sev = sqlite3_column_text(st, 1);
+        /* read back, not trusted: a row provcheck never writes is an error (see
+           finding_invalid), never a finding that passes */
         if (!sev || severity_parse((const char *)sev, &f.sev) < 0)
-            f.sev = SEV_ERROR;
+            f.sev = SEV_OFF;
         f.message = col_dup(st, 2);
         f.path = col_dup(st, 3);
         f.url = col_dup(st, 4);
@@ -209,6 +237,14 @@ static int read_findings(audit_db *db, sqlite3_stmt *st, finding_list *out)
                         : supp ? SUPP_INLINE : SUPP_NONE;
         int reason_null = sqlite3_column_type(st, 9) == SQLITE_NULL;
         f.suppress_reason = reason_null ? NULL : col_dup(st, 9);
+        if (!bad && f.rule && f.message && f.path)
+            bad = finding_invalid(&f);
+        if (bad) {
+            err_set("audit database %s: finding %zu%s%s%s is invalid: %s", db->path, row,
+                    f.rule ? " (" : "", f.rule ? f.rule : "", f.rule ? ")" : "", bad);
+            finding_free(&f);
+            return -1;
+        }
         if (!f.rule || !f.message || !f.path || (!reason_null && !f.suppress_reason) ||
             finding_list_take(out, &f) < 0) {
             finding_free(&f);

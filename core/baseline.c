@@ -46,6 +46,44 @@ static int entry_counts(const cfgval *f)
     return !(supp && strcmp(supp, "inline") == 0);
 }
 
+static int is_position(const cfgval *v)
+{
+    return !v || v->kind == CV_NIL ||
+           (v->kind == CV_NUM && v->n >= 1 && v->n <= 2147483647.0 && v->n == (double)(int)v->n);
+}
+
+/* A baseline decides what passes, so it is validated as the JSON report provcheck
+   wrote: what fails here would suppress the wrong findings, or count an entry that
+   must not (an inline suppression read as a baseline one). */
+static const char *entry_invalid(const cfgval *f)
+{
+    const char *rule = string_member(f, "rule"), *sev = string_member(f, "severity");
+    const char *fp = string_member(f, "fingerprint");
+    const cfgval *supp = cfgval_get(f, "suppression"), *suppressed = cfgval_get(f, "suppressed");
+    severity level;
+    if (!finding_fingerprint_valid(fp))
+        return "the fingerprint is not 32 hex digits";
+    if (!rule || !*rule)
+        return "no rule id";
+    if (!sev || severity_parse(sev, &level) < 0 || level == SEV_OFF)
+        return "the severity is not info, warning or error";
+    const cfgval *texts[] = {cfgval_get(f, "path"), cfgval_get(f, "message")};
+    for (size_t i = 0; i < 2; i++)
+        if (texts[i] && texts[i]->kind != CV_STR && texts[i]->kind != CV_NIL)
+            return "path or message is not a string";
+    if (!is_position(cfgval_get(f, "line")) || !is_position(cfgval_get(f, "column")))
+        return "line or column is not a position";
+    if (suppressed && suppressed->kind != CV_BOOL)
+        return "suppressed is not true or false";
+    if (supp && supp->kind != CV_NIL &&
+        !(supp->kind == CV_STR && (strcmp(supp->s, "inline") == 0 || strcmp(supp->s, "baseline") == 0)))
+        return "suppression is not null, \"inline\" or \"baseline\"";
+    int says_suppressed = supp && supp->kind == CV_STR;
+    if (suppressed && suppressed->b != says_suppressed)
+        return "suppressed and suppression disagree";
+    return NULL;
+}
+
 static int collect_entries(const cfgval *doc, const char *path, baseline_entry **out,
                            size_t *count_out)
 {
@@ -69,6 +107,11 @@ static int collect_entries(const cfgval *doc, const char *path, baseline_entry *
         if (!fp) {
             free(entries);
             return err_set("baseline %s: finding %zu has no fingerprint", path, i + 1);
+        }
+        const char *bad = entry_invalid(f);
+        if (bad) {
+            free(entries);
+            return err_set("baseline %s: finding %zu is invalid: %s", path, i + 1, bad);
         }
         if (!entry_counts(f))
             continue;

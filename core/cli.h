@@ -97,6 +97,12 @@ int baseline_apply(report *r, const char *path, int verbose);
 int baseline_apply_text(report *r, const char *path, const char *text, size_t len,
                         int verbose);
 
+/* Record the run in the report (JSON "run"): shard K/N (count 0 = every page) and
+ * the config hash of rs, cfg's page selection and the baseline file's bytes.
+ * 0, or -1 with err_set. */
+int report_record_run(report *r, const ruleset *rs, const config *cfg, int shard_index,
+                      int shard_count, const char *baseline_path);
+
 /* --fail-on LEVEL and --max-warnings N into a; the commands that gate on a report
  * (check, merge) share them. 0, or -1 after a usage message. */
 int check_args_fail_on(check_args *a, const char *cmd, const char *value);

@@ -159,6 +159,8 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
     if (a->baseline ? baseline_apply(out, a->baseline, a->verbose) < 0
                     : t->cfg->baseline && apply_config_baseline(out, t, a) < 0)
         goto cleanup;
+    if (report_record_run(out, rs, t->cfg, a->shard_index, a->shard_count, a->baseline) < 0)
+        goto cleanup;
     if (a->verbose)
         fprintf(stderr, "provcheck: %zu pages checked in %.3f s\n", out->page_count,
                 seconds_now() - started);
@@ -192,8 +194,12 @@ int check_exit_code(const report *r, const check_args *a)
         if (!a->fail_on_never && f->sev != SEV_OFF && f->sev >= a->fail_on)
             failing = 1;
     }
-    if (a->max_warnings >= 0 && warnings > (size_t)a->max_warnings)
+    if (a->max_warnings >= 0 && warnings > (size_t)a->max_warnings) {
+        /* say why, or a run with no error fails with nothing to explain it */
+        fprintf(stderr, "provcheck: too many warnings (%zu). Maximum allowed is %ld.\n",
+                warnings, a->max_warnings);
         failing = 1;
+    }
     return failing ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
@@ -242,6 +248,7 @@ int cmd_check(int argc, char **argv)
     ro.automation_id = a.automation_id;
     ro.shard_index = a.shard_index;
     ro.shard_count = a.shard_count;
+    ro.fail_on = a.fail_on;
     /* the note goes first: a failure is a setup error, and those leave no report */
     if (a.record && git_target_record(&t, &r) < 0)
         goto cleanup;

@@ -1416,7 +1416,8 @@ int cmd_audit(int argc, char **argv)
     co.cached = src_http_cached;
     co.cache_ctx = src;
     int checked = check_run(&r, src, rs, &co);
-    if (fetch_join(&run) < 0 || checked < 0) {
+    if (fetch_join(&run) < 0 || checked < 0 ||
+        report_record_run(&r, rs, cfg, a.shard_k, a.shard_n, NULL) < 0) {
         free(site);
         goto cleanup;
     }
@@ -1463,6 +1464,7 @@ int cmd_audit(int argc, char **argv)
     memset(&ro, 0, sizeof ro);
     ro.shard_index = a.shard_k;
     ro.shard_count = a.shard_n;
+    ro.fail_on = a.fail_on;
     if (report_writer_for(a.format)(&r, &ro, &out) < 0) {
         err_set("cannot format the report as %s", a.format);
         goto cleanup;

@@ -9,6 +9,7 @@
 #include "cli_util.h"
 #include "err.h"
 #include "fileio.h"
+#include "buf.h"
 #include "json_read.h"
 
 #define REPORT_MAX_BYTES ((size_t)1024 * 1024 * 1024)
@@ -25,11 +26,15 @@ static const char merge_usage[] =
     "  -q, --quiet        text and github: show errors only\n"
     "  --fail-on LEVEL    error (default), warning, never: as for check\n"
     "  --max-warnings N   also exit 1 when more than N warnings are unsuppressed\n"
+    "  --partial          accept a set of shards that lacks some (to convert one\n"
+    "                     shard's report); the output says which shards it holds\n"
     "  -h, --help         this help\n"
     "\n"
-    "The reports must come from the same target (format version, kind, root, rev and\n"
-    "commit). Exit status as for check: 0 no finding at or above --fail-on, 1 findings\n"
-    "(the report is written either way), 2 usage error or reports that do not fit\n";
+    "The reports must be every shard of one run (each K of N exactly once), or one\n"
+    "unsharded report (to convert it), from the same target (format version, kind,\n"
+    "root, rev and commit), config hash and provcheck version. Exit status as for\n"
+    "check: 0 no finding at or above --fail-on, 1 findings (the report is written\n"
+    "either way), 2 usage error or reports that do not fit (nothing is written)\n";
 
 static const char *str_member(const cfgval *map, const char *key)
 {
@@ -72,8 +77,11 @@ static int finding_from_json(finding *f, const cfgval *v, const char *file, size
         f->suppression = SUPP_INLINE;
     else if (supp && strcmp(supp, "baseline") == 0)
         f->suppression = SUPP_BASELINE;
-    else if (suppressed && suppressed->kind == CV_BOOL && suppressed->b)
-        f->suppression = SUPP_INLINE;
+    else if (supp || (suppressed && suppressed->kind != CV_BOOL))
+        f->suppression = (suppression_kind)-1;   /* refused below */
+    /* "suppressed": true without a kind is not what provcheck writes: it would pass */
+    if (suppressed && suppressed->kind == CV_BOOL && suppressed->b != (f->suppression != SUPP_NONE))
+        f->suppression = (suppression_kind)-1;
     int rc = 0;
     rc |= dup_member(&f->rule, v, "rule");
     rc |= dup_member(&f->message, v, "message");
@@ -86,6 +94,12 @@ static int finding_from_json(finding *f, const cfgval *v, const char *file, size
     if (rc < 0) {
         finding_free(f);
         return err_set("out of memory");
+    }
+    /* a report is read back, not trusted: "severity": "off" would pass unseen */
+    const char *bad = finding_invalid(f);
+    if (bad) {
+        finding_free(f);
+        return err_set("%s: finding %zu is invalid: %s", file, index + 1, bad);
     }
     return 0;
 }
@@ -181,7 +195,159 @@ static int check_tool(const cfgval *doc, const char *file, char **tool_version, 
     return 0;
 }
 
-static int merge_one(report *r, const char *file, int first, char **tool_version)
+/* Which shards the reports so far hold, and the config they ran. File names are
+   borrowed from argv. */
+typedef struct shard_owner {
+    int k;
+    const char *file;
+} shard_owner;
+
+typedef struct run_set {
+    char *config_hash;
+    const char *hash_file;       /* the report the hash came from */
+    const char *whole_file;      /* an unsharded report, or NULL */
+    int count;                   /* N of the shards; 0 before the first shard */
+    const char *count_file;
+    shard_owner *owners; size_t owner_count;
+} run_set;
+
+static void run_set_free(run_set *rs)
+{
+    free(rs->config_hash);
+    free(rs->owners);
+}
+
+static int is_sha256_hex(const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!((s[n] >= '0' && s[n] <= '9') || (s[n] >= 'a' && s[n] <= 'f')))
+            return 0;
+    return n == 64;
+}
+
+/* "K/N", or "K,K,.../N" from a --partial merge, into the shards it holds. */
+static int add_shard_spec(run_set *rs, const char *spec, const char *file)
+{
+    const char *slash = strchr(spec, '/');
+    char *end = NULL;
+    long n = slash ? strtol(slash + 1, &end, 10) : 0;
+    if (!slash || slash == spec || !end || *end || n < 1 || n > 2147483647L)
+        return err_set("%s: run.shard '%s' is not K/N", file, spec);
+    if (rs->whole_file)
+        return err_set("%s is shard %s, but %s is a whole (unsharded) report: they overlap "
+                       "(merge the shards of one run, or one whole report)", file, spec,
+                       rs->whole_file);
+    if (rs->count && rs->count != n)
+        return err_set("%s is shard %s, %s one of %d shards: shards of different splits "
+                       "overlap (merge the shards of one run)", file, spec, rs->count_file,
+                       rs->count);
+    rs->count = (int)n;
+    rs->count_file = file;
+    for (const char *p = spec; p < slash;) {
+        long k = strtol(p, &end, 10);
+        if (end == p || k < 1 || k > n || (*end != ',' && end != slash))
+            return err_set("%s: run.shard '%s' is not K/N with 1 <= K <= N", file, spec);
+        for (size_t i = 0; i < rs->owner_count; i++)
+            if (rs->owners[i].k == k)
+                return strcmp(rs->owners[i].file, file) == 0
+                           ? err_set("%s is given twice (shard %ld/%ld): each shard must be "
+                                     "merged once", file, k, n)
+                           : err_set("%s and %s both hold shard %ld/%ld: each shard must be "
+                                     "merged once", rs->owners[i].file, file, k, n);
+        shard_owner *grown = realloc(rs->owners, (rs->owner_count + 1) * sizeof *grown);
+        if (!grown)
+            return err_set("out of memory");
+        rs->owners = grown;
+        rs->owners[rs->owner_count++] = (shard_owner){(int)k, file};
+        p = *end == ',' ? end + 1 : end;
+    }
+    return 0;
+}
+
+/* The report's "run": the same config hash as the others, and a shard that no other
+   report holds (or the one whole report). */
+static int take_run(run_set *rs, const cfgval *doc, const char *file)
+{
+    const cfgval *run = cfgval_get(doc, "run");
+    const char *hash = run && run->kind == CV_MAP ? str_member(run, "config_hash") : NULL;
+    if (!run || run->kind != CV_MAP)
+        return err_set("%s does not say which shard and config it ran (no \"run\"): write "
+                       "the reports again with this provcheck", file);
+    if (!hash || !is_sha256_hex(hash))
+        return err_set("%s: run.config_hash is missing or not a SHA-256", file);
+    if (!rs->config_hash) {
+        if (!(rs->config_hash = strdup(hash)))
+            return err_set("out of memory");
+        rs->hash_file = file;
+    } else if (strcmp(hash, rs->config_hash) != 0) {
+        return err_set("%s ran another config than %s (config_hash %.12s..., not %.12s...): "
+                       "merge only shards of one run, with one config, rules and baseline",
+                       file, rs->hash_file, hash, rs->config_hash);
+    }
+    const cfgval *shard = cfgval_get(run, "shard");
+    if (shard && shard->kind == CV_STR)
+        return add_shard_spec(rs, shard->s, file);
+    if (shard && shard->kind != CV_NIL)
+        return err_set("%s: run.shard is neither \"K/N\" nor null", file);
+    if (rs->whole_file)
+        return strcmp(rs->whole_file, file) == 0
+                   ? err_set("%s is given twice: a report must be merged once", file)
+                   : err_set("%s and %s are both whole (unsharded) reports: merge the shards "
+                             "of one run, or one whole report", rs->whole_file, file);
+    if (rs->count)
+        return err_set("%s is a whole (unsharded) report, but %s is a shard: they overlap "
+                       "(merge the shards of one run, or one whole report)", file,
+                       rs->count_file);
+    rs->whole_file = file;
+    return 0;
+}
+
+static int owner_cmp(const void *a, const void *b)
+{
+    const shard_owner *x = a, *y = b;
+    return (x->k > y->k) - (x->k < y->k);
+}
+
+/* Every shard 1..N once, else an error naming what is missing (unless --partial,
+   which records the shards it holds instead). The merged report's run.shard is
+   null only when it covers every page. */
+static int finish_runs(run_set *rs, report *r, int partial)
+{
+    r->config_hash = rs->config_hash;
+    rs->config_hash = NULL;
+    if (!rs->count || rs->owner_count == (size_t)rs->count)
+        return 0;
+    qsort(rs->owners, rs->owner_count, sizeof *rs->owners, owner_cmp);
+    buf b = BUF_INIT;
+    int rc = 0;
+    if (!partial) {
+        size_t listed = 0, missing = (size_t)rs->count - rs->owner_count;
+        size_t next = 0;
+        for (int k = 1; k <= rs->count && listed < 10; k++) {
+            if (next < rs->owner_count && rs->owners[next].k == k) {
+                next++;
+                continue;
+            }
+            rc |= buf_printf(&b, "%s%d/%d", listed ? ", " : "", k, rs->count);
+            listed++;
+        }
+        err_set("%zu of %d shards %s missing (%s%s): a sharded run is merged from every "
+                "shard's report (--partial merges a part, to convert it)", missing, rs->count,
+                missing == 1 ? "is" : "are", b.data ? b.data : "",
+                missing > listed ? ", ..." : "");
+        buf_free(&b);
+        return -1;
+    }
+    for (size_t i = 0; i < rs->owner_count; i++)
+        rc |= buf_printf(&b, "%s%d", i ? "," : "", rs->owners[i].k);
+    rc |= buf_printf(&b, "/%d", rs->count);
+    r->shard = rc < 0 ? NULL : buf_detach(&b, NULL);
+    buf_free(&b);
+    return r->shard ? 0 : err_set("out of memory");
+}
+
+static int merge_one(report *r, run_set *runs, const char *file, int first, char **tool_version)
 {
     char *text = NULL, *parse_err = NULL;
     size_t len = 0;
@@ -208,7 +374,7 @@ static int merge_one(report *r, const char *file, int first, char **tool_version
         goto cleanup;
     }
     if (check_tool(doc, file, tool_version, first) < 0 || take_target(r, target, file, first) < 0 ||
-        add_pages(r, pages, file) < 0)
+        take_run(runs, doc, file) < 0 || add_pages(r, pages, file) < 0)
         goto cleanup;
     for (size_t i = 0; i < findings->count; i++) {
         finding f;
@@ -228,21 +394,16 @@ cleanup:
     return rc;
 }
 
-/* Shards never share a page, but the same shard given twice must not count twice. */
-static void drop_duplicate_pages(report *r)
+/* Shards never share a page: one in two reports means the reports overlap (a
+   report edited by hand, or shards of different page sets). */
+static int refuse_shared_pages(report *r)
 {
     qsort(r->pages, r->page_count, sizeof *r->pages, page_cmp);
-    size_t kept = 0;
-    for (size_t i = 0; i < r->page_count; i++) {
-        if (kept && strcmp(r->pages[kept - 1].path, r->pages[i].path) == 0) {
-            free(r->pages[i].path);
-            free(r->pages[i].url);
-            free(r->pages[i].blob);
-            continue;
-        }
-        r->pages[kept++] = r->pages[i];
-    }
-    r->page_count = kept;
+    for (size_t i = 1; i < r->page_count; i++)
+        if (strcmp(r->pages[i - 1].path, r->pages[i].path) == 0)
+            return err_set("page %s is in two of the reports: they overlap (merge the "
+                           "shards of one run)", r->pages[i].path);
+    return 0;
 }
 
 static int same_finding(const finding *a, const finding *b)
@@ -265,7 +426,7 @@ static void drop_duplicate_findings(finding_list *fl)
 
 typedef struct merge_args {
     const char *output, *format;
-    int quiet;
+    int quiet, partial;
     check_args gate;              /* --fail-on, --max-warnings only */
     const char **files;
     size_t file_count;
@@ -293,6 +454,8 @@ static int merge_args_parse(merge_args *m, int argc, char **argv)
             return 1;
         } else if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0) {
             m->quiet = 1;
+        } else if (strcmp(argv[i], "--partial") == 0) {
+            m->partial = 1;
         } else if (cli_option_value(argc, argv, &i, "", "--fail-on", &value)) {
             if (!value)
                 return cli_usage_error("merge", "--fail-on needs a level");
@@ -333,21 +496,26 @@ int cmd_merge(int argc, char **argv)
     report r;
     memset(&r, 0, sizeof r);
     char *tool_version = NULL;
+    run_set runs;
+    memset(&runs, 0, sizeof runs);
     for (size_t i = 0; i < m.file_count; i++)
-        if (merge_one(&r, m.files[i], i == 0, &tool_version) < 0)
+        if (merge_one(&r, &runs, m.files[i], i == 0, &tool_version) < 0)
             goto cleanup;
-    drop_duplicate_pages(&r);
+    if (finish_runs(&runs, &r, m.partial) < 0 || refuse_shared_pages(&r) < 0)
+        goto cleanup;
     finding_list_sort(&r.findings);
     drop_duplicate_findings(&r.findings);
     report_recount(&r);
     report_options ro;
     memset(&ro, 0, sizeof ro);
     ro.quiet = m.quiet;
+    ro.fail_on = m.gate.fail_on;
     if (report_emit(&r, report_writer_for(m.format), &ro, m.output) < 0)
         goto cleanup;
     rc = check_exit_code(&r, &m.gate);
 cleanup:
     report_free(&r);
+    run_set_free(&runs);
     free(tool_version);
     free(m.files);
     return rc;

@@ -25,6 +25,43 @@ int severity_parse(const char *name, severity *out)
     return -1;
 }
 
+int finding_fingerprint_valid(const char *fp)
+{
+    size_t n = 0;
+    for (; fp && fp[n]; n++)
+        if (!((fp[n] >= '0' && fp[n] <= '9') || (fp[n] >= 'a' && fp[n] <= 'f')))
+            return 0;
+    return fp && n == 32;
+}
+
+static int rule_id_valid(const char *id)
+{
+    if (!id || !*id)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p <= ' ' || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
+const char *finding_invalid(const finding *f)
+{
+    if (!rule_id_valid(f->rule))
+        return "the rule id is empty or not a rule id";
+    if (f->sev < SEV_INFO || f->sev > SEV_ERROR)
+        return "the severity is not info, warning or error";
+    if (!f->message)
+        return "it has no message";
+    if (f->line < 0 || f->column < 0 || (f->column > 0 && f->line == 0))
+        return "its line and column are not a position";
+    if (!finding_fingerprint_valid(f->fingerprint))
+        return "its fingerprint is not 32 hex digits";
+    if (f->suppression != SUPP_NONE && f->suppression != SUPP_INLINE &&
+        f->suppression != SUPP_BASELINE)
+        return "its suppression is not null, inline or baseline";
+    return NULL;
+}
+
 static int finding_list_grow(finding_list *list)
 {
     if (list->count < list->cap)

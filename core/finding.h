@@ -41,6 +41,15 @@ typedef struct finding_list {
 const char *severity_name(severity s);           /* "off" "info" "warning" "error" */
 int severity_parse(const char *name, severity *out); /* 0, or -1 when unknown */
 
+/* What is wrong with a finding read back from a file or database (a cache, a
+ * note, a baseline, an audit database, a report to merge), or NULL when it is one
+ * provcheck could have written: a rule id, a severity of info, warning or error,
+ * a message, a position, a fingerprint of 32 hex digits, a known suppression.
+ * Whatever fails this is never trusted: a wrong value could turn a fail into a
+ * pass. */
+const char *finding_invalid(const finding *f);
+int finding_fingerprint_valid(const char *fp);   /* 32 lowercase hex digits */
+
 /* Append a copy of the strings in f (the list owns the copies). 0 or -1 (OOM). */
 int finding_list_add(finding_list *list, const finding *f);
 /* Append f, taking ownership of its strings (f is zeroed). 0 or -1. */

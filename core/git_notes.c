@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_util.h"
 #include "err.h"
+#include "json_read.h"
 #include "json_write.h"
 #include "src_git.h"
 
@@ -80,32 +81,95 @@ typedef struct note_summary {
     long pages, findings, errors, warnings, suppressed;
 } note_summary;
 
-/* The summary numbers of a recorded report. The note is provcheck's own JSON, so a
-   key search inside the "summary" object is enough; 0, or -1 when it is not one. */
-static int parse_summary(const char *json, note_summary *out)
+/* A count in a note's summary: a whole number >= 0, else -1. */
+static long count_member(const cfgval *map, const char *key)
 {
-    const char *sum = strstr(json, "\"summary\"");
-    const char *end = sum ? strchr(sum, '}') : NULL;
-    if (!sum || !end)
+    const cfgval *v = cfgval_get(map, key);
+    if (!v || v->kind != CV_NUM || v->n < 0 || v->n > 1e15 || v->n != (double)(long)v->n)
         return -1;
-    struct { const char *key; long *value; } keys[] = {
-        {"\"pages\"", &out->pages}, {"\"findings\"", &out->findings},
-        {"\"errors\"", &out->errors}, {"\"warnings\"", &out->warnings},
-        {"\"suppressed\"", &out->suppressed},
-    };
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        const char *k = strstr(sum, keys[i].key);
-        if (!k || k > end)
-            return -1;
-        k = strchr(k + strlen(keys[i].key), ':');
-        if (!k || k > end)
-            return -1;
-        *keys[i].value = strtol(k + 1, NULL, 10);
-    }
-    return 0;
+    return (long)v->n;
 }
 
-static void log_entry(buf *b, int json, int first, git_commit *c, const note_summary *ns)
+/* One finding of a note, as report_json.c wrote it, for finding_invalid. */
+static const char *note_finding_invalid(const cfgval *v, int *unsuppressed, severity *sev)
+{
+    if (!v || v->kind != CV_MAP)
+        return "a finding is not an object";
+    const cfgval *rule = cfgval_get(v, "rule"), *level = cfgval_get(v, "severity");
+    const cfgval *fp = cfgval_get(v, "fingerprint"), *msg = cfgval_get(v, "message");
+    const cfgval *supp = cfgval_get(v, "suppression");
+    finding f;
+    memset(&f, 0, sizeof f);
+    f.rule = rule && rule->kind == CV_STR ? rule->s : NULL;
+    f.message = msg && msg->kind == CV_STR ? msg->s : NULL;
+    if (!level || level->kind != CV_STR || severity_parse(level->s, &f.sev) < 0)
+        f.sev = SEV_OFF;
+    if (fp && fp->kind == CV_STR && strlen(fp->s) < sizeof f.fingerprint)
+        strcpy(f.fingerprint, fp->s);
+    if (supp && supp->kind == CV_STR)
+        f.suppression = strcmp(supp->s, "inline") == 0     ? SUPP_INLINE
+                        : strcmp(supp->s, "baseline") == 0 ? SUPP_BASELINE
+                                                           : (suppression_kind)-1;
+    else if (supp && supp->kind != CV_NIL)
+        f.suppression = (suppression_kind)-1;
+    *unsuppressed = f.suppression == SUPP_NONE;
+    *sev = f.sev;
+    return finding_invalid(&f);
+}
+
+/* The summary numbers of a recorded report, after checking the note is one
+   provcheck wrote: a version 1 report whose findings are valid and whose summary
+   counts them (a note is read back, not trusted: a summary edited to 0 errors
+   must not show as a compliant commit). NULL, or why the note is invalid. */
+static const char *parse_summary(const char *json, note_summary *out)
+{
+    cfgval *doc = NULL;
+    char *parse_err = NULL;
+    const char *bad = NULL;
+    if (json_read(json, strlen(json), &doc, &parse_err) != 0) {
+        free(parse_err);
+        return "not valid JSON";
+    }
+    const cfgval *version = doc->kind == CV_MAP ? cfgval_get(doc, "version") : NULL;
+    const cfgval *sum = version ? cfgval_get(doc, "summary") : NULL;
+    const cfgval *pages = version ? cfgval_get(doc, "pages") : NULL;
+    const cfgval *findings = version ? cfgval_get(doc, "findings") : NULL;
+    if (!version || version->kind != CV_NUM || version->n != 1 || !sum || sum->kind != CV_MAP ||
+        !pages || pages->kind != CV_LIST || !findings || findings->kind != CV_LIST) {
+        bad = "not a provcheck JSON report of format version 1";
+        goto done;
+    }
+    out->pages = count_member(sum, "pages");
+    out->findings = count_member(sum, "findings");
+    out->errors = count_member(sum, "errors");
+    out->warnings = count_member(sum, "warnings");
+    out->suppressed = count_member(sum, "suppressed");
+    if (out->pages < 0 || out->findings < 0 || out->errors < 0 || out->warnings < 0 ||
+        out->suppressed < 0) {
+        bad = "a summary count is missing or not a whole number";
+        goto done;
+    }
+    long errors = 0, warnings = 0, unsuppressed = 0, suppressed = 0;
+    for (size_t i = 0; i < findings->count && !bad; i++) {
+        int open = 0;
+        severity sev = SEV_OFF;
+        bad = note_finding_invalid(findings->items[i], &open, &sev);
+        unsuppressed += open;
+        suppressed += !open;
+        errors += open && sev == SEV_ERROR;
+        warnings += open && sev == SEV_WARNING;
+    }
+    if (!bad && (out->pages != (long)pages->count || out->findings != unsuppressed ||
+                 out->errors != errors || out->warnings != warnings ||
+                 out->suppressed != suppressed))
+        bad = "the summary does not count the pages and findings it lists";
+done:
+    cfgval_free(doc);
+    return bad;
+}
+
+static void log_entry(buf *b, int json, int first, git_commit *c, const note_summary *ns,
+                      const char *invalid)
 {
     char hex[GIT_OID_HEXSZ + 1], when[32];
     git_oid_tostr(hex, sizeof hex, git_commit_id(c));
@@ -118,7 +182,12 @@ static void log_entry(buf *b, int json, int first, git_commit *c, const note_sum
         json_write_string(b, when);
         buf_puts(b, ", \"summary\": ");
         json_write_string(b, summary ? summary : "");
-        if (ns)
+        if (invalid) {
+            /* no counts: nothing may read an invalid note as 0 errors */
+            buf_puts(b, ", \"recorded\": true, \"invalid\": ");
+            json_write_string(b, invalid);
+            buf_puts(b, " }");
+        } else if (ns)
             buf_printf(b, ", \"recorded\": true, \"pages\": %ld, \"findings\": %ld, "
                           "\"errors\": %ld, \"warnings\": %ld, \"suppressed\": %ld }",
                        ns->pages, ns->findings, ns->errors, ns->warnings, ns->suppressed);
@@ -128,7 +197,10 @@ static void log_entry(buf *b, int json, int first, git_commit *c, const note_sum
     }
     hex[7] = '\0';
     when[10] = '\0';
-    if (ns)
+    if (invalid)
+        buf_printf(b, "%s %s INVALID note (%s)  %s\n", hex, when, invalid,
+                   summary ? summary : "");
+    else if (ns)
         buf_printf(b, "%s %s %s %ld pages, %ld errors, %ld warnings  %s\n", hex, when,
                    ns->errors ? "FAIL" : "ok  ", ns->pages, ns->errors, ns->warnings,
                    summary ? summary : "");
@@ -203,9 +275,15 @@ static int run_log(const char *range, long limit, int json, const char *output)
         const git_oid *oid = git_commit_id(c);
         git_note *note = NULL;
         note_summary ns;
-        int have = git_note_read(&note, repo, NOTES_REF, oid) == 0 &&
-                   parse_summary(git_note_message(note), &ns) == 0;
-        log_entry(&out, json, first, c, have ? &ns : NULL);
+        int have = git_note_read(&note, repo, NOTES_REF, oid) == 0;
+        const char *invalid = have ? parse_summary(git_note_message(note), &ns) : NULL;
+        if (invalid) {
+            char hex[GIT_OID_HEXSZ + 1];
+            git_oid_tostr(hex, sizeof hex, oid);
+            fprintf(stderr, "provcheck log: error: the note on commit %s (%s) is invalid: %s\n",
+                    hex, NOTES_REF, invalid);
+        }
+        log_entry(&out, json, first, c, have ? &ns : NULL, invalid);
         first = 0;
         git_note_free(note);
         n++;

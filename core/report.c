@@ -50,6 +50,8 @@ void report_free(report *r)
     for (size_t i = 0; i < r->config_changed_count; i++)
         free(r->config_changed[i]);
     free(r->config_changed);
+    free(r->shard);
+    free(r->config_hash);
     for (size_t i = 0; i < r->page_count; i++) {
         free(r->pages[i].path);
         free(r->pages[i].url);

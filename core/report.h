@@ -30,6 +30,9 @@ typedef struct report {
     char *config_from;
     char *config_base;
     char **config_changed; size_t config_changed_count;
+    /* what ran (JSON "run"), so merge can refuse shard sets that do not add up */
+    char *shard;          /* "K/N" (a merge with --partial: "K,K/N"); NULL = every page */
+    char *config_hash;    /* hex SHA-256 of what decides the findings; NULL = unknown */
     page_result *pages; size_t page_count;   /* sorted by path */
     finding_list findings;                   /* sorted (finding_list_sort) */
     report_rule *rules; size_t rule_count;   /* sorted by id */
@@ -52,6 +55,7 @@ typedef struct report_options {
     int quiet;            /* hide warnings and infos (text/github) */
     const char *automation_id;   /* SARIF runAutomationDetails.id, or NULL */
     int shard_index, shard_count;   /* a sharded run (count > 1): its own SARIF category */
+    severity fail_on;     /* junit: a testcase fails at or above it; SEV_OFF = error */
     const char *report_hint;     /* github: where the full report is, or NULL */
     /* The absolute folder the report's paths are relative to (git work tree root,
        or the site root outside a repository): SARIF's %SRCROOT%; NULL = unknown. */

@@ -109,6 +109,11 @@ int report_write_json(const report *r, const report_options *o, buf *out)
     rc |= buf_puts(out, ", \"commit\": ");
     rc |= json_write_string(out, r->commit && r->commit[0] ? r->commit : NULL);
     rc |= json_config_drift(out, r);
+    /* Additive to format 1: the shard and config this report ran, checked by merge. */
+    rc |= buf_puts(out, " },\n  \"run\": { \"shard\": ");
+    rc |= json_write_string(out, r->shard);
+    rc |= buf_puts(out, ", \"config_hash\": ");
+    rc |= json_write_string(out, r->config_hash);
     rc |= buf_printf(out,
                " },\n  \"summary\": { \"pages\": %zu, \"findings\": %zu, \"errors\": %zu, "
                "\"warnings\": %zu, \"suppressed\": %zu },\n  \"pages\": [",

@@ -1,7 +1,8 @@
 /* report_junit.c: JUnit XML for GitLab and Jenkins test views, written with
  * libxml2's xmlwriter. One testcase per page (CONTRACT.md): it fails with its
- * unsuppressed findings, one `path:line:col: severity: message [rule]` line each;
- * suppressed findings do not fail it and are listed in its system-out. No
+ * unsuppressed findings at or above --fail-on, one `path:line:col: severity:
+ * message [rule]` line each, as the run's exit status would; findings below it and
+ * suppressed ones do not fail it and are listed in its system-out. No
  * timestamps or durations: the same report gives the same bytes. */
 #include <stdlib.h>
 #include <string.h>
@@ -97,17 +98,24 @@ static int classname_for(buf *b, const char *path)
     return rc;
 }
 
+/* Whether f fails its testcase: unsuppressed and at or above the run's --fail-on
+   (a warning on a page must not turn a passing run's test view red). */
+static int fails_case(const finding *f, severity fail_on)
+{
+    return f->suppression == SUPP_NONE && f->sev != SEV_OFF && f->sev >= fail_on;
+}
+
 /* Distinct rule ids of the failing findings, in order of first appearance. */
-static int failure_types(buf *b, const finding *items, size_t count)
+static int failure_types(buf *b, const finding *items, size_t count, severity fail_on)
 {
     int rc = 0;
     for (size_t i = 0; i < count; i++) {
         const finding *f = &items[i];
-        if (f->suppression != SUPP_NONE)
+        if (!fails_case(f, fail_on))
             continue;
         int seen = 0;
         for (size_t j = 0; j < i && !seen; j++)
-            seen = items[j].suppression == SUPP_NONE && strcmp(items[j].rule, f->rule) == 0;
+            seen = fails_case(&items[j], fail_on) && strcmp(items[j].rule, f->rule) == 0;
         if (seen)
             continue;
         if (b->len)
@@ -124,15 +132,15 @@ static const char *suppression_word(const finding *f)
 
 /* One page: `items` are its findings (contiguous, the report is sorted by path). */
 static int write_testcase(xmlTextWriterPtr w, const char *path, const char *url,
-                          const finding *items, size_t count)
+                          const finding *items, size_t count, severity fail_on)
 {
     buf b = BUF_INIT;
-    size_t failing = 0, suppressed = 0;
+    size_t failing = 0, passed = 0;   /* passed: below --fail-on, or suppressed */
     for (size_t i = 0; i < count; i++) {
-        if (items[i].suppression == SUPP_NONE)
+        if (fails_case(&items[i], fail_on))
             failing++;
         else
-            suppressed++;
+            passed++;
     }
     int rc = xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0 ? -1 : 0;
     rc |= classname_for(&b, path);
@@ -145,11 +153,11 @@ static int write_testcase(xmlTextWriterPtr w, const char *path, const char *url,
         rc |= xmlTextWriterStartElement(w, BAD_CAST "failure") < 0 ? -1 : 0;
         rc |= write_attr(w, "message", b.data);
         buf_reset(&b);
-        rc |= failure_types(&b, items, count);
+        rc |= failure_types(&b, items, count, fail_on);
         rc |= write_attr(w, "type", b.data ? b.data : "");
         buf_reset(&b);
         for (size_t i = 0; i < count; i++) {
-            if (items[i].suppression != SUPP_NONE)
+            if (!fails_case(&items[i], fail_on))
                 continue;
             rc |= finding_line(&b, &items[i]);
             rc |= buf_putc(&b, '\n');
@@ -157,12 +165,18 @@ static int write_testcase(xmlTextWriterPtr w, const char *path, const char *url,
         rc |= write_text(w, b.data);
         rc |= xmlTextWriterEndElement(w) < 0 ? -1 : 0;
     }
-    if (suppressed) {
+    if (passed) {
         buf_reset(&b);
         for (size_t i = 0; i < count; i++) {
             const finding *f = &items[i];
-            if (f->suppression == SUPP_NONE)
+            if (fails_case(f, fail_on))
                 continue;
+            if (f->suppression == SUPP_NONE) {
+                rc |= buf_puts(&b, "below --fail-on: ");
+                rc |= finding_line(&b, f);
+                rc |= buf_putc(&b, '\n');
+                continue;
+            }
             rc |= buf_printf(&b, "suppressed (%s", suppression_word(f));
             if (f->suppress_reason)
                 rc |= buf_printf(&b, ": %s", f->suppress_reason);
@@ -186,7 +200,7 @@ static int path_cmp(const char *a, const char *b)
 
 /* Pages with a failing finding; findings whose path is not among the pages (a
    hand-made report) get a testcase of their own. */
-static void count_cases(const report *r, size_t *tests, size_t *failures)
+static void count_cases(const report *r, severity fail_on, size_t *tests, size_t *failures)
 {
     size_t t = r->page_count, failed = 0, pi = 0;
     const finding_list *fl = &r->findings;
@@ -194,7 +208,7 @@ static void count_cases(const report *r, size_t *tests, size_t *failures)
         const char *path = fl->items[i].path;
         size_t end = i, unsuppressed = 0;
         while (end < fl->count && path_cmp(fl->items[end].path, path) == 0)
-            unsuppressed += fl->items[end++].suppression == SUPP_NONE;
+            unsuppressed += fails_case(&fl->items[end++], fail_on);
         while (pi < r->page_count && path_cmp(r->pages[pi].path, path) < 0)
             pi++;
         if (pi >= r->page_count || path_cmp(r->pages[pi].path, path) != 0)
@@ -207,7 +221,7 @@ static void count_cases(const report *r, size_t *tests, size_t *failures)
     *failures = failed;
 }
 
-static int write_cases(xmlTextWriterPtr w, const report *r)
+static int write_cases(xmlTextWriterPtr w, const report *r, severity fail_on)
 {
     const finding_list *fl = &r->findings;
     size_t pi = 0, fi = 0;
@@ -223,7 +237,7 @@ static int write_cases(xmlTextWriterPtr w, const report *r)
         size_t end = fi;
         while (end < fl->count && path_cmp(fl->items[end].path, path) == 0)
             end++;
-        rc = write_testcase(w, path, url, fl->items + fi, end - fi);
+        rc = write_testcase(w, path, url, fl->items + fi, end - fi, fail_on);
         fi = end;
         if (take_page)
             pi++;
@@ -242,14 +256,16 @@ static int write_suite_attrs(xmlTextWriterPtr w, size_t tests, size_t failures)
 
 int report_write_junit(const report *r, const report_options *o, buf *out)
 {
-    (void)o;
+    /* --fail-on never changes only the exit status: conversion steps pass it, and
+       their test view must still fail on errors. */
+    severity fail_on = o && o->fail_on == SEV_WARNING ? SEV_WARNING : SEV_ERROR;
     xmlBufferPtr xb = xmlBufferCreate();
     xmlTextWriterPtr w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
     int rc = -1;
     if (!w)
         goto cleanup;
     size_t tests, failures;
-    count_cases(r, &tests, &failures);
+    count_cases(r, fail_on, &tests, &failures);
     rc = 0;
     rc |= xmlTextWriterSetIndent(w, 1) < 0 ? -1 : 0;
     rc |= xmlTextWriterSetIndentString(w, BAD_CAST "  ") < 0 ? -1 : 0;
@@ -260,7 +276,7 @@ int report_write_junit(const report *r, const report_options *o, buf *out)
     rc |= write_suite_attrs(w, tests, failures);
     rc |= write_attr_count(w, "skipped", 0);
     if (rc == 0)
-        rc = write_cases(w, r);
+        rc = write_cases(w, r, fail_on);
     rc |= xmlTextWriterEndDocument(w) < 0 ? -1 : 0;   /* closes open elements */
     rc |= xmlTextWriterFlush(w) < 0 ? -1 : 0;
     if (rc == 0)

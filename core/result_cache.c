@@ -203,11 +203,20 @@ static int decode_findings(const void *data, size_t len, const char *path,
         f.path = strdup(path);
         f.commit = commit && *commit ? strdup(commit) : NULL;
         f.blob = blob && *blob ? strdup(blob) : NULL;
-        if (r.bad || !f.rule || !f.message || !f.path || finding_list_take(out, &f) < 0) {
+        /* A shared cache (CI caches) is read back, not trusted: a value provcheck
+           never stores could turn a finding into a pass. Such an entry is a miss, and
+           the page is checked again. Baseline suppression is applied after the
+           check and blame's extra JSON after that, so neither is ever stored. */
+        if (r.bad || !f.rule || !f.message || !f.path || finding_invalid(&f) ||
+            f.suppression == SUPP_BASELINE || f.extra_json ||
+            (f.suppress_reason && f.suppression != SUPP_INLINE) ||
+            finding_list_take(out, &f) < 0) {
             finding_free(&f);
             r.bad = 1;
         }
     }
+    if (r.left)
+        r.bad = 1;   /* trailing bytes: not what put wrote */
     if (r.bad) {
         while (out->count > start)
             finding_free(&out->items[--out->count]);

@@ -276,3 +276,23 @@ if [ ! -x "$PROVCHECK" ]; then
   echo "provcheck binary not found at $PROVCHECK (build first, or set PROVCHECK)" >&2
   exit 1
 fi
+
+# start_test_server NAME [ARGS...]: the tests' own HTTP server
+# (tests/servers/test_server.py, 127.0.0.1 only), logging requests to $TMP/NAME.log;
+# sets PORT. Servers are stopped when the test exits.
+TEST_SERVER_PIDS=()
+start_test_server() {
+  local name=$1 i
+  shift
+  python3 "$PROVCHECK_SRC/tests/servers/test_server.py" --log "$TMP/$name.log" "$@" \
+    >"$TMP/$name.port" 2>"$TMP/$name.err" &
+  TEST_SERVER_PIDS+=($!)
+  trap 'for pid in "${TEST_SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done; rm -rf "$TMP"' EXIT
+  for i in $(seq 1 100); do
+    PORT=$(head -1 "$TMP/$name.port" 2>/dev/null)
+    [ -n "$PORT" ] && return 0
+    sleep 0.1
+  done
+  echo "test server did not start: $(cat "$TMP/$name.err")" >&2
+  exit 1
+}

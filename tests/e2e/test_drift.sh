@@ -60,7 +60,7 @@ assert_eq "$(drift_of /news/b.html)" "" "markup-only changes are not drift"
 assert_contains "$(drift_of /news/new.html)" "site/news/new.html is not in HEAD" "a live page that was never committed"
 assert_contains "$(drift_of /other.html)" "info: not compared" "unmapped pages are listed"
 assert_contains "$ERR" "1 pages are under no --map prefix" "unmapped pages counted on stderr"
-assert_eq "$(json_get "$D" 'sorted(r.keys())')" "['findings', 'pages', 'summary', 'target', 'tool', 'version']" "report format unchanged"
+assert_eq "$(json_get "$D" 'sorted(r.keys())')" "['findings', 'pages', 'run', 'summary', 'target', 'tool', 'version']" "report format unchanged (run is additive)"
 
 # Text output names the rule too.
 run_in "$REPO" audit --rate 0 --against-rev HEAD --map "$B/=site/" "$B/news/a.html" "$B/"

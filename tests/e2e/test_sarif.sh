@@ -101,6 +101,7 @@ cat >"$TMP/audit.json" <<'JSON'
   "version": 1,
   "tool": { "name": "provcheck", "version": "0.1.0" },
   "target": { "kind": "audit", "root": "http://127.0.0.1:8080/", "rev": null, "commit": null },
+  "run": { "shard": null, "config_hash": "0000000000000000000000000000000000000000000000000000000000000000" },
   "summary": { "pages": 2, "findings": 2, "errors": 2, "warnings": 0, "suppressed": 0 },
   "pages": [
     { "path": "/", "url": "http://127.0.0.1:8080/", "blob": null, "findings": 0 },

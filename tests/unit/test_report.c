@@ -74,6 +74,7 @@ static void test_json_bytes(void **state)
     buf_printf(&want,
         "{\n  \"version\": 1,\n  \"tool\": { \"name\": \"provcheck\", \"version\": \"%s\" },\n"
         "  \"target\": { \"kind\": \"files\", \"root\": \"site\", \"rev\": null, \"commit\": null },\n"
+        "  \"run\": { \"shard\": null, \"config_hash\": null },\n"
         "  \"summary\": { \"pages\": 2, \"findings\": 2, \"errors\": 1, \"warnings\": 1, \"suppressed\": 1 },\n"
         "  \"pages\": [\n"
         "    { \"path\": \"a.html\", \"url\": null, \"blob\": null, \"findings\": 2 },\n"
