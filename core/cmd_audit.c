@@ -407,6 +407,8 @@ typedef struct audit_run {
     sitemap_queue sitemap_urls;   /* each sitemap fetched once; cycles told apart */
     size_t sitemap_repeats;       /* index entries naming a sitemap already queued */
     int sitemaps_capped;          /* MAX_SITEMAPS reached: the rest were not read */
+    finding_list sitemap_findings;   /* on this shard's sitemaps: not pages of the store,
+                                        added to the report after the check */
     char **seeds; char **seed_lastmods; size_t seed_count, seed_cap;
     int config_globs;        /* include/exclude set by the config: apply to URL paths */
     int streaming;           /* the store is reserved: fetch and check overlap */
@@ -540,27 +542,39 @@ static audit_page_info *info_add(audit_run *run)
     return pi;
 }
 
-static void store_failure(audit_run *run, const http_result *r, const char *message)
-{
-    if (!http_page_store_add(&run->store, r->url, r->final_url, HTTP_PAGE_FAILED, r->status,
-                             message, NULL, 0))
-        run_fail(run, err_last());
-}
-
 /* ---- sitemaps ---- */
 
-/* The sitemap becomes an entry of the report carrying a fetch-error per entry that
-   names no page; like a URL, it is reported by one shard only. */
-static void record_unusable_entries(audit_run *run, const http_result *r, finding_list *bad)
+/* Keep the findings on sitemap `id` (failure, cycle, unusable entries: all of them
+   at once, so they are one report entry). They stay out of the page store, where
+   a page of the same URL lives. Like a URL, a sitemap is reported by the one
+   shard its normalized URL falls in, the same shard as a page of that URL. */
+static void record_sitemap_findings(audit_run *run, size_t id, finding_list *found)
 {
-    if (bad->count && in_shard(run->args, r->url)) {
-        http_page *p = http_page_store_add(&run->store, r->url, r->final_url,
-                                           HTTP_PAGE_REUSED, r->status, NULL, NULL, 0);
-        if (!p || sitemap_loc_place(bad, p->path, p->url) < 0 ||
-            finding_list_splice(&p->reused, bad) < 0)
-            run_fail(run, p ? NULL : err_last());
+    const char *url = id >= 1 && id <= run->sitemap_urls.count
+                      ? run->sitemap_urls.urls[id - 1] : NULL;
+    if (found->count && url && !in_shard(run->args, url)) {
+        run->elsewhere++;
+    } else if (found->count) {
+        char *path = NULL, *site_path = NULL;
+        if (!url || http_url_paths(url, NULL, &path, &site_path) < 0 ||
+            sitemap_loc_place(found, path, url) < 0 ||
+            finding_list_splice(&run->sitemap_findings, found) < 0)
+            run_fail(run, err_last());
+        free(path);
+        free(site_path);
     }
-    finding_list_free(bad);
+    finding_list_free(found);
+}
+
+/* A sitemap that cannot be used at all: one finding saying why. */
+static void sitemap_failed(audit_run *run, size_t id, const char *why)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, "sitemap: %s", why);
+    finding_list found = {0};
+    if (sitemap_finding_add(&found, msg) < 0)
+        run_fail(run, NULL);
+    record_sitemap_findings(run, id, &found);
 }
 
 /* Queue a sitemap not queued yet (`norm`: its normalized URL; `parent`: the id of
@@ -580,18 +594,14 @@ static void sitemap_done(void *ctx, const http_result *r, void *user)
     audit_run *run = ctx;
     size_t id = (size_t)(uintptr_t)user;
     if (r->outcome != HTTP_OK) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "sitemap: %s", r->message ? r->message : "not fetched");
-        store_failure(run, r, msg);
+        sitemap_failed(run, id, r->message ? r->message : "not fetched");
         return;
     }
     sitemap sm;
     char *why = NULL;
     if (sitemap_parse(&sm, r->body, r->len, SITEMAP_MAX_ENTRIES, SITEMAP_MAX_BYTES, &why) < 0) {
-        char msg[600];
-        snprintf(msg, sizeof msg, "sitemap: %s", why ? why : "cannot be read");
+        sitemap_failed(run, id, why ? why : "cannot be read");
         free(why);
-        store_failure(run, r, msg);
         return;
     }
     finding_list bad = {0};
@@ -640,12 +650,13 @@ static void sitemap_done(void *ctx, const http_result *r, void *user)
         else
             snprintf(msg, sizeof msg, "sitemap: the index lists %.400s, an index that led "
                      "to it (a cycle): not fetched again", cycle_to);
-        store_failure(run, r, msg);
+        if (sitemap_finding_add(&bad, msg) < 0)
+            run_fail(run, NULL);
     }
     free(cycle_to);
     free(final_norm);
     sitemap_free(&sm);
-    record_unusable_entries(run, r, &bad);
+    record_sitemap_findings(run, id, &bad);
 }
 
 /* ---- pages ---- */
@@ -812,7 +823,10 @@ static void page_done(void *ctx, const http_result *r, void *user)
 {
     audit_run *run = ctx;
     page_job *pj = user;
-    int keep = !pj->crawled || in_shard(run->args, r->url);
+    /* Without --crawl only this shard's pages are asked for; with it every page is
+       fetched for its links, the URLs and sitemap entries given included, and
+       kept by the shard its URL falls in only (shard reports never overlap). */
+    int keep = in_shard(run->args, r->url);
     if (!keep && r->outcome != HTTP_NOT_HTML)
         run->elsewhere++;
     http_page *p = NULL;
@@ -853,7 +867,7 @@ static void page_done(void *ctx, const http_result *r, void *user)
            found while crawling is simply not followed. */
         if (pj->crawled)
             run->disallowed_links++;
-        else
+        else if (keep)
             p = record(run, r, HTTP_PAGE_FAILED, r->message);
         break;
     case HTTP_FAILED:
@@ -1098,6 +1112,7 @@ static void run_free(audit_run *run)
     url_set_free(&run->targets_yes);
     url_set_free(&run->targets_no);
     sitemap_queue_free(&run->sitemap_urls);
+    finding_list_free(&run->sitemap_findings);
     for (size_t i = 0; i < run->seed_count; i++) {
         free(run->seeds[i]);
         free(run->seed_lastmods[i]);
@@ -1421,7 +1436,8 @@ int cmd_audit(int argc, char **argv)
         free(site);
         goto cleanup;
     }
-    if (drop_skipped(&r, &run.store) < 0) {
+    if (drop_skipped(&r, &run.store) < 0 ||
+        sitemap_findings_report(&r, &run.sitemap_findings) < 0) {
         free(site);
         err_set("out of memory");
         goto cleanup;

@@ -4,6 +4,7 @@
 #ifndef PROVCHECK_SITEMAP_LOC_H
 #define PROVCHECK_SITEMAP_LOC_H
 #include "finding.h"
+#include "report.h"
 
 /* Why `loc` (trimmed) cannot be fetched, or NULL when it is an absolute http(s)
  * URL. A static string. */
@@ -15,5 +16,17 @@ int sitemap_loc_check(const char *loc, finding_list *bad);
 
 /* Give the findings of one sitemap its path and url and fingerprint them. 0/-1. */
 int sitemap_loc_place(finding_list *bad, const char *path, const char *url);
+
+/* Append a fetch-error on a sitemap (severity error, no path or url yet) saying
+ * `message` ("sitemap: HTTP 404"). 0, or -1 out of memory. */
+int sitemap_finding_add(finding_list *found, const char *message);
+
+/* Add the findings on sitemaps (placed) to a report whose pages are sorted by
+ * path. A sitemap's findings go onto the report entry of its path: the page of
+ * the same URL when one was audited too (so a URL given both as a page and as a
+ * sitemap is one entry with the findings of both), else a new entry for the
+ * sitemap. Findings of one path are fingerprinted together; `found` is left
+ * empty; the report is re-sorted and recounted. 0, or -1 out of memory. */
+int sitemap_findings_report(report *r, finding_list *found);
 
 #endif

@@ -272,6 +272,49 @@ static void test_sitemap_locs(void **state)
     finding_list_free(&bad);
 }
 
+/* Place one fetch-error saying `message` on the sitemap at path/url. */
+static void sitemap_finding(finding_list *found, const char *message, const char *path,
+                            const char *url)
+{
+    finding_list one = {0};
+    assert_int_equal(sitemap_finding_add(&one, message), 0);
+    assert_int_equal(sitemap_loc_place(&one, path, url), 0);
+    assert_int_equal(finding_list_splice(found, &one), 0);
+    finding_list_free(&one);
+}
+
+static void test_sitemap_findings_report(void **state)
+{
+    (void)state;
+    report r;
+    memset(&r, 0, sizeof r);
+    r.pages = calloc(2, sizeof *r.pages);
+    assert_non_null(r.pages);
+    r.pages[0].path = strdup("/a.html");
+    r.pages[0].url = strdup("http://h/a.html");
+    r.pages[1].path = strdup("/sitemap.xml");   /* the sitemap's URL given as a page too */
+    r.pages[1].url = strdup("http://h/sitemap.xml");
+    r.page_count = 2;
+    finding_list found = {0};
+    sitemap_finding(&found, "sitemap: HTTP 404", "/sitemap.xml", "http://h/sitemap.xml");
+    /* Two origins, one path, one message: one entry, fingerprints still apart. */
+    sitemap_finding(&found, "sitemap: HTTP 404", "/m.xml", "http://h/m.xml");
+    sitemap_finding(&found, "sitemap: HTTP 404", "/m.xml", "http://g/m.xml");
+    assert_int_equal(sitemap_findings_report(&r, &found), 0);
+    assert_int_equal(found.count, 0);
+    assert_int_equal(r.page_count, 3);
+    assert_string_equal(r.pages[0].path, "/a.html");
+    assert_string_equal(r.pages[1].path, "/m.xml");
+    assert_non_null(r.pages[1].url);
+    assert_string_equal(r.pages[2].path, "/sitemap.xml");
+    assert_int_equal(r.pages[0].findings, 0);
+    assert_int_equal(r.pages[1].findings, 2);
+    assert_int_equal(r.pages[2].findings, 1);
+    assert_int_equal(r.errors, 3);
+    assert_string_not_equal(r.findings.items[0].fingerprint, r.findings.items[1].fingerprint);
+    report_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_gzip_sitemaps),
         cmocka_unit_test(test_urls_and_links),
         cmocka_unit_test(test_sitemap_locs),
+        cmocka_unit_test(test_sitemap_findings_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
