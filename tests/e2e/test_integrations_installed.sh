@@ -28,7 +28,9 @@ REL=$TMP/releases
 mkdir -p "$REL/download/v$VERSION" "$REL/api/releases"
 tar -C "$TMP/stage" -czf "$REL/download/v$VERSION/$TREE.tar.gz" "$TREE"
 (cd "$REL/download/v$VERSION" && sha256sum "$TREE.tar.gz" >SHA256SUMS)
-printf '{"tag_name": "v%s", "name": "provcheck %s"}\n' "$VERSION" "$VERSION" >"$REL/api/releases/latest"
+# as the API answers: pretty-printed, other fields around tag_name
+printf '{\n  "url": "x",\n  "tag_name": "v%s",\n  "name": "provcheck %s"\n}\n' "$VERSION" "$VERSION" \
+  >"$REL/api/releases/latest"
 python3 -c '
 import functools, http.server, sys
 h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
