@@ -16,8 +16,6 @@
 #include "report.h"
 #include "src_http.h"
 
-#define RULE_DRIFT "drift"
-
 typedef struct audit_drift audit_drift;
 
 /* Resolve REV in the repository around the current folder and check the maps

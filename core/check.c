@@ -249,6 +249,7 @@ static int assemble_rules(report *out, const ruleset *rs)
         rr->id = strdup(rs->rules[i].id);
         rr->summary = dup_or_null(rs->rules[i].summary);
         rr->docs = dup_or_null(rs->rules[i].docs);
+        rr->url = dup_or_null(rs->rules[i].url);
         rr->sev = rs->base_sev[i];
         out->rule_count = n;
         if (!rr->id)

@@ -147,8 +147,8 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
     case OPT_CONFIG: a->config_path = value; break;
     case OPT_FORMAT:
         if (!report_writer_for(value))
-            return cli_usage_error(cmd, "unknown format '%s' (text, json, sarif, junit, github)",
-                               value);
+            return cli_usage_error(cmd, "unknown format '%s' (text, json, sarif, junit, github, "
+                                   "codequality)", value);
         a->format = value;
         break;
     case OPT_OUTPUT: a->output = value; break;

@@ -18,7 +18,7 @@ static const char check_usage[] =
     "options:\n"
     "  -c, --config FILE       config file (default: ./provcheck.lua, else at the git\n"
     "                          work tree root, else the built-in defaults)\n"
-    "  -f, --format FMT        text (default), json, sarif, junit, github\n"
+    "  -f, --format FMT        text (default), json, sarif, junit, github, codequality\n"
     "  -o, --output FILE       write the report to FILE atomically instead of stdout\n"
     "      --fail-on LEVEL     error (default), warning, never\n"
     "      --max-warnings N    also exit 1 when more than N warnings are found\n"

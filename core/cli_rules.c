@@ -35,6 +35,12 @@ static const struct core_rule core_rules[] = {
      "The page has <!-- provcheck-disable RULE -- reason --> for a rule that ran on the\n"
      "page and found nothing. Remove the comment, so that it cannot hide a future\n"
      "problem.\n"},
+    {RULE_DRIFT, SEV_WARNING,
+     "The live page differs from the page committed at the revision",
+     "provcheck audit --against-rev REV --map URL_PREFIX=PATH_PREFIX compares each live\n"
+     "page with its committed twin: a warning when the text differs (saying when the\n"
+     "disclaimer or source label went missing live), info when a live page maps to no\n"
+     "committed file. rules = { drift = \"off\" } turns it off; a severity changes it.\n"},
 };
 #define CORE_RULE_COUNT (sizeof core_rules / sizeof core_rules[0])
 
@@ -267,6 +273,10 @@ static void explain_rule(const rule_meta *m)
         putchar('\n');
         print_docs(m->docs);
     }
+    if (m->url)
+        printf("\ndocumentation: %s\n", m->url);
+    else
+        printf("\ndocumentation: %s%s.md\n", RULE_DOCS_BASE, m->id);
     printf("\nin provcheck.lua: rules = { [\"%s\"] = \"off\" | \"info\" | \"warning\" | "
            "\"error\" | { severity = ..., <option> = ... } }\n", m->id);
 }
@@ -333,6 +343,7 @@ int cmd_explain(int argc, char **argv)
                    "itself)\n\n", core_rules[i].id, core_rules[i].summary,
                    severity_name(core_rules[i].sev));
             print_docs(core_rules[i].docs);
+            printf("\ndocumentation: %s%s.md\n", RULE_DOCS_BASE, core_rules[i].id);
             return EXIT_CLEAN;
         }
     }
@@ -359,7 +370,7 @@ cleanup:
 }
 
 static const char starter_config[] =
-"-- provcheck.lua: the configuration of provcheck (https://example.invalid/provcheck).\n"
+"-- provcheck.lua: the configuration of provcheck (" PROVCHECK_HOMEPAGE ").\n"
 "-- A Lua table, run in the same sandbox as rules (no io, os or network).\n"
 "-- Every key is optional; the values shown commented out are the defaults.\n"
 "-- `provcheck rules` lists the rules, `provcheck explain RULE` their options.\n"

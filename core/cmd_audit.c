@@ -66,7 +66,7 @@ static const char audit_usage[] =
     "                          JOB_COMPLETION_INDEX + PROVCHECK_SHARD_TOTAL, or\n"
     "                          CI_NODE_INDEX/CI_NODE_TOTAL)\n"
     "  -c, --config FILE       config file (default: ./provcheck.lua, ...)\n"
-    "  -f, --format FMT        text (default), json, sarif, junit, github\n"
+    "  -f, --format FMT        text (default), json, sarif, junit, github, codequality\n"
     "  -o, --output FILE       write the report to FILE atomically\n"
     "      --fail-on LEVEL     error (default), warning, never\n"
     "  -j, --jobs N            checking threads (default: number of CPUs)\n"
@@ -267,8 +267,8 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
     if (a->map_count && !a->against_rev)
         return cli_usage_error("audit", "--map needs --against-rev REV");
     if (!report_writer_for(a->format))
-        return cli_usage_error("audit", "unknown format '%s' (text, json, sarif, junit, github)",
-                               a->format);
+        return cli_usage_error("audit", "unknown format '%s' (text, json, sarif, junit, github, "
+                               "codequality)", a->format);
     if (!shard_given && shard_from_env(a) < 0)
         return -1;
     return 0;
@@ -1030,6 +1030,32 @@ static int fill_settings(http_settings *s, const audit_args *a, const audit_conf
     return 0;
 }
 
+/* `rules = { drift = SEVERITY }`: 1 and the severity when the config sets one. */
+static int drift_setting(const config *c, severity *sev)
+{
+    int set = 0;
+    for (size_t i = 0; i < c->rule_count; i++)
+        if (strcmp(c->rules[i].id, RULE_DRIFT) == 0 && c->rules[i].has_severity) {
+            *sev = c->rules[i].sev;
+            set = 1;
+        }
+    return set;
+}
+
+/* The config's severity for drift replaces the warning/info the comparison chose. */
+static void apply_drift_setting(report *r, const config *c)
+{
+    severity sev;
+    if (!drift_setting(c, &sev))
+        return;
+    for (size_t i = 0; i < r->findings.count; i++)
+        if (strcmp(r->findings.items[i].rule, RULE_DRIFT) == 0)
+            r->findings.items[i].sev = sev;
+    for (size_t i = 0; i < r->rule_count; i++)
+        if (strcmp(r->rules[i].id, RULE_DRIFT) == 0)
+            r->rules[i].sev = sev;
+}
+
 static int add_drift_rule(report *r)
 {
     for (size_t i = 0; i < r->rule_count; i++)
@@ -1390,7 +1416,11 @@ int cmd_audit(int argc, char **argv)
     fs_open = 1;
     if (ruleset_load(&rs, cfg, &fs) < 0)
         goto cleanup;
-    if (a.against_rev && audit_drift_open(&drift, a.against_rev, a.maps, a.map_count) < 0)
+    severity drift_sev = SEV_WARNING;
+    if (a.against_rev && drift_setting(cfg, &drift_sev) && drift_sev == SEV_OFF)
+        fprintf(stderr, "provcheck audit: --against-rev ignored: the config turns drift off\n");
+    else if (a.against_rev &&
+             audit_drift_open(&drift, a.against_rev, a.maps, a.map_count) < 0)
         goto cleanup;
     if (a.db && audit_db_open(&run.db, a.db, 0) < 0)
         goto cleanup;
@@ -1454,6 +1484,8 @@ int cmd_audit(int argc, char **argv)
             err_set("out of memory comparing with %s", a.against_rev);
             goto cleanup;
         }
+        apply_drift_setting(&r, cfg);
+        report_recount(&r);   /* a severity the config chose changes the counts */
         if (unmapped)
             note(&run, "%zu pages are under no --map prefix (listed as drift info findings)",
                  unmapped);

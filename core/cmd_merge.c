@@ -21,7 +21,7 @@ static const char merge_usage[] =
     "report one unsharded run would give, in any format.\n"
     "\n"
     "options:\n"
-    "  -f, --format FMT   text, json (default), sarif, junit, github\n"
+    "  -f, --format FMT   text, json (default), sarif, junit, github, codequality\n"
     "  -o, --output FILE  write the report to FILE atomically instead of stdout\n"
     "  -q, --quiet        text and github: show errors only\n"
     "  --fail-on LEVEL    error (default), warning, never: as for check\n"
@@ -473,7 +473,7 @@ static int merge_args_parse(merge_args *m, int argc, char **argv)
         } else if (cli_option_value(argc, argv, &i, "-f", "--format", &value)) {
             if (!value || !report_writer_for(value))
                 return cli_usage_error("merge", "unknown format '%s' (text, json, sarif, "
-                                       "junit, github)", value ? value : "");
+                                       "junit, github, codequality)", value ? value : "");
             m->format = value;
         } else {
             return cli_usage_error("merge", "unknown option '%s'", argv[i]);

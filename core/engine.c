@@ -508,7 +508,8 @@ static int run_rule(engine *e, size_t i, severity sev, int opts_ref, int page_id
 static int is_core_rule(const char *id)
 {
     return strcmp(id, RULE_PAGE_ERROR) == 0 || strcmp(id, RULE_RULE_ERROR) == 0 ||
-           strcmp(id, RULE_FETCH_ERROR) == 0 || strcmp(id, RULE_UNUSED_SUPPRESSION) == 0;
+           strcmp(id, RULE_FETCH_ERROR) == 0 || strcmp(id, RULE_UNUSED_SUPPRESSION) == 0 ||
+           strcmp(id, RULE_DRIFT) == 0;
 }
 
 /* The page's rule findings grouped by rule id, so that a suppression finds its

@@ -15,11 +15,12 @@ typedef enum { SUPP_NONE = 0, SUPP_INLINE, SUPP_BASELINE } suppression_kind;
 #define RULE_RULE_ERROR "rule-error"
 #define RULE_FETCH_ERROR "fetch-error"
 #define RULE_UNUSED_SUPPRESSION "unused-suppression"
+#define RULE_DRIFT "drift"   /* audit --against-rev */
 
 typedef struct finding {
     char *rule;
     char *message;           /* never contains line numbers: fingerprints hash it */
-    char *path;              /* report path (see CONTRACT.md) */
+    char *path;              /* report path (see docs/cli.md) */
     char *url;               /* NULL outside audits */
     char *commit;            /* 40 hex or NULL */
     char *blob;              /* 40 hex or NULL */

@@ -63,6 +63,7 @@ void report_free(report *r)
         free(r->rules[i].id);
         free(r->rules[i].summary);
         free(r->rules[i].docs);
+        free(r->rules[i].url);
     }
     free(r->rules);
     memset(r, 0, sizeof *r);

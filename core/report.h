@@ -14,8 +14,12 @@ typedef struct page_result {
     size_t findings;      /* unsuppressed */
 } page_result;
 
+/* Where a rule without its own `url` is documented: docs/rules/<id>.md. */
+#define RULE_DOCS_BASE PROVCHECK_HOMEPAGE "/blob/main/docs/rules/"
+
 typedef struct report_rule {   /* rules that ran, for SARIF tool.driver.rules */
     char *id, *summary, *docs;
+    char *url;            /* the rule's own documentation page, or NULL */
     severity sev;
 } report_rule;
 
@@ -84,9 +88,11 @@ int write_file_atomic(const char *path, const char *data, size_t len);
  * -1 with err_set; on failure the old file is left as it was. */
 int report_emit(const report *r, report_writer w, const report_options *o, const char *path);
 
-/* CI formats (report_sarif.c, report_junit.c, report_github.c; docs/ci.md). */
+/* CI formats (report_sarif.c, report_junit.c, report_github.c, report_codequality.c;
+ * docs/ci.md). */
 int report_write_sarif(const report *r, const report_options *o, buf *out);
 int report_write_junit(const report *r, const report_options *o, buf *out);
 int report_write_github(const report *r, const report_options *o, buf *out);
+int report_write_codequality(const report *r, const report_options *o, buf *out);
 
 #endif

@@ -10,6 +10,7 @@ static const struct format_entry formats[] = {
     {"sarif", report_write_sarif},
     {"junit", report_write_junit},
     {"github", report_write_github},
+    {"codequality", report_write_codequality},
 };
 
 report_writer report_writer_for(const char *format)

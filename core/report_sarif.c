@@ -4,7 +4,7 @@
  *   finding names that is not among them (core ids such as page-error, or the
  *   rules of a merged report, which carries no rule metadata);
  * - results point at paths relative to the repository root (uriBaseId %SRCROOT%), or
- *   at the URL in audits; partialFingerprints carry the contract's line-independent
+ *   at the URL in audits; partialFingerprints carry the report's line-independent
  *   fingerprint, so a dismissed alert stays dismissed when lines shift;
  * - suppressed findings carry `suppressions` (inSource for inline comments,
  *   external for the baseline);
@@ -29,9 +29,7 @@
 #endif
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
-#define TOOL_URI "https://github.com/provcheck/provcheck"
-/* Each rule's documentation page in the project repository. */
-#define RULE_DOCS_BASE "https://github.com/provcheck/provcheck/blob/main/docs/rules/"
+#define TOOL_URI PROVCHECK_HOMEPAGE
 #define FINGERPRINT_KEY "provcheck/v1"
 /* GitHub code scanning limits per uploaded run. */
 #define GITHUB_MAX_RESULTS 25000
@@ -40,7 +38,7 @@
 /* ---- rule descriptors ---------------------------------------------------- */
 
 typedef struct sarif_rule {
-    const char *id, *summary, *docs;
+    const char *id, *summary, *docs, *url;
     severity sev;
 } sarif_rule;
 
@@ -54,6 +52,8 @@ static const struct {
     {RULE_RULE_ERROR, "A rule failed or ran out of its limits on a page.", SEV_ERROR},
     {RULE_UNUSED_SUPPRESSION, "A provcheck-disable comment names a rule that found nothing "
                               "on the page.", SEV_WARNING},
+    {RULE_DRIFT, "The live page differs from the page committed at the revision.",
+     SEV_WARNING},
 };
 
 static int sarif_rule_cmp(const void *a, const void *b)
@@ -63,7 +63,7 @@ static int sarif_rule_cmp(const void *a, const void *b)
 
 static const sarif_rule *rule_lookup(const sarif_rule *rules, size_t count, const char *id)
 {
-    sarif_rule key = {id, NULL, NULL, SEV_OFF};
+    sarif_rule key = {id, NULL, NULL, NULL, SEV_OFF};
     return bsearch(&key, rules, count, sizeof *rules, sarif_rule_cmp);
 }
 
@@ -90,6 +90,7 @@ static sarif_rule *collect_rules(const report *r, size_t *count_out)
         rules[n].id = r->rules[i].id;
         rules[n].summary = r->rules[i].summary;
         rules[n].docs = r->rules[i].docs;
+        rules[n].url = r->rules[i].url;
         rules[n].sev = r->rules[i].sev;
         n++;
     }
@@ -198,9 +199,15 @@ static int put_rule(buf *out, const sarif_rule *rule)
     rc |= json_write_string(out, docs);
     rc |= buf_puts(out, ", \"markdown\": ");
     rc |= json_write_string(out, docs);
-    rc |= buf_puts(out, " }, \"helpUri\": \"" RULE_DOCS_BASE);
-    rc |= json_write_escaped(out, rule->id, strlen(rule->id));
-    rc |= buf_printf(out, ".md\", \"defaultConfiguration\": { \"level\": \"%s\" } }",
+    rc |= buf_puts(out, " }, \"helpUri\": ");
+    if (rule->url) {
+        rc |= json_write_string(out, rule->url);
+    } else {
+        rc |= buf_puts(out, "\"" RULE_DOCS_BASE);
+        rc |= json_write_escaped(out, rule->id, strlen(rule->id));
+        rc |= buf_puts(out, ".md\"");
+    }
+    rc |= buf_printf(out, ", \"defaultConfiguration\": { \"level\": \"%s\" } }",
                      sarif_level(rule->sev));
     return rc;
 }

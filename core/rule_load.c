@@ -20,7 +20,7 @@
 #define META_MEMORY ((size_t)32 * 1024 * 1024)
 
 static const char *const RULE_KEYS[] = {"id", "summary", "severity", "options",
-                                        "docs", "check", NULL};
+                                        "docs", "url", "check", NULL};
 static const char *const OPTION_TYPES[] = {"string", "string[]", "number", "integer",
                                            "boolean", NULL};
 
@@ -101,6 +101,7 @@ static void free_meta(rule_meta *m)
     }
     free(m->options);
     free(m->docs);
+    free(m->url);
     free(m->origin);
     free(m->chunkname);
     free(m->source);
@@ -293,7 +294,7 @@ static int read_meta_table(lua_State *L, rule_meta *m, const char *expect_id)
                     known = 1;
         if (!known) {
             snprintf(msg, sizeof msg, "unknown field '%s' (expected id, summary, "
-                     "severity, options, docs, check)",
+                     "severity, options, docs, url, check)",
                      lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
             lua_pop(L, 1);
             return meta_error(m->chunkname, msg);
@@ -326,6 +327,18 @@ static int read_meta_table(lua_State *L, rule_meta *m, const char *expect_id)
     if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
         return meta_error(m->chunkname, "docs must be a string");
     m->docs = strdup(lua_isnil(L, -1) ? "" : lua_tostring(L, -1));
+    lua_pop(L, 1);
+    /* A rule documented elsewhere (a pack's own site) says where: explain prints it
+       and SARIF links it instead of the project's docs/rules/<id>.md. */
+    raw_field(L, t, "url");
+    if (!lua_isnil(L, -1)) {
+        const char *url = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+        if (!url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) ||
+            strpbrk(url, " \t\r\n\"<>"))
+            return meta_error(m->chunkname, "url must be an http:// or https:// URL");
+        if (!(m->url = strdup(url)))
+            return err_set("out of memory");
+    }
     lua_pop(L, 1);
     raw_field(L, t, "check");
     if (!lua_isfunction(L, -1))
@@ -717,10 +730,14 @@ static int cmp_rules(const void *a, const void *b)
 /* Options of one config entry against the rule's declared options. */
 static int check_setting(loader *ld, const char *where, const rule_setting *s)
 {
-    if (strcmp(s->id, RULE_UNUSED_SUPPRESSION) == 0) {
+    if (strcmp(s->id, RULE_UNUSED_SUPPRESSION) == 0 || strcmp(s->id, RULE_DRIFT) == 0) {
         if (s->options && s->options->count)
             return err_set("%s: %s: '%s' takes a severity only", ld->cfg_label, where,
                            s->id);
+        /* drift compares whole audits, not pages: no override can select it */
+        if (strcmp(s->id, RULE_DRIFT) == 0 && strcmp(where, "rules") != 0)
+            return err_set("%s: %s: '%s' can be set in the top-level rules only",
+                           ld->cfg_label, where, s->id);
         return 0;
     }
     const rule_meta *m = ruleset_find(&ld->rp->pub, s->id);

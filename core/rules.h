@@ -25,6 +25,7 @@ typedef struct rule_meta {
     severity default_sev;
     rule_option *options; size_t option_count;
     char *docs;
+    char *url;            /* its own documentation page, or NULL: docs/rules/<id>.md */
     char *origin;         /* "builtin", a rule_path folder, or "plugin:<name>" */
     char *chunkname;      /* "@rules/privacy-link.lua" for messages */
     char *source; size_t source_len;   /* Lua source text, compiled per worker */

@@ -67,6 +67,19 @@ run_in "$REPO" audit --rate 0 --against-rev HEAD --map "$B/=site/" "$B/news/a.ht
 assert_contains "$OUT" "[drift]" "text report shows drift"
 assert_not_contains "$OUT" "/: warning" "the home page (index.html) matches"
 
+# drift is a rule the config sets: a severity for every drift finding, or off.
+printf 'return { rules = { drift = "error" } }\n' >"$REPO/provcheck.lua"
+run_in "$REPO" audit --rate 0 -f json -o "$TMP/d2.json" --against-rev HEAD --map "$B/news/=site/news/" \
+  "$B/news/a.html" "$B/news/b.html"
+assert_eq "$(json_get "$TMP/d2.json" '[f["severity"] for f in r["findings"] if f["rule"] == "drift"]')" "['error']" \
+  "rules = { drift = \"error\" } makes drift an error"
+printf 'return { rules = { drift = "off" } }\n' >"$REPO/provcheck.lua"
+run_in "$REPO" audit --rate 0 -f json -o "$TMP/d3.json" --against-rev HEAD --map "$B/news/=site/news/" \
+  "$B/news/a.html" "$B/news/b.html"
+assert_eq "$(json_get "$TMP/d3.json" 'len([f for f in r["findings"] if f["rule"] == "drift"])')" "0" "no drift finding when it is off"
+assert_contains "$ERR" "the config turns drift off" "and says why --against-rev did nothing"
+rm "$REPO/provcheck.lua"
+
 # Setup errors: a revision that does not resolve, not a repository, --map alone.
 run_in "$REPO" audit --rate 0 --against-rev nope --map "$B/=site/" "$B/news/a.html"
 assert_status 2 "bad revision"

@@ -134,7 +134,7 @@ done
 # --- the bash completion ------------------------------------------------------------
 assert_eq "$(complete_bash provcheck ch)" "check" "bash: a command"
 assert_eq "$(complete_bash provcheck check --fo)" "--format" "bash: an option"
-assert_eq "$(complete_bash provcheck check -f "" | tr '\n' ' ')" "github json junit sarif text " "bash: the formats"
+assert_eq "$(complete_bash provcheck check -f "" | tr '\n' ' ')" "codequality github json junit sarif text " "bash: the formats"
 assert_eq "$(complete_bash provcheck check --format=sa)" "sarif" "bash: --format=VALUE"
 assert_eq "$(complete_bash provcheck check --fail-on "" | tr '\n' ' ')" "error never warning " "bash: --fail-on levels"
 assert_eq "$(complete_bash provcheck blame -f "" | tr '\n' ' ')" "json text " "bash: blame's formats"
@@ -163,7 +163,7 @@ if command -v fish >/dev/null 2>&1; then
   }
   assert_eq "$(complete_fish 'provcheck ch')" "check " "fish: a command"
   assert_eq "$(complete_fish 'provcheck audit --sit')" "--sitemap " "fish: an option"
-  assert_eq "$(complete_fish 'provcheck check -f ')" "github json junit sarif text " "fish: the formats"
+  assert_eq "$(complete_fish 'provcheck check -f ')" "codequality github json junit sarif text " "fish: the formats"
   assert_eq "$(complete_fish "provcheck explain ${translation_notice%-notice}" "$SITE")" "$translation_notice " "fish: a pack's rule id"
 else
   echo "fish not installed: fish completion not exercised" >&2
