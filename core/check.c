@@ -44,6 +44,7 @@ typedef struct run {
     size_t count;
     atomic_size_t next;       /* the next page index to hand out */
     atomic_int failed;        /* a worker could not start or ran out of memory */
+    atomic_size_t done;       /* pages finished, for the progress hook */
 } run;
 
 typedef struct worker {
@@ -196,6 +197,9 @@ static void *worker_main(void *arg)
                      rn->pages[i].path);
             atomic_store(&rn->failed, 1);
         }
+        size_t done = atomic_fetch_add_explicit(&rn->done, 1, memory_order_relaxed) + 1;
+        if (rn->opt && rn->opt->progress)
+            rn->opt->progress(rn->opt->progress_ctx, done, rn->count - done);
     }
     finding_list_free(&page_found);
     rn->src->reader_close(reader);
@@ -368,6 +372,7 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
     run rn = {.src = src, .rs = rs, .opt = opt};
     atomic_init(&rn.next, 0);
     atomic_init(&rn.failed, 0);
+    atomic_init(&rn.done, 0);
     worker *workers = NULL;
     int jobs = 0, rc = -1;
     if (compact_pages(out, &rn, &refs) < 0) {

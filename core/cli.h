@@ -33,6 +33,8 @@ typedef struct check_args {
     const char *automation_id;    /* --automation-id: SARIF category/run id */
     const char *report_hint;      /* --report-hint: github summary's "full report at" */
     int quiet, verbose;           /* --quiet, --verbose */
+    const char *command;          /* argv[0]: the command, for messages */
+    int color;                    /* --color: COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER */
     char **paths; size_t path_count;   /* positional PATHs */
 } check_args;
 

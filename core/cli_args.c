@@ -7,13 +7,15 @@
 #include <string.h>
 #include "cli.h"
 #include "cli_util.h"
+#include "cli_color.h"
+#include "cli_suggest.h"
 #include "report.h"
 
 /* Options that take a value. */
 enum opt_id {
     OPT_CONFIG, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_MAX_WARNINGS, OPT_JOBS,
     OPT_RULE, OPT_BASELINE, OPT_REV, OPT_CHANGED_SINCE, OPT_SHARD, OPT_AUTOMATION_ID,
-    OPT_REPORT_HINT,
+    OPT_REPORT_HINT, OPT_COLOR,
     /* flags */
     OPT_STAGED, OPT_RECORD, OPT_NO_CACHE, OPT_QUIET, OPT_VERBOSE, OPT_HELP
 };
@@ -39,6 +41,7 @@ static const struct opt_spec opt_specs[] = {
     {"shard", 0, 1, OPT_SHARD},
     {"automation-id", 0, 1, OPT_AUTOMATION_ID},
     {"report-hint", 0, 1, OPT_REPORT_HINT},
+    {"color", 0, 1, OPT_COLOR},
     {"staged", 0, 0, OPT_STAGED},
     {"record", 0, 0, OPT_RECORD},
     {"no-cache", 0, 0, OPT_NO_CACHE},
@@ -63,6 +66,21 @@ static const struct opt_spec *find_short(char c)
         if (opt_specs[i].short_name == c)
             return &opt_specs[i];
     return NULL;
+}
+
+/* The long option closest to a mistyped one, or NULL. */
+static const char *long_option_guess(const char *name, size_t len)
+{
+    char typed[65];
+    if (len >= sizeof typed)
+        return NULL;
+    memcpy(typed, name, len);
+    typed[len] = '\0';
+    suggestion s;
+    suggestion_init(&s, typed);
+    for (size_t i = 0; i < OPT_SPEC_COUNT; i++)
+        suggestion_offer(&s, opt_specs[i].long_name);
+    return suggestion_best(&s);
 }
 
 /* A whole decimal number in [min, max]; 0 or -1. */
@@ -186,6 +204,10 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
         a->automation_id = value;
         break;
     case OPT_REPORT_HINT: a->report_hint = value; break;
+    case OPT_COLOR:
+        if (color_mode_parse(value, &a->color) < 0)
+            return cli_usage_error(cmd, "--color takes auto, always or never, not '%s'", value);
+        break;
     case OPT_STAGED: a->staged = 1; break;
     case OPT_RECORD: a->record = 1; break;
     case OPT_NO_CACHE: a->no_cache = 1; break;
@@ -234,6 +256,7 @@ int check_args_parse(check_args *a, int argc, char **argv, const char *usage)
     a->fail_on = SEV_ERROR;
     a->max_warnings = -1;
     const char *cmd = argc > 0 ? argv[0] : "check";
+    a->command = cmd;
     int only_paths = 0, rc = 0;
 
     for (int i = 1; i < argc && rc == 0; i++) {
@@ -254,7 +277,12 @@ int check_args_parse(check_args *a, int argc, char **argv, const char *usage)
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
             o = find_long(name, len);
             if (!o) {
-                rc = cli_usage_error(cmd, "unknown option '%s'", arg);
+                const char *guess = long_option_guess(name, len);
+                if (guess)
+                    rc = cli_usage_error(cmd, "unknown option '%s' (did you mean '--%s'?)",
+                                         arg, guess);
+                else
+                    rc = cli_usage_error(cmd, "unknown option '%s'", arg);
                 break;
             }
             if (eq && !o->takes_value) {

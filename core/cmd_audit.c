@@ -22,6 +22,10 @@
 #include "audit_drift.h"
 #include "cli.h"
 #include "cli_util.h"
+#include "cli_color.h"
+#include "cli_runinfo.h"
+#include "cli_suggest.h"
+#include "progress.h"
 #include "crawl.h"
 #include "err.h"
 #include "http_fetch.h"
@@ -69,7 +73,12 @@ static const char audit_usage[] =
     "  -o, --output FILE       write the report to FILE atomically\n"
     "      --fail-on LEVEL     error (default), warning, never\n"
     "  -j, --jobs N            checking threads (default: number of CPUs)\n"
-    "  -q, --quiet             no progress or notes on stderr\n"
+    "      --max-warnings N    also exit 1 when more than N warnings are found\n"
+    "      --baseline FILE     findings in this JSON report are suppressed\n"
+    "      --color WHEN        auto (default), always, never; NO_COLOR and\n"
+    "                          FORCE_COLOR are read in auto mode\n"
+    "  -q, --quiet             text: show errors only; no progress or notes on stderr\n"
+    "  -v, --verbose           config, patterns, rules and timing on stderr\n"
     "  -h, --help              this help\n"
     "\n"
     "exit status: 0 clean, 1 findings at or above --fail-on (a page that could not be\n"
@@ -88,6 +97,9 @@ typedef struct audit_args {
     int fail_on_never;
     severity fail_on;
     int shard_k, shard_n;
+    int verbose, color;
+    long max_warnings;            /* -1 = no limit */
+    const char *baseline;
 } audit_args;
 
 static void audit_args_free(audit_args *a)
@@ -157,6 +169,23 @@ static int shard_from_env(audit_args *a)
     return 0;
 }
 
+/* The audit option closest to a mistyped one, or NULL. */
+static const char *audit_option_guess(const char *typed)
+{
+    static const char *const known[] = {
+        "--sitemap", "--crawl", "--max-pages", "--timeout", "--rate", "--concurrency",
+        "--user-agent", "--header", "--db", "--compare", "--against-rev", "--map", "--shard",
+        "--config", "--format", "--output", "--fail-on", "--max-warnings", "--baseline",
+        "--color", "--jobs", "--quiet", "--verbose", "--help", NULL};
+    char name[65];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(typed, "="), typed);
+    suggestion s;
+    suggestion_init(&s, name);
+    for (size_t i = 0; known[i]; i++)
+        suggestion_offer(&s, known[i]);
+    return suggestion_best(&s);
+}
+
 /* 0, 1 when --help was printed, -1 on a usage error (printed). */
 static int audit_args_parse(audit_args *a, int argc, char **argv)
 {
@@ -167,6 +196,7 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
     a->concurrency = 8;
     a->format = "text";
     a->fail_on = SEV_ERROR;
+    a->max_warnings = -1;
     int shard_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *v = NULL, *missing = NULL;
@@ -184,6 +214,19 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
             a->compare = 1;
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
             a->quiet = 1;
+        } else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+            a->verbose = 1;
+        } else if (VALUE_OPT("--max-warnings", "--max-warnings")) {
+            check_args ca;
+            if (check_args_max_warnings(&ca, "audit", v) < 0)
+                return -1;
+            a->max_warnings = ca.max_warnings;
+        } else if (VALUE_OPT("--baseline", "--baseline")) {
+            a->baseline = v;
+        } else if (VALUE_OPT("--color", "--color")) {
+            if (color_mode_parse(v, &a->color) < 0)
+                return cli_usage_error("audit", "--color takes auto, always or never, not '%s'",
+                                       v);
         } else if (VALUE_OPT("--sitemap", "--sitemap")) {
             if (push_arg(&a->sitemaps, &a->sitemap_count, (char *)v) < 0)
                 return cli_usage_error("audit", "out of memory");
@@ -246,6 +289,10 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
         } else if (missing) {
             return cli_usage_error("audit", "%s needs a value", missing);
         } else if (arg[0] == '-' && arg[1]) {
+            const char *guess = audit_option_guess(arg);
+            if (guess)
+                return cli_usage_error("audit", "unknown option %s (did you mean '%s'?)", arg,
+                                       guess);
             return cli_usage_error("audit", "unknown option %s", arg);
         } else if (push_arg(&a->urls, &a->url_count, (char *)arg) < 0) {
             return cli_usage_error("audit", "out of memory");
@@ -647,13 +694,7 @@ static void sitemap_done(void *ctx, const http_result *r, void *user)
 static void progress(void *ctx, size_t done, size_t queued)
 {
     audit_run *run = ctx;
-    double elapsed = now_mono() - run->started_at;
-    double rate = elapsed > 0 ? (double)done / elapsed : 0;
-    if (queued)
-        fprintf(stderr, "\rprovcheck audit: fetched %zu, queued %zu, %.1f pages/s, ETA %.0f s   ",
-                done, queued, rate, rate > 0 ? (double)queued / rate : 0.0);
-    else
-        fprintf(stderr, "\rprovcheck audit: fetched %zu in %.1f s%30s\n", done, elapsed, "");
+    progress_draw("provcheck audit: fetched", done, queued, now_mono() - run->started_at);
 }
 
 /* Whether `url` answers 2xx now; each URL asked once per audit. -1 out of memory. */
@@ -963,7 +1004,7 @@ static int exit_code(const report *r, const audit_args *a)
     memset(&ca, 0, sizeof ca);
     ca.fail_on = a->fail_on;
     ca.fail_on_never = a->fail_on_never;
-    ca.max_warnings = -1;
+    ca.max_warnings = a->max_warnings;
     return check_exit_code(r, &ca);
 }
 
@@ -1114,7 +1155,7 @@ static int add_origin(audit_run *run, const char *url)
 /* The page fetch, on this thread or on its own. 0, or -1 with err_set. */
 static int fetch_pages(audit_run *run)
 {
-    int show = !run->args->quiet && isatty(STDERR_FILENO);
+    int show = progress_wanted(run->args->quiet);
     if (http_fetcher_run(run->fetcher, page_done, show ? progress : NULL, run) < 0)
         return -1;
     if (run->failed)
@@ -1406,6 +1447,8 @@ int cmd_audit(int argc, char **argv)
     co.jobs = a.jobs;
     co.cached = src_http_cached;
     co.cache_ctx = src;
+    if (a.verbose)
+        run_info_print("audit", cfg, NULL, rs);
     int checked = check_run(&r, src, rs, &co);
     if (fetch_join(&run) < 0 || checked < 0) {
         free(site);
@@ -1450,8 +1493,12 @@ int cmd_audit(int argc, char **argv)
         }
     }
     free(site);
+    if (a.baseline && baseline_apply(&r, a.baseline, a.verbose) < 0)
+        goto cleanup;
     report_options ro;
     memset(&ro, 0, sizeof ro);
+    ro.color = color_wanted(a.color, a.output);
+    ro.quiet = a.quiet;
     ro.shard_index = a.shard_k;
     ro.shard_count = a.shard_n;
     if (report_writer_for(a.format)(&r, &ro, &out) < 0) {

@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 #include "buf.h"
 #include "cfgval_lua.h"
+#include "cli_suggest.h"
 #include "config.h"
 #include "err.h"
 #include "sandbox.h"
@@ -139,6 +140,22 @@ static int config_error(const load_ctx *lc, const char *key, const char *where,
     if (line)
         return err_set("%s:%d: %s: %s", lc->label, line, where, msg);
     return err_set("%s: %s: %s", lc->label, where, msg);
+}
+
+/* "unknown key", with the closest known key when the name looks like a typo. */
+static int unknown_key_error(const load_ctx *lc, const char *key, const char *where,
+                             const char *const *known)
+{
+    suggestion s;
+    suggestion_init(&s, key);
+    for (size_t i = 0; known[i]; i++)
+        suggestion_offer(&s, known[i]);
+    char msg[200];
+    if (suggestion_best(&s))
+        snprintf(msg, sizeof msg, "unknown key (did you mean '%s'?)", suggestion_best(&s));
+    else
+        snprintf(msg, sizeof msg, "unknown key");
+    return config_error(lc, key, where, msg);
 }
 
 static int read_string(const load_ctx *lc, const char *key, const cfgval *v, char **out)
@@ -408,7 +425,7 @@ static int run_config(const load_ctx *lc, cfgval **out)
         }
         const char *key = lua_tostring(L, -1);
         if (!known_key(key)) {
-            config_error(lc, key, key, "unknown key");
+            unknown_key_error(lc, key, key, KNOWN_KEYS);
             lua_pop(L, 1);
             goto cleanup;
         }
