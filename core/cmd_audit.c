@@ -35,6 +35,7 @@
 #include "sitemap_loc.h"
 #include "sitemap_queue.h"
 #include "src_http.h"
+#include "url_map.h"
 
 #define MAX_SITEMAPS 1000
 #define SITEMAP_MAX_ENTRIES 50000
@@ -443,6 +444,8 @@ typedef struct audit_run {
     size_t queued;           /* page URLs queued, for --max-pages */
     size_t skipped, disallowed_links, sitemaps;
     size_t out_of_scope;     /* URLs the include/exclude globs left out */
+    size_t extensionless_out;   /* of those (and crawled links), "/x" with no extension */
+    int extensionless_warned;
     size_t listed;           /* page entries of the sitemaps */
     size_t elsewhere;        /* pages of other shards: an empty shard is no setup error */
     sitemap_queue sitemap_urls;   /* each sitemap fetched once; cycles told apart */
@@ -509,15 +512,33 @@ static int in_shard(const audit_args *a, const char *url)
     return (int)(h % (uint64_t)a->shard_n) == a->shard_k - 1;
 }
 
-/* Include/exclude globs apply to URL paths where the config sets them. */
-static int in_scope(const audit_run *run, const char *url)
+/* Not a note: pages silently missing from an audit are how a wrong pass happens. */
+static void warn_extensionless(audit_run *run)
+{
+    if (!run->extensionless_out || run->extensionless_warned)
+        return;
+    run->extensionless_warned = 1;
+    fprintf(stderr, "provcheck audit: warning: %zu URLs without an extension (such as "
+            "/privacy) are outside the include globs of %s and were not audited; set "
+            "clean_urls = true (or url_map) so that /privacy is matched as privacy.html\n",
+            run->extensionless_out, run->cfg && run->cfg->path ? run->cfg->path : "the config");
+}
+
+/* Include/exclude globs apply to URL paths where the config sets them, after the
+   config's file <-> URL mapping (url_map.h): with clean_urls, "/privacy" is
+   privacy.html and "**" "/" "*.html" takes it in. */
+static int in_scope(audit_run *run, const char *url)
 {
     if (!run->config_globs)
         return 1;
     char *path = NULL, *site_path = NULL;
     if (http_url_paths(url, NULL, &path, &site_path) < 0)
         return 0;
-    int yes = config_path_included(run->cfg, site_path);
+    char *file = url_map_file_for(run->cfg, path);
+    int yes = file && config_path_included(run->cfg, file);
+    if (!yes && file && url_path_extensionless(file))
+        run->extensionless_out++;
+    free(file);
     free(path);
     free(site_path);
     return yes;
@@ -1165,6 +1186,7 @@ static int fetch_pages(audit_run *run)
              run->disallowed_links);
     if (run->skipped)
         note(run, "%zu responses were not HTML and were skipped", run->skipped);
+    warn_extensionless(run);   /* crawled links too */
     return 0;
 }
 
@@ -1289,6 +1311,7 @@ static int fetch_everything(audit_run *run)
     if (out_of_scope)
         note(run, "%zu URLs outside the config's include/exclude globs were not fetched",
              out_of_scope);
+    warn_extensionless(run);
     run->out_of_scope = out_of_scope;
     int rc = 0;
     if (!a->crawl) {

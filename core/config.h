@@ -17,6 +17,7 @@ typedef struct rule_setting {
 
 typedef struct config_override {
     char **files; size_t file_count;   /* globs relative to the site root */
+    char **urls; size_t url_count;     /* globs over URL paths ("/privacy", "/about/ and below") */
     rule_setting *rules; size_t rule_count;
 } config_override;
 
@@ -33,6 +34,8 @@ typedef struct config {
     size_t max_page_bytes;        /* default 16 MiB */
     long long max_instructions;   /* per rule per page; default 20,000,000 */
     size_t max_memory;            /* per rule per page, bytes; default 64 MiB */
+    int clean_urls;               /* "/news/x" is the file news/x.html (url_map.h) */
+    char **url_map_urls, **url_map_files; size_t url_map_count;   /* url_map, in key order */
     cfgval *audit;                /* the `audit` table as written (user_agent, headers,
                                      cookies...), validated by the audit command; NULL */
 } config;

@@ -859,8 +859,17 @@ static void compute_digest(ruleset *rs, const ruleset_private *rp)
         sha256_update(&h, "override;", 9);
         for (size_t i = 0; i < c->overrides[o].file_count; i++)
             digest_str(&h, c->overrides[o].files[i], strlen(c->overrides[o].files[i]));
+        sha256_update(&h, "urls;", 5);
+        for (size_t i = 0; i < c->overrides[o].url_count; i++)
+            digest_str(&h, c->overrides[o].urls[i], strlen(c->overrides[o].urls[i]));
         for (size_t i = 0; i < c->overrides[o].rule_count; i++)
             digest_setting(&h, &c->overrides[o].rules[i]);
+    }
+    /* the file <-> URL mapping decides which overrides a page gets */
+    sha256_update(&h, c && c->clean_urls ? "clean;" : "plain;", 6);
+    for (size_t i = 0; c && i < c->url_map_count; i++) {
+        digest_str(&h, c->url_map_urls[i], strlen(c->url_map_urls[i]));
+        digest_str(&h, c->url_map_files[i], strlen(c->url_map_files[i]));
     }
     char tmp[16];
     snprintf(tmp, sizeof tmp, "u%d;", (int)rp->unused_sev);
