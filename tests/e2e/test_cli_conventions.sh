@@ -132,6 +132,45 @@ assert_not_contains "$(cat "$TMP/tty3.out")" "$ESC" "--color=never on a terminal
 run check --color=sometimes "$BAD"
 assert_status 2 "bad --color value"
 
+# ---- hidden text: the finding says the text is there but hidden ----
+HID=$TMP/hidden
+page_with "$HID/a.html" '<p>Source: cnnespanol</p><a href="/privacy.html">Privacy</a>
+<footer style="display: none">The information on this site is from external sources that are not under our control.</footer>'
+page_with "$HID/b.html" '<p>Source: cnnespanol</p><a href="/privacy.html">Privacy</a>
+<!-- The information on this site is from external sources that are not under our control. -->'
+page_with "$HID/c.html" '<p>Source: cnnespanol</p><a href="/privacy.html">Privacy</a><p>nothing</p>'
+good_page "$HID/privacy.html"
+run check "$HID"
+assert_status 1 "hidden disclaimers fail"
+assert_contains "$OUT" "a.html:3:1: error: no third-party disclaimer in the visible text: the third-party disclaimer is in the page but hidden by display:none" "display:none is named"
+assert_contains "$OUT" "b.html:3:1: error: no third-party disclaimer in the visible text: the third-party disclaimer is in the page but hidden by an HTML comment" "a comment is named"
+assert_not_contains "$(grep '^c.html' <<<"$OUT")" "hidden" "a missing disclaimer is not called hidden"
+printf 'return { rules = { ["third-party-disclaimer"] = { text = "Our partners wrote this." } } }\n' >"$TMP/text.lua"
+page_with "$HID/a.html" '<p>Source: cnnespanol</p><a href="/privacy.html">Privacy</a><p hidden>Our partners wrote this.</p>'
+run check -c "$TMP/text.lua" "$HID/a.html"
+assert_contains "$OUT" "is in the page but hidden by the hidden attribute" "the configured text, hidden"
+
+# ---- site_root hint: no root-relative link of the page resolves ----
+ROOTED=$TMP/rooted
+good_page "$ROOTED/public/privacy.html"
+page_with "$ROOTED/public/news/a.html" '<p>Source: cnnespanol</p><a href="/index.html">Home</a>
+<a href="/privacy.html">Privacy</a>
+<p>The information on this site is from external sources that are not under our control.</p>'
+printf 'return { }\n' >"$ROOTED/provcheck.lua"
+run_in "$ROOTED" check public/news/a.html
+assert_status 1 "site root one folder too high"
+assert_contains "$OUT" "points to a page that does not exist (no root-relative link on this page resolves: is the config's site_root" "the message suggests site_root"
+printf 'return { site_root = "public" }\n' >"$ROOTED/provcheck.lua"
+good_page "$ROOTED/public/index.html"
+run_in "$ROOTED" check public/news/a.html
+assert_status 0 "with site_root the links resolve"
+page_with "$ROOTED/public/news/a.html" '<p>Source: cnnespanol</p><a href="/index.html">Home</a>
+<a href="/privacy-gone.html">Privacy</a>
+<p>The information on this site is from external sources that are not under our control.</p>'
+run_in "$ROOTED" check public/news/a.html
+assert_status 1 "a broken privacy link"
+assert_not_contains "$OUT" "site_root" "no site_root hint when another root-relative link resolves"
+
 # ---- audit: -q, -v, --max-warnings, --baseline like check ----
 require_nginx
 trap 'nginx_stop; rm -rf "$TMP"' EXIT
