@@ -17,7 +17,7 @@ enum opt_id {
     OPT_RULE, OPT_BASELINE, OPT_REV, OPT_CHANGED_SINCE, OPT_SHARD, OPT_AUTOMATION_ID,
     OPT_REPORT_HINT, OPT_COLOR,
     /* flags */
-    OPT_STAGED, OPT_RECORD, OPT_NO_CACHE, OPT_QUIET, OPT_VERBOSE, OPT_HELP
+    OPT_STAGED, OPT_RECORD, OPT_NO_CACHE, OPT_PRINT_CONFIG, OPT_QUIET, OPT_VERBOSE, OPT_HELP
 };
 
 struct opt_spec {
@@ -45,6 +45,7 @@ static const struct opt_spec opt_specs[] = {
     {"staged", 0, 0, OPT_STAGED},
     {"record", 0, 0, OPT_RECORD},
     {"no-cache", 0, 0, OPT_NO_CACHE},
+    {"print-config", 0, 0, OPT_PRINT_CONFIG},
     {"quiet", 'q', 0, OPT_QUIET},
     {"verbose", 'v', 0, OPT_VERBOSE},
     {"help", 'h', 0, OPT_HELP},
@@ -211,6 +212,7 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
     case OPT_STAGED: a->staged = 1; break;
     case OPT_RECORD: a->record = 1; break;
     case OPT_NO_CACHE: a->no_cache = 1; break;
+    case OPT_PRINT_CONFIG: a->print_config = 1; break;
     case OPT_QUIET: a->quiet = 1; break;
     case OPT_VERBOSE: a->verbose = 1; break;
     case OPT_HELP:
@@ -241,6 +243,8 @@ static int shard_from_env(check_args *a, const char *cmd)
 
 static int check_combinations(const check_args *a, const char *cmd)
 {
+    if (a->print_config && a->path_count > 1)
+        return cli_usage_error(cmd, "--print-config takes one PATH (a page or a URL path)");
     if (a->rev && a->staged)
         return cli_usage_error(cmd, "--rev and --staged exclude each other");
     if (a->record && !a->rev)

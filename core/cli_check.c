@@ -33,6 +33,9 @@ static const char check_usage[] =
     "      --shard K/N         check only shard K of N (default: CI_NODE_INDEX/\n"
     "                          CI_NODE_TOTAL when set)\n"
     "      --no-cache          ignore and do not write the result cache\n"
+    "      --print-config [PATH]  print the effective config for the page PATH (a\n"
+    "                          file or a URL path), overrides applied, as Lua (-f\n"
+    "                          json: JSON), then exit 0\n"
     "      --automation-id ID  sarif: the run's category (default provcheck/KIND/,\n"
     "                          plus shard-K-of-N/ in a shard)\n"
     "      --report-hint TEXT  github: where the summary says the full report is\n"
@@ -168,6 +171,10 @@ int cmd_check(int argc, char **argv)
     memset(&r, 0, sizeof r);
     ruleset *rs = NULL;
 
+    if (a.print_config) {
+        rc = check_print_config(&t, &a) < 0 ? EXIT_SETUP : EXIT_CLEAN;
+        goto cleanup;
+    }
     report_writer write = report_writer_for(a.format);
     if (check_pipeline(&r, &rs, &t, &a) < 0)
         goto cleanup;

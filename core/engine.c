@@ -229,14 +229,6 @@ engine *engine_new(const ruleset *rs)
     return e;
 }
 
-static int any_glob_matches(char **globs, size_t count, const char *path)
-{
-    for (size_t k = 0; path && k < count; k++)
-        if (glob_match(globs[k], path))
-            return 1;
-    return 0;
-}
-
 /* Which overrides apply to the page: bit o for override o (the first 64). `files`
    match the page's file, `urls` its URL path; url_map.h maps one to the other, so
    an audit and a check of the built site pick the same overrides. -1 when out of
@@ -264,8 +256,7 @@ static int override_mask(const config *c, const page *p, uint64_t *mask_out)
         return -1;
     }
     for (size_t o = 0; o < c->override_count && o < 64; o++)
-        if (any_glob_matches(c->overrides[o].files, c->overrides[o].file_count, file) ||
-            any_glob_matches(c->overrides[o].urls, c->overrides[o].url_count, url_path))
+        if (config_override_matches(c, o, file, url_path))
             *mask_out |= (uint64_t)1 << o;
     free(file);
     free(url_path);

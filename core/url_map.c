@@ -95,3 +95,19 @@ char *url_map_url_for(const config *c, const char *site_path)
         rest_len -= strlen(".html");
     return join3(prefix, rest, rest_len, "");
 }
+
+static int any_glob_matches(char **globs, size_t count, const char *path)
+{
+    for (size_t k = 0; path && k < count; k++)
+        if (glob_match(globs[k], path))
+            return 1;
+    return 0;
+}
+
+int config_override_matches(const config *c, size_t o, const char *file,
+                            const char *url_path)
+{
+    const config_override *ov = &c->overrides[o];
+    return any_glob_matches(ov->files, ov->file_count, file) ||
+           any_glob_matches(ov->urls, ov->url_count, url_path);
+}

@@ -20,4 +20,9 @@ char *url_map_url_for(const config *c, const char *site_path);
    or "/news/"): the pages an include of "**.html" style globs misses without clean_urls. */
 int url_path_extensionless(const char *url_path);
 
+/* Whether override o applies to the page with this file (site path) and URL path:
+   one of its `files` globs matches the file, or one of its `urls` globs the URL. */
+int config_override_matches(const config *c, size_t o, const char *file,
+                            const char *url_path);
+
 #endif

@@ -97,6 +97,33 @@ run audit -c "$TMP/plain.lua" --rate 0 -q -f json "$U/privacy" "$U/news/x.html"
 assert_contains "$ERR" "warning: 1 URLs without an extension" "dropped extensionless URLs are warned about"
 assert_contains "$ERR" "clean_urls" "the warning names the fix"
 
+# --print-config: the effective config of one page, overrides applied, by file or
+# by URL path, as Lua or JSON; exit 0
+run_in "$TMP" check --print-config site/privacy.html
+assert_status 0 "--print-config exits 0"
+assert_contains "$OUT" "overrides applied: overrides[1]" "the URL override matches the file"
+assert_contains "$OUT" '["source-attribution"] = { severity = "off"' "the override is applied"
+assert_contains "$OUT" "clean_urls = true" "the mapping is shown"
+printf '%s\n' "$OUT" >"$TMP/printed.lua"
+run_in "$TMP" check -c "$TMP/printed.lua" --print-config site/privacy.html
+assert_status 0 "the printed Lua loads as a config"
+assert_contains "$OUT" '["source-attribution"] = { severity = "off"' "and says the same"
+run_in "$TMP" check --print-config /about/team -f json
+assert_status 0 "--print-config with a URL path"
+printf '%s' "$OUT" >"$TMP/printed.json"
+assert_eq "$(json 'd["page"]' "$TMP/printed.json")" "about/team.html" "the URL path maps to its file"
+assert_eq "$(json 'd["overrides_applied"]' "$TMP/printed.json")" "[2]" "the files override applies"
+assert_eq "$(json 'd["rules"]["source-attribution"]["severity"]' "$TMP/printed.json")" "off" "severity after overrides"
+assert_eq "$(json 'd["rules"]["privacy-link"]["severity"]' "$TMP/printed.json")" "error" "other rules keep theirs"
+run_in "$TMP" check --print-config /legal -f json
+printf '%s' "$OUT" >"$TMP/printed.json"
+assert_eq "$(json 'd["page"]' "$TMP/printed.json")" "pages/legal-notice.html" "url_map is applied"
+assert_eq "$(json 'd["overrides_applied"]' "$TMP/printed.json")" "[1]" "the url override matches /legal"
+run_in "$TMP" check --print-config site/news/x.html -f json
+printf '%s' "$OUT" >"$TMP/printed.json"
+assert_eq "$(json 'd["overrides_applied"]' "$TMP/printed.json")" "[]" "no override for news/x.html"
+assert_eq "$(json 'd["url_path"]' "$TMP/printed.json")" "/news/x" "the file's clean URL"
+
 # Config errors name the file and line
 printf 'return {\n  overrides = { { urls = { "privacy" }, rules = {} } }\n}\n' >"$TMP/bad.lua"
 run check -c "$TMP/bad.lua" "$SITE"
