@@ -154,11 +154,16 @@ static int unknown_key_error(const load_ctx *lc, const char *key, const char *wh
     suggestion_init(&s, key);
     for (size_t i = 0; known[i]; i++)
         suggestion_offer(&s, known[i]);
-    char msg[200];
+    /* `where` names a top-level key already; inside a table it names the table */
+    char named[140] = "";
+    if (strcmp(key, where) != 0)
+        snprintf(named, sizeof named, " '%.100s'", key);
+    char msg[240];
     if (suggestion_best(&s))
-        snprintf(msg, sizeof msg, "unknown key (did you mean '%s'?)", suggestion_best(&s));
+        snprintf(msg, sizeof msg, "unknown key%s (did you mean '%s'?)", named,
+                 suggestion_best(&s));
     else
-        snprintf(msg, sizeof msg, "unknown key");
+        snprintf(msg, sizeof msg, "unknown key%s", named);
     return config_error(lc, key, where, msg);
 }
 
