@@ -23,6 +23,7 @@
 #include <malloc.h>
 #endif
 #include <libxml/parser.h>
+#include "url_map.h"
 #include "check.h"
 #include "err.h"
 #include "sha256.h"
@@ -44,6 +45,7 @@ typedef struct run {
     size_t count;
     atomic_size_t next;       /* the next page index to hand out */
     atomic_int failed;        /* a worker could not start or ran out of memory */
+    atomic_size_t done;       /* pages finished, for the progress hook */
 } run;
 
 typedef struct worker {
@@ -98,6 +100,31 @@ static int add_page_error(finding_list *out, const source *src, const page_ref *
 }
 
 /* Check page i into `slot` (empty on entry). 0, or -1 when out of memory. */
+/* A link written as a URL ("/news/x") names the file the config's url_map or
+   clean_urls maps it to (news/x.html): files mode resolves it the same way. */
+typedef struct mapped_resolver {
+    int (*exists)(void *reader, const char *site_path);
+    void *reader;
+    const config *cfg;
+} mapped_resolver;
+
+static int mapped_target_exists(void *ctx, const char *site_path)
+{
+    mapped_resolver *mr = ctx;
+    if (mr->exists(mr->reader, site_path))
+        return 1;
+    size_t n = strlen(site_path);
+    char *url_path = malloc(n + 2);
+    if (!url_path)
+        return 0;
+    snprintf(url_path, n + 2, "/%s", site_path);
+    char *file = url_map_file_for(mr->cfg, url_path);
+    int yes = file && strcmp(file, site_path) != 0 && mr->exists(mr->reader, file);
+    free(file);
+    free(url_path);
+    return yes;
+}
+
 static int check_one(run *rn, engine *eng, source_reader *reader, size_t i,
                      finding_list *slot)
 {
@@ -137,7 +164,12 @@ static int check_one(run *rn, engine *eng, source_reader *reader, size_t i,
     page *p = page_new(&id, bytes, len);   /* owns bytes now, even on failure */
     if (!p)
         return -1;
-    page_set_resolver(p, src->target_exists, reader);
+    const config *cfg = rn->rs ? rn->rs->cfg : NULL;
+    mapped_resolver mr = {src->target_exists, reader, cfg};
+    if (!ref->url && cfg && (cfg->clean_urls || cfg->url_map_count))
+        page_set_resolver(p, mapped_target_exists, &mr);
+    else
+        page_set_resolver(p, src->target_exists, reader);
     int rc = engine_check_page(eng, p, slot);
     page_free(p);   /* the document and views go before the next page is read */
     if (rc < 0)
@@ -196,6 +228,9 @@ static void *worker_main(void *arg)
                      rn->pages[i].path);
             atomic_store(&rn->failed, 1);
         }
+        size_t done = atomic_fetch_add_explicit(&rn->done, 1, memory_order_relaxed) + 1;
+        if (rn->opt && rn->opt->progress)
+            rn->opt->progress(rn->opt->progress_ctx, done, rn->count - done);
     }
     finding_list_free(&page_found);
     rn->src->reader_close(reader);
@@ -369,6 +404,7 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
     run rn = {.src = src, .rs = rs, .opt = opt};
     atomic_init(&rn.next, 0);
     atomic_init(&rn.failed, 0);
+    atomic_init(&rn.done, 0);
     worker *workers = NULL;
     int jobs = 0, rc = -1;
     if (compact_pages(out, &rn, &refs) < 0) {

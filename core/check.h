@@ -15,6 +15,10 @@ typedef struct check_options {
     int (*cached)(void *ctx, const page_ref *ref, finding_list *out);
     void (*store)(void *ctx, const page_ref *ref, const finding_list *found);
     void *cache_ctx;
+    /* optional: called after each page with the pages done and left, from any
+       worker thread (progress.h throttles and serialises drawing) */
+    void (*progress)(void *ctx, size_t done, size_t remaining);
+    void *progress_ctx;
 } check_options;
 
 /* Run the check. The report owns its data. 0, or -1 with err_set on a setup error

@@ -38,6 +38,9 @@ typedef struct check_args {
     int quiet, verbose;           /* --quiet, --verbose */
     int no_pages_ok;              /* no page in scope is fine (file names handed over
                                      by a hook, none of them a page): exit 0, not 2 */
+    const char *command;          /* argv[0]: the command, for messages */
+    int color;                    /* --color: COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER */
+    int print_config;             /* --print-config: print the effective config, exit */
     char **paths; size_t path_count;   /* positional PATHs */
 } check_args;
 
@@ -88,6 +91,11 @@ int git_target_record(const check_target *t, const report *r);
  * ruleset (with --rule), run, apply the baseline. The caller frees *rs_out (may be
  * NULL when not wanted) and the report. 0, or -1 with err_set (setup error). */
 int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_args *a);
+
+/* --print-config (cli_print_config.c): the effective config of the page a->paths[0]
+ * (a file, or a URL path such as "/privacy"), overrides applied, as Lua or with
+ * -f json as JSON, on stdout. 0, or -1 with err_set. */
+int check_print_config(check_target *t, const check_args *a);
 
 /* Apply a baseline: findings whose fingerprint it holds become suppressed
  * (SUPP_BASELINE). Stale entries are listed on stderr when verbose. 0 or -1. */

@@ -7,15 +7,18 @@
 #include <string.h>
 #include "cli.h"
 #include "cli_util.h"
+#include "cli_color.h"
+#include "cli_suggest.h"
 #include "report.h"
 
 /* Options that take a value. */
 enum opt_id {
     OPT_CONFIG, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_MAX_WARNINGS, OPT_JOBS,
     OPT_RULE, OPT_BASELINE, OPT_REV, OPT_CHANGED_SINCE, OPT_CONFIG_FROM, OPT_SHARD, OPT_AUTOMATION_ID,
-    OPT_REPORT_HINT,
+    OPT_REPORT_HINT, OPT_COLOR,
     /* flags */
-    OPT_STAGED, OPT_ONLY_IN_SCOPE, OPT_RECORD, OPT_NO_CACHE, OPT_QUIET, OPT_VERBOSE, OPT_HELP
+    OPT_STAGED, OPT_ONLY_IN_SCOPE, OPT_RECORD, OPT_NO_CACHE, OPT_PRINT_CONFIG, OPT_QUIET,
+    OPT_VERBOSE, OPT_HELP
 };
 
 struct opt_spec {
@@ -40,10 +43,12 @@ static const struct opt_spec opt_specs[] = {
     {"shard", 0, 1, OPT_SHARD},
     {"automation-id", 0, 1, OPT_AUTOMATION_ID},
     {"report-hint", 0, 1, OPT_REPORT_HINT},
+    {"color", 0, 1, OPT_COLOR},
     {"staged", 0, 0, OPT_STAGED},
     {"only-in-scope", 0, 0, OPT_ONLY_IN_SCOPE},
     {"record", 0, 0, OPT_RECORD},
     {"no-cache", 0, 0, OPT_NO_CACHE},
+    {"print-config", 0, 0, OPT_PRINT_CONFIG},
     {"quiet", 'q', 0, OPT_QUIET},
     {"verbose", 'v', 0, OPT_VERBOSE},
     {"help", 'h', 0, OPT_HELP},
@@ -65,6 +70,21 @@ static const struct opt_spec *find_short(char c)
         if (opt_specs[i].short_name == c)
             return &opt_specs[i];
     return NULL;
+}
+
+/* The long option closest to a mistyped one, or NULL. */
+static const char *long_option_guess(const char *name, size_t len)
+{
+    char typed[65];
+    if (len >= sizeof typed)
+        return NULL;
+    memcpy(typed, name, len);
+    typed[len] = '\0';
+    suggestion s;
+    suggestion_init(&s, typed);
+    for (size_t i = 0; i < OPT_SPEC_COUNT; i++)
+        suggestion_offer(&s, opt_specs[i].long_name);
+    return suggestion_best(&s);
 }
 
 /* A whole decimal number in [min, max]; 0 or -1. */
@@ -193,10 +213,15 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
         a->automation_id = value;
         break;
     case OPT_REPORT_HINT: a->report_hint = value; break;
+    case OPT_COLOR:
+        if (color_mode_parse(value, &a->color) < 0)
+            return cli_usage_error(cmd, "--color takes auto, always or never, not '%s'", value);
+        break;
     case OPT_STAGED: a->staged = 1; break;
     case OPT_ONLY_IN_SCOPE: a->only_in_scope = 1; break;
     case OPT_RECORD: a->record = 1; break;
     case OPT_NO_CACHE: a->no_cache = 1; break;
+    case OPT_PRINT_CONFIG: a->print_config = 1; break;
     case OPT_QUIET: a->quiet = 1; break;
     case OPT_VERBOSE: a->verbose = 1; break;
     case OPT_HELP:
@@ -227,6 +252,8 @@ static int shard_from_env(check_args *a, const char *cmd)
 
 static int check_combinations(const check_args *a, const char *cmd)
 {
+    if (a->print_config && a->path_count > 1)
+        return cli_usage_error(cmd, "--print-config takes one PATH (a page or a URL path)");
     if (a->rev && a->staged)
         return cli_usage_error(cmd, "--rev and --staged exclude each other");
     if (a->only_in_scope && (a->rev || a->staged))
@@ -245,6 +272,7 @@ int check_args_parse(check_args *a, int argc, char **argv, const char *usage)
     a->fail_on = SEV_ERROR;
     a->max_warnings = -1;
     const char *cmd = argc > 0 ? argv[0] : "check";
+    a->command = cmd;
     int only_paths = 0, rc = 0;
 
     for (int i = 1; i < argc && rc == 0; i++) {
@@ -265,7 +293,12 @@ int check_args_parse(check_args *a, int argc, char **argv, const char *usage)
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
             o = find_long(name, len);
             if (!o) {
-                rc = cli_usage_error(cmd, "unknown option '%s'", arg);
+                const char *guess = long_option_guess(name, len);
+                if (guess)
+                    rc = cli_usage_error(cmd, "unknown option '%s' (did you mean '--%s'?)",
+                                         arg, guess);
+                else
+                    rc = cli_usage_error(cmd, "unknown option '%s'", arg);
                 break;
             }
             if (eq && !o->takes_value) {

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include "cli.h"
+#include "cli_color.h"
+#include "cli_runinfo.h"
+#include "progress.h"
 #include "err.h"
 
 static const char check_usage[] =
@@ -39,11 +41,17 @@ static const char check_usage[] =
     "      --shard K/N         check only shard K of N (default: CI_NODE_INDEX/\n"
     "                          CI_NODE_TOTAL when set)\n"
     "      --no-cache          ignore and do not write the result cache\n"
+    "      --print-config [PATH]  print the effective config for the page PATH (a\n"
+    "                          file or a URL path), overrides applied, as Lua (-f\n"
+    "                          json: JSON), then exit 0\n"
     "      --automation-id ID  sarif: the run's category (default provcheck/KIND/,\n"
     "                          plus shard-K-of-N/ in a shard)\n"
     "      --report-hint TEXT  github: where the summary says the full report is\n"
-    "  -q, --quiet             text: show errors only\n"
-    "  -v, --verbose           progress and timing on stderr\n"
+    "      --color WHEN        auto (default), always, never; NO_COLOR and\n"
+    "                          FORCE_COLOR are read in auto mode\n"
+    "  -q, --quiet             text: show errors only; no progress on stderr\n"
+    "  -v, --verbose           config, site root, patterns, rules and timing\n"
+    "                          on stderr\n"
     "  -h, --help              this help\n"
     "\n"
     "exit status: 0 clean, 1 findings at or above --fail-on (or too many warnings),\n"
@@ -123,6 +131,11 @@ static int refuse_empty_run(const report *out, const check_target *t, const chec
                    t->cfg->exclude_count ? " }" : "");
 }
 
+static void meter_update(void *ctx, size_t done, size_t remaining)
+{
+    progress_update(ctx, done, remaining);
+}
+
 int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_args *a)
 {
     memset(out, 0, sizeof *out);
@@ -140,6 +153,9 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
     if (a->rule_count && ruleset_only(rs, a->rules, a->rule_count) < 0)
         goto cleanup;
 
+    if (a->verbose)
+        run_info_print(a->command ? a->command : "check", t->cfg, t->src ? t->src->root : NULL,
+                       rs);
     check_options opts = t->opts;
     opts.jobs = a->jobs;
     opts.shard_index = a->shard_index;
@@ -148,7 +164,19 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
         opts.cached = NULL;
         opts.store = NULL;
     }
-    if (check_run(out, t->src, rs, &opts) < 0)
+    progress_meter meter;
+    int show_progress = progress_wanted(a->quiet);
+    if (show_progress) {
+        progress_init(&meter, "provcheck: checked");
+        opts.progress = meter_update;
+        opts.progress_ctx = &meter;
+    }
+    int checked = check_run(out, t->src, rs, &opts);
+    if (show_progress) {
+        progress_finish(&meter, out->page_count);
+        progress_destroy(&meter);
+    }
+    if (checked < 0)
         goto cleanup;
     if (refuse_empty_run(out, t, a) < 0)
         goto cleanup;
@@ -203,21 +231,6 @@ int check_exit_code(const report *r, const check_args *a)
     return failing ? EXIT_FINDINGS : EXIT_CLEAN;
 }
 
-static int writes_to_stdout(const char *output)
-{
-    return !output || strcmp(output, "-") == 0;
-}
-
-/* ANSI colour only for a person watching a terminal: not in files or pipes, and
-   not when NO_COLOR is set to a non-empty value (no-color.org). */
-static int want_color(const check_args *a)
-{
-    const char *no_color = getenv("NO_COLOR");
-    if (no_color && *no_color)
-        return 0;
-    return writes_to_stdout(a->output) && isatty(STDOUT_FILENO);
-}
-
 int cmd_check(int argc, char **argv)
 {
     check_args a;
@@ -231,9 +244,13 @@ int cmd_check(int argc, char **argv)
     report r;
     memset(&r, 0, sizeof r);
     ruleset *rs = NULL;
-
-    report_writer write = report_writer_for(a.format);
     char *git_base = NULL, *cwd = NULL;
+
+    if (a.print_config) {
+        rc = check_print_config(&t, &a) < 0 ? EXIT_SETUP : EXIT_CLEAN;
+        goto cleanup;
+    }
+    report_writer write = report_writer_for(a.format);
     if (check_pipeline(&r, &rs, &t, &a) < 0)
         goto cleanup;
     report_options ro = {0};
@@ -242,7 +259,7 @@ int cmd_check(int argc, char **argv)
         git_base = git_work_tree_of(".");
     ro.path_base = t.src->base_dir ? t.src->base_dir : git_base;
     ro.cwd = cwd = realpath(".", NULL);
-    ro.color = want_color(&a);
+    ro.color = color_wanted(a.color, a.output);
     ro.quiet = a.quiet;
     ro.report_hint = a.report_hint;
     ro.automation_id = a.automation_id;

@@ -22,6 +22,10 @@
 #include "audit_drift.h"
 #include "cli.h"
 #include "cli_util.h"
+#include "cli_color.h"
+#include "cli_runinfo.h"
+#include "cli_suggest.h"
+#include "progress.h"
 #include "crawl.h"
 #include "err.h"
 #include "http_fetch.h"
@@ -32,6 +36,7 @@
 #include "sitemap_queue.h"
 #include "src_http.h"
 #include "text_escape.h"
+#include "url_map.h"
 
 #define MAX_SITEMAPS 1000
 #define SITEMAP_MAX_ENTRIES 50000
@@ -70,7 +75,12 @@ static const char audit_usage[] =
     "  -o, --output FILE       write the report to FILE atomically\n"
     "      --fail-on LEVEL     error (default), warning, never\n"
     "  -j, --jobs N            checking threads (default: number of CPUs)\n"
-    "  -q, --quiet             no progress or notes on stderr\n"
+    "      --max-warnings N    also exit 1 when more than N warnings are found\n"
+    "      --baseline FILE     findings in this JSON report are suppressed\n"
+    "      --color WHEN        auto (default), always, never; NO_COLOR and\n"
+    "                          FORCE_COLOR are read in auto mode\n"
+    "  -q, --quiet             text: show errors only; no progress or notes on stderr\n"
+    "  -v, --verbose           config, patterns, rules and timing on stderr\n"
     "  -h, --help              this help\n"
     "\n"
     "exit status: 0 clean, 1 findings at or above --fail-on (a page that could not be\n"
@@ -89,6 +99,9 @@ typedef struct audit_args {
     int fail_on_never;
     severity fail_on;
     int shard_k, shard_n;
+    int verbose, color;
+    long max_warnings;            /* -1 = no limit */
+    const char *baseline;
 } audit_args;
 
 static void audit_args_free(audit_args *a)
@@ -158,6 +171,23 @@ static int shard_from_env(audit_args *a)
     return 0;
 }
 
+/* The audit option closest to a mistyped one, or NULL. */
+static const char *audit_option_guess(const char *typed)
+{
+    static const char *const known[] = {
+        "--sitemap", "--crawl", "--max-pages", "--timeout", "--rate", "--concurrency",
+        "--user-agent", "--header", "--db", "--compare", "--against-rev", "--map", "--shard",
+        "--config", "--format", "--output", "--fail-on", "--max-warnings", "--baseline",
+        "--color", "--jobs", "--quiet", "--verbose", "--help", NULL};
+    char name[65];
+    snprintf(name, sizeof name, "%.*s", (int)strcspn(typed, "="), typed);
+    suggestion s;
+    suggestion_init(&s, name);
+    for (size_t i = 0; known[i]; i++)
+        suggestion_offer(&s, known[i]);
+    return suggestion_best(&s);
+}
+
 /* 0, 1 when --help was printed, -1 on a usage error (printed). */
 static int audit_args_parse(audit_args *a, int argc, char **argv)
 {
@@ -168,6 +198,7 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
     a->concurrency = 8;
     a->format = "text";
     a->fail_on = SEV_ERROR;
+    a->max_warnings = -1;
     int shard_given = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *v = NULL, *missing = NULL;
@@ -190,6 +221,19 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
             a->compare = 1;
         } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
             a->quiet = 1;
+        } else if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+            a->verbose = 1;
+        } else if (VALUE_OPT("--max-warnings", "--max-warnings")) {
+            check_args ca;
+            if (check_args_max_warnings(&ca, "audit", v) < 0)
+                return -1;
+            a->max_warnings = ca.max_warnings;
+        } else if (VALUE_OPT("--baseline", "--baseline")) {
+            a->baseline = v;
+        } else if (VALUE_OPT("--color", "--color")) {
+            if (color_mode_parse(v, &a->color) < 0)
+                return cli_usage_error("audit", "--color takes auto, always or never, not '%s'",
+                                       v);
         } else if (VALUE_OPT("--sitemap", "--sitemap")) {
             if (push_arg(&a->sitemaps, &a->sitemap_count, (char *)v) < 0)
                 return cli_usage_error("audit", "out of memory");
@@ -252,6 +296,10 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
         } else if (missing) {
             return cli_usage_error("audit", "%s needs a value", missing);
         } else if (arg[0] == '-' && arg[1]) {
+            const char *guess = audit_option_guess(arg);
+            if (guess)
+                return cli_usage_error("audit", "unknown option %s (did you mean '%s'?)", arg,
+                                       guess);
             return cli_usage_error("audit", "unknown option %s", arg);
         } else if (push_arg(&a->urls, &a->url_count, (char *)arg) < 0) {
             return cli_usage_error("audit", "out of memory");
@@ -402,6 +450,8 @@ typedef struct audit_run {
     size_t queued;           /* page URLs queued, for --max-pages */
     size_t skipped, disallowed_links, sitemaps;
     size_t out_of_scope;     /* URLs the include/exclude globs left out */
+    size_t extensionless_out;   /* of those (and crawled links), "/x" with no extension */
+    int extensionless_warned;
     size_t listed;           /* page entries of the sitemaps */
     size_t elsewhere;        /* pages of other shards: an empty shard is no setup error */
     sitemap_queue sitemap_urls;   /* each sitemap fetched once; cycles told apart */
@@ -470,15 +520,33 @@ static int in_shard(const audit_args *a, const char *url)
     return (int)(h % (uint64_t)a->shard_n) == a->shard_k - 1;
 }
 
-/* Include/exclude globs apply to URL paths where the config sets them. */
-static int in_scope(const audit_run *run, const char *url)
+/* Not a note: pages silently missing from an audit are how a wrong pass happens. */
+static void warn_extensionless(audit_run *run)
+{
+    if (!run->extensionless_out || run->extensionless_warned)
+        return;
+    run->extensionless_warned = 1;
+    fprintf(stderr, "provcheck audit: warning: %zu URLs without an extension (such as "
+            "/privacy) are outside the include globs of %s and were not audited; set "
+            "clean_urls = true (or url_map) so that /privacy is matched as privacy.html\n",
+            run->extensionless_out, run->cfg && run->cfg->path ? run->cfg->path : "the config");
+}
+
+/* Include/exclude globs apply to URL paths where the config sets them, after the
+   config's file <-> URL mapping (url_map.h): with clean_urls, "/privacy" is
+   privacy.html and "**" "/" "*.html" takes it in. */
+static int in_scope(audit_run *run, const char *url)
 {
     if (!run->config_globs)
         return 1;
     char *path = NULL, *site_path = NULL;
     if (http_url_paths(url, NULL, &path, &site_path) < 0)
         return 0;
-    int yes = config_path_included(run->cfg, site_path);
+    char *file = url_map_file_for(run->cfg, path);
+    int yes = file && config_path_included(run->cfg, file);
+    if (!yes && file && url_path_extensionless(file))
+        run->extensionless_out++;
+    free(file);
     free(path);
     free(site_path);
     return yes;
@@ -664,13 +732,7 @@ static void sitemap_done(void *ctx, const http_result *r, void *user)
 static void progress(void *ctx, size_t done, size_t queued)
 {
     audit_run *run = ctx;
-    double elapsed = now_mono() - run->started_at;
-    double rate = elapsed > 0 ? (double)done / elapsed : 0;
-    if (queued)
-        fprintf(stderr, "\rprovcheck audit: fetched %zu, queued %zu, %.1f pages/s, ETA %.0f s   ",
-                done, queued, rate, rate > 0 ? (double)queued / rate : 0.0);
-    else
-        fprintf(stderr, "\rprovcheck audit: fetched %zu in %.1f s%30s\n", done, elapsed, "");
+    progress_draw("provcheck audit: fetched", done, queued, now_mono() - run->started_at);
 }
 
 /* Whether `url` answers 2xx now; each URL asked once per audit. -1 out of memory. */
@@ -986,7 +1048,7 @@ static int exit_code(const report *r, const audit_args *a)
     memset(&ca, 0, sizeof ca);
     ca.fail_on = a->fail_on;
     ca.fail_on_never = a->fail_on_never;
-    ca.max_warnings = -1;
+    ca.max_warnings = a->max_warnings;
     return check_exit_code(r, &ca);
 }
 
@@ -1164,7 +1226,7 @@ static int add_origin(audit_run *run, const char *url)
 /* The page fetch, on this thread or on its own. 0, or -1 with err_set. */
 static int fetch_pages(audit_run *run)
 {
-    int show = !run->args->quiet && isatty(STDERR_FILENO);
+    int show = progress_wanted(run->args->quiet);
     if (http_fetcher_run(run->fetcher, page_done, show ? progress : NULL, run) < 0)
         return -1;
     if (run->failed)
@@ -1174,6 +1236,7 @@ static int fetch_pages(audit_run *run)
              run->disallowed_links);
     if (run->skipped)
         note(run, "%zu responses were not HTML and were skipped", run->skipped);
+    warn_extensionless(run);   /* crawled links too */
     return 0;
 }
 
@@ -1298,6 +1361,7 @@ static int fetch_everything(audit_run *run)
     if (out_of_scope)
         note(run, "%zu URLs outside the config's include/exclude globs were not fetched",
              out_of_scope);
+    warn_extensionless(run);
     run->out_of_scope = out_of_scope;
     int rc = 0;
     if (!a->crawl) {
@@ -1460,6 +1524,8 @@ int cmd_audit(int argc, char **argv)
     co.jobs = a.jobs;
     co.cached = src_http_cached;
     co.cache_ctx = src;
+    if (a.verbose)
+        run_info_print("audit", cfg, NULL, rs);
     int checked = check_run(&r, src, rs, &co);
     if (fetch_join(&run) < 0 || checked < 0 ||
         report_record_run(&r, rs, cfg, a.shard_k, a.shard_n, NULL) < 0) {
@@ -1508,8 +1574,12 @@ int cmd_audit(int argc, char **argv)
         }
     }
     free(site);
+    if (a.baseline && baseline_apply(&r, a.baseline, a.verbose) < 0)
+        goto cleanup;
     report_options ro;
     memset(&ro, 0, sizeof ro);
+    ro.color = color_wanted(a.color, a.output);
+    ro.quiet = a.quiet;
     ro.shard_index = a.shard_k;
     ro.shard_count = a.shard_n;
     ro.fail_on = a.fail_on;

@@ -11,6 +11,7 @@
 #include <lauxlib.h>
 #include "buf.h"
 #include "cfgval_lua.h"
+#include "cli_suggest.h"
 #include "config.h"
 #include "err.h"
 #include "page.h"
@@ -27,7 +28,8 @@
 
 static const char *const KNOWN_KEYS[] = {
     "site_root", "include", "exclude", "rules", "overrides", "rule_paths", "plugins",
-    "max_page_bytes", "limits", "audit", "baseline", NULL};
+    "max_page_bytes", "limits", "audit", "baseline", "clean_urls", "url_map", NULL};
+static const char *const OVERRIDE_KEYS[] = {"files", "urls", "rules", NULL};
 
 typedef struct load_ctx {
     const char *label;
@@ -61,9 +63,12 @@ void config_free(config *c)
     free(c->baseline);
     free_strings(c->include, c->include_count);
     free_strings(c->exclude, c->exclude_count);
+    free_strings(c->url_map_urls, c->url_map_count);
+    free_strings(c->url_map_files, c->url_map_count);
     free_settings(c->rules, c->rule_count);
     for (size_t i = 0; i < c->override_count; i++) {
         free_strings(c->overrides[i].files, c->overrides[i].file_count);
+        free_strings(c->overrides[i].urls, c->overrides[i].url_count);
         free_settings(c->overrides[i].rules, c->overrides[i].rule_count);
     }
     free(c->overrides);
@@ -147,6 +152,27 @@ static int config_error(const load_ctx *lc, const char *key, const char *where,
     if (line)
         return err_set("%s:%d: %s: %s", lc->label, line, where, msg);
     return err_set("%s: %s: %s", lc->label, where, msg);
+}
+
+/* "unknown key", with the closest known key when the name looks like a typo. */
+static int unknown_key_error(const load_ctx *lc, const char *key, const char *where,
+                             const char *const *known)
+{
+    suggestion s;
+    suggestion_init(&s, key);
+    for (size_t i = 0; known[i]; i++)
+        suggestion_offer(&s, known[i]);
+    /* `where` names a top-level key already; inside a table it names the table */
+    char named[140] = "";
+    if (strcmp(key, where) != 0)
+        snprintf(named, sizeof named, " '%.100s'", key);
+    char msg[240];
+    if (suggestion_best(&s))
+        snprintf(msg, sizeof msg, "unknown key%s (did you mean '%s'?)", named,
+                 suggestion_best(&s));
+    else
+        snprintf(msg, sizeof msg, "unknown key%s", named);
+    return config_error(lc, key, where, msg);
 }
 
 static int read_string(const load_ctx *lc, const char *key, const cfgval *v, char **out)
@@ -262,27 +288,68 @@ static int read_overrides(const load_ctx *lc, const cfgval *v, config *c)
             return config_error(lc, "overrides", where,
                                 "must be a table { files = ..., rules = ... }");
         const cfgval *files = cfgval_get(item, "files");
+        const cfgval *urls = cfgval_get(item, "urls");
         const cfgval *rules = cfgval_get(item, "rules");
         for (size_t k = 0; k < item->count; k++) {
-            if (strcmp(item->keys[k], "files") && strcmp(item->keys[k], "rules")) {
-                char msg[160];
-                snprintf(msg, sizeof msg, "unknown key '%.100s' (expected files and rules)",
-                         item->keys[k]);
-                return config_error(lc, item->keys[k], where, msg);
-            }
+            if (strcmp(item->keys[k], "files") && strcmp(item->keys[k], "urls") &&
+                strcmp(item->keys[k], "rules"))
+                return unknown_key_error(lc, item->keys[k], where, OVERRIDE_KEYS);
         }
-        if (!files)
-            return config_error(lc, "overrides", where, "needs files = { globs }");
+        if (!files && !urls)
+            return config_error(lc, "overrides", where,
+                                "needs files = { globs } or urls = { URL path globs }");
         char fw[80];
         snprintf(fw, sizeof fw, "%s.files", where);
-        if (read_string_list(lc, "files", fw, files, &o->files, &o->file_count) < 0)
+        if (files && read_string_list(lc, "files", fw, files, &o->files, &o->file_count) < 0)
             return -1;
+        snprintf(fw, sizeof fw, "%s.urls", where);
+        if (urls && read_string_list(lc, "urls", fw, urls, &o->urls, &o->url_count) < 0)
+            return -1;
+        for (size_t k = 0; k < o->url_count; k++)
+            if (o->urls[k][0] != '/')
+                return config_error(lc, "urls", fw, "URL paths start with '/' (\"/privacy\")");
         if (rules) {
             char rw[80];
             snprintf(rw, sizeof rw, "%s.rules", where);
             if (read_rules(lc, rw, rules, &o->rules, &o->rule_count) < 0)
                 return -1;
         }
+    }
+    return 0;
+}
+
+/* url_map = { ["/URL/PATH"] = "file/path.html", ["/blog/"] = "posts/" }: URL paths
+   start with '/', files are relative to the site root; a key ending in '/' maps
+   everything below it to the folder its value names. */
+static int read_url_map(const load_ctx *lc, const cfgval *v, config *c)
+{
+    if (v->kind != CV_MAP)
+        return config_error(lc, "url_map", "url_map",
+                            "must be a table { [\"/url/path\"] = \"file.html\" }");
+    c->url_map_urls = calloc(v->count ? v->count : 1, sizeof *c->url_map_urls);
+    c->url_map_files = calloc(v->count ? v->count : 1, sizeof *c->url_map_files);
+    if (!c->url_map_urls || !c->url_map_files)
+        return err_set("out of memory");
+    for (size_t i = 0; i < v->count; i++) {
+        const char *url = v->keys[i];
+        const cfgval *file = v->items[i];
+        char where[160];
+        snprintf(where, sizeof where, "url_map[\"%.100s\"]", url);
+        if (url[0] != '/')
+            return config_error(lc, url, where, "URL paths start with '/'");
+        if (file->kind != CV_STR || file->s[0] == '/' || !file->s[0])
+            return config_error(lc, url, where,
+                                "must be a file path relative to the site root");
+        int url_folder = url[strlen(url) - 1] == '/';
+        int file_folder = file->s[strlen(file->s) - 1] == '/';
+        if (url_folder != file_folder && strcmp(url, "/") != 0)
+            return config_error(lc, url, where, "a URL folder (ending in '/') maps to a "
+                                "folder (ending in '/'), a page to a file");
+        c->url_map_urls[i] = strdup(url);
+        c->url_map_files[i] = strdup(file->s);
+        c->url_map_count = i + 1;
+        if (!c->url_map_urls[i] || !c->url_map_files[i])
+            return err_set("out of memory");
     }
     return 0;
 }
@@ -372,6 +439,14 @@ static int read_key(const load_ctx *lc, const char *key, const cfgval *v, config
         c->max_page_bytes = (size_t)n;
         return 0;
     }
+    if (strcmp(key, "clean_urls") == 0) {
+        if (v->kind != CV_BOOL)
+            return config_error(lc, key, key, "must be true or false");
+        c->clean_urls = v->b;
+        return 0;
+    }
+    if (strcmp(key, "url_map") == 0)
+        return read_url_map(lc, v, c);
     if (strcmp(key, "audit") == 0) {
         if (v->kind != CV_MAP && v->kind != CV_LIST)
             return config_error(lc, key, key, "must be a table");
@@ -418,7 +493,7 @@ static int read_returned_l(lua_State *L)
         }
         const char *key = lua_tostring(L, -1);
         if (!known_key(key)) {
-            config_error(lc, key, key, "unknown key");
+            unknown_key_error(lc, key, key, KNOWN_KEYS);
             return 0;
         }
     }

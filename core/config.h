@@ -17,6 +17,7 @@ typedef struct rule_setting {
 
 typedef struct config_override {
     char **files; size_t file_count;   /* globs relative to the site root */
+    char **urls; size_t url_count;     /* globs over URL paths ("/privacy", "/about/ and below") */
     rule_setting *rules; size_t rule_count;
 } config_override;
 
@@ -38,6 +39,8 @@ typedef struct config {
     long max_depth;               /* element nesting; default 512 */
     long parse_seconds;           /* per page parse; default 10 */
     long max_time_ms;             /* per rule per page, CPU time; default 5000 */
+    int clean_urls;               /* "/news/x" is the file news/x.html (url_map.h) */
+    char **url_map_urls, **url_map_files; size_t url_map_count;   /* url_map, in key order */
     cfgval *audit;                /* the `audit` table as written (user_agent, headers,
                                      cookies...), validated by the audit command; NULL */
 } config;

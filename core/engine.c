@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <lauxlib.h>
+#include "url_map.h"
 #include "buf.h"
 #include "cfgval_lua.h"
 #include "err.h"
@@ -318,17 +319,38 @@ engine *engine_new(const ruleset *rs)
     return e;
 }
 
-/* Which overrides apply to the page: bit o for override o (the first 64). */
-static uint64_t override_mask(const config *c, const char *site_path)
+/* Which overrides apply to the page: bit o for override o (the first 64). `files`
+   match the page's file, `urls` its URL path; url_map.h maps one to the other, so
+   an audit and a check of the built site pick the same overrides. -1 when out of
+   memory. */
+static int override_mask(const config *c, const page *p, uint64_t *mask_out)
 {
-    uint64_t mask = 0;
-    for (size_t o = 0; c && o < c->override_count && o < 64; o++)
-        for (size_t k = 0; k < c->overrides[o].file_count; k++)
-            if (glob_match(c->overrides[o].files[k], site_path)) {
-                mask |= (uint64_t)1 << o;
-                break;
-            }
-    return mask;
+    *mask_out = 0;
+    if (!c || !c->override_count)
+        return 0;
+    const char *url = page_url(p);
+    const char *site_path = page_site_path(p) ? page_site_path(p) : page_path(p);
+    char *file = NULL, *url_path = NULL;
+    if (url && *url) {
+        /* an audit: the page's path is the URL path */
+        const char *path = page_path(p) ? page_path(p) : "/";
+        url_path = strndup(path, strcspn(path, "?#"));
+        file = url_map_file_for(c, path);
+    } else {
+        file = strdup(site_path ? site_path : "");
+        url_path = url_map_url_for(c, site_path ? site_path : "");
+    }
+    if (!file || !url_path) {
+        free(file);
+        free(url_path);
+        return -1;
+    }
+    for (size_t o = 0; o < c->override_count && o < 64; o++)
+        if (config_override_matches(c, o, file, url_path))
+            *mask_out |= (uint64_t)1 << o;
+    free(file);
+    free(url_path);
+    return 0;
 }
 
 /* The severity and options ref of rule i under the overrides in mask. Options
@@ -654,8 +676,9 @@ int engine_check_page(engine *e, page *p, finding_list *out)
     if (!ran)
         goto cleanup;
     lua_State *L = sandbox_state(e->sb);
-    const char *site_path = page_site_path(p) ? page_site_path(p) : page_path(p);
-    uint64_t mask = override_mask(engine_config(e), site_path ? site_path : "");
+    uint64_t mask = 0;
+    if (override_mask(engine_config(e), p, &mask) < 0)
+        goto cleanup;
     lua_page_begin(L, &e->ctx, p);
     lua_page_push(L, &e->ctx);
     int page_idx = lua_gettop(L);

@@ -93,6 +93,22 @@ static int page_l_contains(lua_State *L)
     return 1;
 }
 
+/* page:hidden_text(s): nil when s is not in the page's hidden text, else what
+   hides it ("display:none", "an HTML comment"...), for a message that says the
+   text exists but is hidden. */
+static int page_l_hidden_text(lua_State *L)
+{
+    page *p = check_page(L);
+    size_t len = 0;
+    const char *text = luaL_checklstring(L, 2, &len);
+    const char *why = page_hidden_reason(p, text, len);
+    if (why)
+        lua_pushstring(L, why);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
 /* page:normalize(s): s normalized as page:text() is (for comparing with it). */
 static int page_l_normalize(lua_State *L)
 {
@@ -276,6 +292,7 @@ void lua_page_register(lua_State *L, lua_page_ctx *ctx)
     static const luaL_Reg methods[] = {
         {"text", page_l_text}, {"raw_text", page_l_raw_text}, {"find", page_l_find},
         {"contains", page_l_contains}, {"normalize", page_l_normalize},
+        {"hidden_text", page_l_hidden_text},
         {"select", page_l_select}, {"xpath", page_l_xpath}, {"links", page_l_links},
         {"meta", page_l_meta}, {"jsonld", page_l_jsonld},
         {"target_exists", page_l_target_exists}, {NULL, NULL}};

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 #include "cli.h"
+#include "cli_suggest.h"
 #include "err.h"
 
 static void print_usage(FILE *to)
@@ -42,6 +43,15 @@ static const command *command_find(const char *name)
     return NULL;
 }
 
+static const char *command_guess(const char *typed)
+{
+    suggestion s;
+    suggestion_init(&s, typed);
+    for (const command *c = commands; c->name; c++)
+        suggestion_offer(&s, c->name);
+    return suggestion_best(&s);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -62,7 +72,10 @@ int main(int argc, char **argv)
         if (name[0] == '-')
             fprintf(stderr, "provcheck: unknown option '%s'\n\n", name);
         else
-            fprintf(stderr, "provcheck: unknown command '%s'\n\n", name);
+            fprintf(stderr, "provcheck: unknown command '%s'%s%s%s\n\n", name,
+                    command_guess(name) ? " (did you mean '" : "",
+                    command_guess(name) ? command_guess(name) : "",
+                    command_guess(name) ? "'?)" : "");
         print_usage(stderr);
         return EXIT_SETUP;
     }

@@ -81,6 +81,11 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out,
 /* Find `needle` (normalized first, here) in the normalized text from `from`.
  * Returns the text offset, or -1 when absent. Bounded, linear work. */
 long page_text_find(page *p, const char *needle, size_t needle_len, size_t from);
+/* Whether `text` (normalized here) is in the page but hidden from readers: what
+ * hides it ("display:none", "visibility:hidden", "the hidden attribute",
+ * "aria-hidden=\"true\"", "an HTML comment", "<template>", "<noscript>"), or NULL.
+ * <head>, scripts and styles do not count (page_hidden.c). */
+const char *page_hidden_reason(page *p, const char *text, size_t len);
 
 /* Whether a node is visible (not in head/script/style/template/comment, no hidden,
  * aria-hidden="true", display:none or visibility:hidden on it or an ancestor). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <lauxlib.h>
+#include "cli_suggest.h"
 #include "buf.h"
 #include "builtin.h"
 #include "cfgval_lua.h"
@@ -722,6 +723,23 @@ static int load_plugins(loader *ld, const vfs *fs)
     return 0;
 }
 
+/* " (did you mean 'X'?)" for the known rule closest to a mistyped id, else a pointer
+   to the list. Returns a static buffer. */
+static const char *rule_id_hint(const ruleset *rs, const char *typed)
+{
+    static _Thread_local char hint[200];
+    suggestion s;
+    suggestion_init(&s, typed);
+    for (size_t i = 0; i < rs->count; i++)
+        suggestion_offer(&s, rs->rules[i].id);
+    suggestion_offer(&s, RULE_UNUSED_SUPPRESSION);
+    if (suggestion_best(&s))
+        snprintf(hint, sizeof hint, " (did you mean '%.150s'?)", suggestion_best(&s));
+    else
+        snprintf(hint, sizeof hint, " (see 'provcheck rules')");
+    return hint;
+}
+
 static int cmp_rules(const void *a, const void *b)
 {
     return strcmp(((const rule_meta *)a)->id, ((const rule_meta *)b)->id);
@@ -742,8 +760,8 @@ static int check_setting(loader *ld, const char *where, const rule_setting *s)
     }
     const rule_meta *m = ruleset_find(&ld->rp->pub, s->id);
     if (!m)
-        return err_set("%s: %s: unknown rule '%s' (see 'provcheck rules')",
-                       ld->cfg_label, where, s->id);
+        return err_set("%s: %s: unknown rule '%s'%s", ld->cfg_label, where, s->id,
+                       rule_id_hint(&ld->rp->pub, s->id));
     for (size_t k = 0; s->options && k < s->options->count; k++) {
         const rule_option *opt = NULL;
         for (size_t j = 0; j < m->option_count; j++)
@@ -903,8 +921,17 @@ static void compute_digest(ruleset *rs, const ruleset_private *rp)
         sha256_update(&h, "override;", 9);
         for (size_t i = 0; i < c->overrides[o].file_count; i++)
             digest_str(&h, c->overrides[o].files[i], strlen(c->overrides[o].files[i]));
+        sha256_update(&h, "urls;", 5);
+        for (size_t i = 0; i < c->overrides[o].url_count; i++)
+            digest_str(&h, c->overrides[o].urls[i], strlen(c->overrides[o].urls[i]));
         for (size_t i = 0; i < c->overrides[o].rule_count; i++)
             digest_setting(&h, &c->overrides[o].rules[i]);
+    }
+    /* the file <-> URL mapping decides which overrides a page gets */
+    sha256_update(&h, c && c->clean_urls ? "clean;" : "plain;", 6);
+    for (size_t i = 0; c && i < c->url_map_count; i++) {
+        digest_str(&h, c->url_map_urls[i], strlen(c->url_map_urls[i]));
+        digest_str(&h, c->url_map_files[i], strlen(c->url_map_files[i]));
     }
     char tmp[16];
     snprintf(tmp, sizeof tmp, "u%d;", (int)rp->unused_sev);
@@ -960,7 +987,7 @@ int ruleset_only(ruleset *rs, char **ids, size_t count)
     ruleset_private *rp = (ruleset_private *)rs;
     for (size_t k = 0; k < count; k++)
         if (!ruleset_find(rs, ids[k]))
-            return err_set("--rule: unknown rule '%s' (see 'provcheck rules')", ids[k]);
+            return err_set("--rule: unknown rule '%s'%s", ids[k], rule_id_hint(rs, ids[k]));
     free(rp->only);
     rp->only = calloc(rs->count + 1, 1);
     if (!rp->only)

@@ -18,6 +18,37 @@ local function matches(link, patterns)
   return false
 end
 
+local function root_relative(href)
+  local h = href:match("^%s*(.-)%s*$")
+  return h:sub(1, 1) == "/" and h:sub(2, 2) ~= "/"
+end
+
+-- When no root-relative link of the page resolves, the likely cause is not the
+-- link but a site root that is not the folder the site is served from. Files and
+-- git modes only (an audit asks the server); at most 20 links are tried.
+local function site_root_hint(page)
+  if page.url then
+    return ""
+  end
+  local tried = 0
+  for _, link in ipairs(page:links()) do
+    if root_relative(link.href) then
+      if page:target_exists(link.href) ~= false then
+        return ""
+      end
+      tried = tried + 1
+      if tried >= 20 then
+        break
+      end
+    end
+  end
+  if tried == 0 then
+    return ""
+  end
+  return " (no root-relative link on this page resolves: is the config's site_root"
+    .. " the folder the site is served from?)"
+end
+
 return {
   id = "privacy-link",
   summary = "The page has a visible, working link to the privacy policy",
@@ -62,9 +93,10 @@ Fix: add or repair the footer link, e.g. <a href="/privacy.html">Privacy</a>.
       end
     end
     if #broken > 0 then
+      local hint = site_root_hint(page)
       for _, link in ipairs(broken) do
         report{ message = "the privacy link '" .. link.href
-          .. "' points to a page that does not exist", node = link.node }
+          .. "' points to a page that does not exist" .. hint, node = link.node }
       end
       return
     end
