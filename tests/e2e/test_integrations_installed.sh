@@ -98,7 +98,8 @@ import json, sys
 print(json.dumps({"inputs.version": "latest", "inputs.package": "tarball",
   "inputs.releases-url": sys.argv[1], "inputs.api-url": sys.argv[2], "github.token": "",
   "inputs.path": ".", "inputs.config": "", "inputs.args": "", "inputs.fail-on": "error",
-  "inputs.category": "", "github.event.pull_request.base.sha": ""}))' "$RELEASES" "$API")
+  "inputs.category": "", "inputs.config-from-base": "true",
+  "github.event.pull_request.base.sha": ""}))' "$RELEASES" "$API")
 ghrun() {   # STEP VALUES: run an action step in the workspace; outputs in $GH/out.STEP
   step_script "$ACTION" "$(action_step "$1")" "$2" >"$GH/$1.sh" || { fail "step $1: $(cat "$GH/$1.sh")"; return 1; }
   : >"$GH/out.$1"
