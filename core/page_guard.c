@@ -35,18 +35,43 @@ static int is_bad_char(unsigned char c)
     return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
 }
 
+/* The first bad character in [s, e), or NULL. Blocks of 16 bytes with no control
+   character at all (the usual case) are passed with one test each. */
+static const char *first_bad_char(const char *s, const char *e)
+{
+    while (s < e) {
+        size_t n = (size_t)(e - s) < 16 ? (size_t)(e - s) : 16;
+        unsigned any = 0;
+        for (size_t i = 0; i < n; i++)
+            any |= (unsigned char)s[i] < 0x20;
+        if (any)
+            for (size_t i = 0; i < n; i++)
+                if (is_bad_char((unsigned char)s[i]))
+                    return s + i;
+        s += n;
+    }
+    return NULL;
+}
+
 /* Where a skip over a comment (to just past `close`) or over raw text (to the
-   "</" of `close`, case-insensitive) ends: there, at a bad character, or at end. */
+   "</" of `close`, case-insensitive) ends: there, at a bad character, or at end.
+   Candidates are found with memchr: this runs over every script and comment. */
 static const char *skip_to(const char *s, const char *end, const char *close, int raw)
 {
     size_t n = strlen(close);
-    for (; s < end; s++) {
-        if (is_bad_char((unsigned char)*s))
-            return s;
-        if (raw ? (s[0] == '<' && (size_t)(end - s) >= n + 2 && s[1] == '/' &&
-                   strncasecmp(s + 2, close, n) == 0)
-                : ((size_t)(end - s) >= n && memcmp(s, close, n) == 0))
-            return raw ? s : s + n;
+    char lead = raw ? '<' : close[0];
+    while (s < end) {
+        const char *c = memchr(s, lead, (size_t)(end - s));
+        const char *bad = first_bad_char(s, c ? c : end);
+        if (bad)
+            return bad;
+        if (!c)
+            return end;
+        if (raw ? ((size_t)(end - c) >= n + 2 && c[1] == '/' &&
+                   strncasecmp(c + 2, close, n) == 0)
+                : ((size_t)(end - c) >= n && memcmp(c, close, n) == 0))
+            return raw ? c : c + n;
+        s = c + 1;
     }
     return end;
 }

@@ -198,7 +198,8 @@ const page_suppression *page_suppressions(page *p, size_t *count_out)
             else
                 n = NULL;
         }
-        fill_columns(p);
+        if (p->supp_count)   /* most pages have none: no line table for them */
+            fill_columns(p);
     }
     *count_out = p->supp_count;
     return p->supps;

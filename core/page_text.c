@@ -602,9 +602,9 @@ int build_line_starts(page *p)
         return -1;
     size_t i = 0;
     p->line_starts[i++] = 0;
-    for (size_t k = 0; k < p->len; k++)
-        if (p->bytes[k] == '\n')
-            p->line_starts[i++] = k + 1;
+    const char *end = p->bytes + p->len;
+    for (const char *q = p->bytes; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+        p->line_starts[i++] = (size_t)(q - p->bytes) + 1;
     p->line_count = count;
     return 0;
 }

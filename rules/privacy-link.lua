@@ -1,7 +1,13 @@
 -- privacy-link: the page links to its privacy policy, and the link works.
 
+-- "^%s*(.-)%s*$" would try the end of the string after every character (quadratic
+-- in the href, and this runs on every link of every page); greedy .* backs off once.
+local function trim(s)
+  return s:match("^%s*(.*%S)") or ""
+end
+
 local function usable_href(href)
-  local h = href:match("^%s*(.-)%s*$")
+  local h = trim(href)
   if h == "" or h == "#" then
     return false
   end
@@ -19,7 +25,7 @@ local function matches(link, patterns)
 end
 
 local function root_relative(href)
-  local h = href:match("^%s*(.-)%s*$")
+  local h = trim(href)
   return h:sub(1, 1) == "/" and h:sub(2, 2) ~= "/"
 end
 
