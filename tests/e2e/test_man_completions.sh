@@ -103,6 +103,11 @@ for cmd in $commands; do
     else fail "option '$opt' of '$cmd' (in its --help) is missing from provcheck(1) section $section_word"; fi
     if printf '%s\n' "$offered" | grep -qx -- "$opt"; then pass
     else fail "the bash completion does not offer '$opt' for '$cmd'"; fi
+    # docs/cli.md, the reference on the web, lists it too (docs/audit.md for audit)
+    case $opt in -*[a-z]*) ;; *) continue ;; esac
+    case $opt in --*) ;; *) continue ;; esac   # short forms stand beside their long one
+    if grep -q -- "\`$opt[ \`=]\|\`$opt\`\|[ ,(]$opt[ ,)\`]" "$PROVCHECK_SRC/docs/cli.md" "$PROVCHECK_SRC/docs/audit.md"; then pass
+    else fail "option '$opt' of '$cmd' (in its --help) is missing from docs/cli.md"; fi
   done
 done
 if [ "$noptions" -ge 60 ]; then pass; else fail "only $noptions options found in the --help texts"; fi
