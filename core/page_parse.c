@@ -205,7 +205,9 @@ static int prescan_meta(const char *s, size_t len, char *label, size_t lsize)
                 a = close;
                 continue;
             }
-            if (strncasecmp(a, "charset", 7) == 0 && a > c + 5 &&
+            /* the page's bytes need not end in a NUL: compare within the tag only */
+            size_t left = (size_t)(tag_end - a);
+            if (left >= 7 && strncasecmp(a, "charset", 7) == 0 && a > c + 5 &&
                 (a[-1] == ' ' || a[-1] == '\t' || a[-1] == '\n' || a[-1] == '\r')) {
                 const char *v = a + 7;
                 while (v < tag_end && *v == ' ')
@@ -215,7 +217,7 @@ static int prescan_meta(const char *s, size_t len, char *label, size_t lsize)
                     if (label[0])
                         return 1;
                 }
-            } else if (strncasecmp(a, "content", 7) == 0 && a > c + 5) {
+            } else if (left >= 7 && strncasecmp(a, "content", 7) == 0 && a > c + 5) {
                 const char *v = a + 7;
                 while (v < tag_end && *v == ' ')
                     v++;
