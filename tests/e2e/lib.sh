@@ -277,22 +277,10 @@ if [ ! -x "$PROVCHECK" ]; then
   exit 1
 fi
 
-# start_test_server NAME [ARGS...]: the tests' own HTTP server
-# (tests/servers/test_server.py, 127.0.0.1 only), logging requests to $TMP/NAME.log;
-# sets PORT. Servers are stopped when the test exits.
-TEST_SERVER_PIDS=()
+# start_test_server NAME [ARGS...]: test_server_start, logging requests to
+# $TMP/NAME.log.
 start_test_server() {
-  local name=$1 i
+  local name=$1
   shift
-  python3 "$PROVCHECK_SRC/tests/servers/test_server.py" --log "$TMP/$name.log" "$@" \
-    >"$TMP/$name.port" 2>"$TMP/$name.err" &
-  TEST_SERVER_PIDS+=($!)
-  trap 'for pid in "${TEST_SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; done; rm -rf "$TMP"' EXIT
-  for i in $(seq 1 100); do
-    PORT=$(head -1 "$TMP/$name.port" 2>/dev/null)
-    [ -n "$PORT" ] && return 0
-    sleep 0.1
-  done
-  echo "test server did not start: $(cat "$TMP/$name.err")" >&2
-  exit 1
+  test_server_start "$name" --log "$TMP/$name.log" "$@"
 }
