@@ -119,7 +119,8 @@ ms=$(( (end - start) / 1000000 ))
 echo "blame of a page with 500 revisions, cold cache: ${ms} ms"
 assert_status 0 "blame of 500 revisions"
 assert_eq "$(json 'set(f["introduced"]["commit"] for f in d["findings"]) == {"'"$FIRST"'"}')" true "introduced by the first revision"
-if [ "$ms" -lt 1000 ]; then pass; else fail "blame of 500 revisions took ${ms} ms (target < 1000)"; fi
+# Speed is measured by bench/git_bench.sh (target < 1 s cold), not asserted here: a
+# timed assertion fails on a loaded machine or under the sanitizers, not on a defect.
 start=$(date +%s%N)
 run_in "$L" blame -f json a.html
 end=$(date +%s%N)
