@@ -117,27 +117,24 @@ static engine *engine_of(lua_State *L)
 }
 
 /* A copy of the message, at most MAX_MESSAGE_BYTES: a longer one is cut at a
-   character boundary and ends with an ellipsis. */
+   character boundary and ends with an ellipsis. The cap holds for the bytes
+   stored, so it is applied after each embedded NUL became U+FFFD (3 bytes). */
 static char *capped_message(const char *s, size_t len)
 {
     static const char ELLIPSIS[] = "\xe2\x80\xa6";
-    size_t keep = len;
-    const char *tail = "";
-    if (len > MAX_MESSAGE_BYTES) {
-        keep = MAX_MESSAGE_BYTES - (sizeof ELLIPSIS - 1);
-        while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
-            keep--;
-        tail = ELLIPSIS;
-    }
-    /* an embedded NUL is shown (U+FFFD), not taken for the end of the message */
-    char *body = finding_message_dup(s, keep);
-    size_t blen = body ? strlen(body) : 0, tlen = strlen(tail);
-    char *out = body ? realloc(body, blen + tlen + 1) : NULL;
-    if (!out) {
-        free(body);
+    /* every byte in gives at least one out: no more than the cap is needed */
+    char *out = finding_message_dup(s, len > MAX_MESSAGE_BYTES ? MAX_MESSAGE_BYTES : len);
+    if (!out)
         return NULL;
-    }
-    memcpy(out + blen, tail, tlen + 1);
+    size_t olen = strlen(out);
+    if (len <= MAX_MESSAGE_BYTES && olen <= MAX_MESSAGE_BYTES)
+        return out;
+    size_t keep = MAX_MESSAGE_BYTES - (sizeof ELLIPSIS - 1);
+    if (keep > olen)
+        keep = olen;
+    while (keep > 0 && ((unsigned char)out[keep] & 0xC0) == 0x80)
+        keep--;
+    memcpy(out + keep, ELLIPSIS, sizeof ELLIPSIS);
     return out;
 }
 

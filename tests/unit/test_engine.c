@@ -540,6 +540,42 @@ static void test_time_limit_is_a_rule_error(void **state)
     fixture_close(&fx);
 }
 
+/* The message cap holds for the bytes stored: a NUL shown as U+FFFD takes three,
+   so a long message of NULs must still be cut to the cap (found by fuzz_rule). */
+static void test_message_cap_counts_shown_bytes(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_open_with(&fx, "return { rule_paths = { 'nul' } }\n", "nul/nul.lua",
+                      "return { id = 'nul', summary = 'NULs', check = function(page, opts, report)\n"
+                      "  report{ message = ('\\0'):rep(3000) }\n"
+                      "  report{ message = 'a' .. ('\\0'):rep(1364) }\n"
+                      "end }\n");
+    fixture_engine(&fx);
+    finding_list out = {0};
+    check(fx.eng, "n.html", make_page("", GOOD_SOURCE, GOOD_LINK, GOOD_DISCLAIMER), &out);
+    assert_int_equal(count_rule(&out, "nul"), 2);
+    int cut = 0, whole = 0;
+    for (size_t i = 0; i < out.count; i++) {
+        if (strcmp(out.items[i].rule, "nul") != 0)
+            continue;
+        const char *m = out.items[i].message;
+        size_t len = strlen(m);
+        assert_true(len <= 4096);
+        if (len >= 3 && strcmp(m + len - 3, "\xe2\x80\xa6") == 0) {
+            cut++;
+            assert_int_equal((len - 3) % 3, 0);   /* cut between whole characters */
+        } else {
+            whole++;
+            assert_int_equal(len, 1 + 1364 * 3);  /* 4093 bytes: fits, kept whole */
+        }
+    }
+    assert_int_equal(cut, 1);
+    assert_int_equal(whole, 1);
+    finding_list_free(&out);
+    fixture_close(&fx);
+}
+
 /* A rule's table is read raw and protected: metamethods of it never run, and a
    bad one is a setup error naming the file, not an abort or a hang. */
 static void test_hostile_metadata_is_a_setup_error(void **state)
@@ -756,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_no_node_survives_its_page),
         cmocka_unit_test(test_hostile_rules_change_nothing),
         cmocka_unit_test(test_time_limit_is_a_rule_error),
+        cmocka_unit_test(test_message_cap_counts_shown_bytes),
         cmocka_unit_test(test_hostile_metadata_is_a_setup_error),
         cmocka_unit_test(test_inline_suppressions),
         cmocka_unit_test(test_overrides),
