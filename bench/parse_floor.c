@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <libxml/HTMLparser.h>
-#include "../core/page_priv.h"   /* PAGE_PARSE_OPTIONS */
+#include "page_priv.h"   /* PAGE_PARSE_OPTIONS */
 
 static void quiet(void *ctx, const char *msg, ...)
 {

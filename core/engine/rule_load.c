@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <lauxlib.h>
-#include "cli_suggest.h"
+#include "suggest.h"
 #include "buf.h"
 #include "builtin.h"
 #include "cfgval_lua.h"

@@ -8,7 +8,7 @@
 #include "cli.h"
 #include "cli_util.h"
 #include "cli_color.h"
-#include "cli_suggest.h"
+#include "suggest.h"
 #include "report.h"
 
 /* Options that take a value. */

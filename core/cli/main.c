@@ -5,7 +5,7 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 #include "cli.h"
-#include "cli_suggest.h"
+#include "suggest.h"
 #include "err.h"
 
 static void print_usage(FILE *to)

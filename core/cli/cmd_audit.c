@@ -24,7 +24,7 @@
 #include "cli_util.h"
 #include "cli_color.h"
 #include "cli_runinfo.h"
-#include "cli_suggest.h"
+#include "suggest.h"
 #include "progress.h"
 #include "crawl.h"
 #include "err.h"

@@ -11,7 +11,7 @@
 #include <lauxlib.h>
 #include "buf.h"
 #include "cfgval_lua.h"
-#include "cli_suggest.h"
+#include "suggest.h"
 #include "config.h"
 #include "err.h"
 #include "page.h"

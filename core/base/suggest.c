@@ -1,6 +1,6 @@
 /* cli_suggest.c: the closest known name to a mistyped one. */
 #include <string.h>
-#include "cli_suggest.h"
+#include "suggest.h"
 
 #define SUGGEST_MAX_LEN 64
 
