@@ -57,24 +57,6 @@ static const char check_usage[] =
     "exit status: 0 clean, 1 findings at or above --fail-on (or too many warnings),\n"
     "2 usage or setup error (no report file is written then)\n";
 
-void check_target_close(check_target *t)
-{
-    if (!t)
-        return;
-    if (t->src && t->src->free)
-        t->src->free(t->src);
-    if (t->fs_close)
-        t->fs_close(&t->fs);
-    if (t->state && t->state_close)
-        t->state_close(t->state);
-    config_free(t->cfg);
-    free(t->config_base);
-    for (size_t i = 0; i < t->config_changed_count; i++)
-        free(t->config_changed[i]);
-    free(t->config_changed);
-    memset(t, 0, sizeof *t);   /* closing twice is harmless */
-}
-
 static double seconds_now(void)
 {
     struct timespec ts;
@@ -145,13 +127,13 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
     int rc = -1;
     double started = seconds_now();
 
-    int git_mode = a->rev || a->staged || a->changed_since || a->config_from;
-    if ((git_mode ? git_target_open(t, a) : files_target_open(t, a)) < 0)
+    target_request req;
+    check_args_target_request(a, &req);
+    if (target_open(t, &req) < 0)
         goto cleanup;
-    if (ruleset_load(&rs, t->cfg, &t->fs) < 0)
-        goto cleanup;
-    if (a->rule_count && ruleset_only(rs, a->rules, a->rule_count) < 0)
-        goto cleanup;
+    /* the caller takes the rule set (and frees it before closing the target) */
+    rs = t->rules;
+    t->rules = NULL;
 
     if (a->verbose)
         run_info_print(a->command ? a->command : "check", t->cfg, t->src ? t->src->root : NULL,

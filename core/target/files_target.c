@@ -1,143 +1,29 @@
-/* cli_files.c: files mode. Finds the config (-c, ./provcheck.lua, or provcheck.lua
- * at the git work tree root), works out the site root per CONTRACT.md and opens
- * the file-system source over it. */
+/* files_target.c: files mode. With the config loaded (config_find.h), works out
+ * the site root per CONTRACT.md and opens the file-system source over it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <git2.h>
-#include "cli.h"
-#include "cli_util.h"
+#include "config_find.h"
 #include "err.h"
-#include "fileio.h"
+#include "paths.h"
 #include "src_fs.h"
-
-#define CONFIG_NAME "provcheck.lua"
-#define CONFIG_MAX_BYTES (4u << 20)
-
-static int path_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
-}
-
-static int is_directory(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static char *join_path(const char *dir, const char *name)
-{
-    if (name[0] == '/' || !dir || !*dir || strcmp(dir, ".") == 0)
-        return strdup(name);
-    size_t dl = strlen(dir), nl = strlen(name);
-    char *out = malloc(dl + nl + 2);
-    if (!out)
-        return NULL;
-    memcpy(out, dir, dl);
-    size_t at = dl;
-    if (dir[dl - 1] != '/')
-        out[at++] = '/';
-    memcpy(out + at, name, nl + 1);
-    return out;
-}
-
-/* The folder part of a path as given: "a/b/c.lua" -> "a/b", "c.lua" -> ".",
-   "/c.lua" -> "/". */
-static char *folder_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return strdup(".");
-    if (slash == path)
-        return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
-/* provcheck.lua at the root of the git work tree around the current directory, or
-   NULL. The work tree root is the nearest folder upwards holding a .git (a folder,
-   or a file in worktrees and submodules). */
-static char *config_at_work_tree_root(void)
-{
-    char *dir = getcwd(NULL, 0);
-    if (!dir)
-        return NULL;
-    for (;;) {
-        char *dotgit = join_path(dir, ".git");
-        int found = dotgit && path_exists(dotgit);
-        free(dotgit);
-        if (found) {
-            char *cfg = join_path(dir, CONFIG_NAME);
-            if (cfg && !path_exists(cfg)) {
-                free(cfg);
-                cfg = NULL;
-            }
-            free(dir);
-            return cfg;
-        }
-        char *slash = strrchr(dir, '/');
-        if (!slash || slash == dir)
-            break;
-        *slash = '\0';
-    }
-    free(dir);
-    return NULL;
-}
-
-int cli_config_load(config **out, const char *config_path)
-{
-    *out = NULL;
-    char *path = NULL;
-    if (config_path) {
-        path = strdup(config_path);
-    } else if (path_exists(CONFIG_NAME)) {
-        path = strdup(CONFIG_NAME);
-    } else {
-        path = config_at_work_tree_root();
-        if (!path) {
-            *out = config_default();
-            return *out ? 0 : err_set("out of memory");
-        }
-    }
-    if (!path)
-        return err_set("out of memory");
-
-    int rc = -1;
-    char *text = NULL, *dir = NULL;
-    size_t len = 0;
-    if (is_directory(path)) {
-        err_set("%s: is a folder; --config names a file", path);
-        goto cleanup;
-    }
-    if (file_read_all(path, CONFIG_MAX_BYTES, &text, &len) < 0)
-        goto cleanup;   /* fileio names the file and the reason */
-    dir = folder_of(path);
-    if (!dir) {
-        err_set("out of memory");
-        goto cleanup;
-    }
-    rc = config_load(out, path, dir, text, len);
-cleanup:
-    free(text);
-    free(dir);
-    free(path);
-    return rc;
-}
+#include "target.h"
+#include "target_modes.h"
 
 /* The site root per CONTRACT.md: the config's site_root (relative to the config's
    folder), else the config's folder, else the one PATH when it is a folder, else
    the current directory. */
-static char *site_root_for(const config *cfg, const check_args *a)
+static char *site_root_for(const config *cfg, const target_request *a)
 {
     if (cfg->path) {
         if (cfg->site_root)
-            return join_path(cfg->dir, cfg->site_root);
+            return path_join(cfg->dir, cfg->site_root);
         return strdup(cfg->dir ? cfg->dir : ".");
     }
-    if (a->path_count == 1 && is_directory(a->paths[0]))
+    if (a->path_count == 1 && path_is_folder(a->paths[0]))
         return strdup(a->paths[0]);
     return strdup(".");
 }
@@ -197,17 +83,15 @@ static int list_nothing(source *s, page_ref_list *out)
     return 0;
 }
 
-int files_target_open(check_target *t, const check_args *a)
+int files_target_open(check_target *t, const target_request *a)
 {
     memset(t, 0, sizeof *t);
-    if (cli_config_load(&t->cfg, a->config_path) < 0) {
-        check_target_close(t);
+    if (config_find_load(&t->cfg, a->config_path) < 0)
         return -1;
-    }
     return files_target_open_source(t, a);
 }
 
-int files_target_open_source(check_target *t, const check_args *a)
+int files_target_open_source(check_target *t, const target_request *a)
 {
     char *root = NULL;
     char **hook_paths = NULL;
@@ -218,7 +102,7 @@ int files_target_open_source(check_target *t, const check_args *a)
         err_set("out of memory");
         goto cleanup;
     }
-    if (!is_directory(root)) {
+    if (!path_is_folder(root)) {
         err_set("site root %s: %s", root, path_exists(root) ? "not a folder"
                                                               : strerror(ENOENT));
         goto cleanup;
@@ -247,7 +131,5 @@ int files_target_open_source(check_target *t, const check_args *a)
 cleanup:
     free(root);
     free(hook_paths);
-    if (rc < 0)
-        check_target_close(t);
     return rc;
 }
