@@ -104,15 +104,21 @@ static void listed_pages(check_target *t, char *out, size_t size)
     page_ref_list_free(&refs);
 }
 
+/* Open the target req names and check the pages it lists; t stays open. */
+static void open_listing(check_target *t, const target_request *req, const char *expected)
+{
+    assert_int_equal(target_open(t, req), 0);
+    char pages[512];
+    listed_pages(t, pages, sizeof pages);
+    assert_string_equal(pages, expected);
+}
+
 static void files_target_lists_the_work_tree(void **state)
 {
     (void)state;
     target_request req = {0};
     check_target t;
-    assert_int_equal(target_open(&t, &req), 0);
-    char pages[512];
-    listed_pages(&t, pages, sizeof pages);
-    assert_string_equal(pages, "index.html news/a.html news/b.html news/c.html news/d.html");
+    open_listing(&t, &req, "index.html news/a.html news/b.html news/c.html news/d.html");
     assert_string_equal(t.cfg->path, "provcheck.lua");
     assert_non_null(t.rules);
     assert_true(t.rules->count > 0);
@@ -126,10 +132,7 @@ static void rev_target_lists_the_commit(void **state)
     (void)state;
     target_request req = {.rev = "HEAD~1"};
     check_target t;
-    assert_int_equal(target_open(&t, &req), 0);
-    char pages[512];
-    listed_pages(&t, pages, sizeof pages);
-    assert_string_equal(pages, "index.html news/a.html");
+    open_listing(&t, &req, "index.html news/a.html");
     /* the config came from the same commit, named git's way */
     assert_string_equal(t.cfg->path, "HEAD~1:provcheck.lua");
     assert_non_null(t.rules);
@@ -145,10 +148,7 @@ static void staged_target_lists_the_index(void **state)
     (void)state;
     target_request req = {.staged = 1, .no_cache = 1};
     check_target t;
-    assert_int_equal(target_open(&t, &req), 0);
-    char pages[512];
-    listed_pages(&t, pages, sizeof pages);
-    assert_string_equal(pages, "index.html news/a.html news/b.html news/c.html");
+    open_listing(&t, &req, "index.html news/a.html news/b.html news/c.html");
     assert_null(t.opts.cached);   /* no_cache: no result cache hooks */
     check_target_close(&t);
 }
@@ -158,10 +158,7 @@ static void changed_since_narrows_the_files(void **state)
     (void)state;
     target_request req = {.changed_since = "HEAD~1"};
     check_target t;
-    assert_int_equal(target_open(&t, &req), 0);
-    char pages[512];
-    listed_pages(&t, pages, sizeof pages);
-    assert_string_equal(pages, "news/b.html news/c.html news/d.html");
+    open_listing(&t, &req, "news/b.html news/c.html news/d.html");
     check_target_close(&t);
 }
 
