@@ -1,5 +1,5 @@
 /* files_target.c: files mode. With the config loaded (config_find.h), works out
- * the site root per CONTRACT.md and opens the file-system source over it. */
+ * the site root (docs/config.md) and opens the file-system source over it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +13,9 @@
 #include "target.h"
 #include "target_modes.h"
 
-/* The site root per CONTRACT.md: the config's site_root (relative to the config's
-   folder), else the config's folder, else the one PATH when it is a folder, else
-   the current directory. */
+/* The site root (docs/config.md): the config's site_root (relative to the
+   config's folder), else the config's folder, else the one PATH when it is a
+   folder, else the current directory. */
 static char *site_root_for(const config *cfg, const target_request *a)
 {
     if (cfg->path) {

@@ -335,7 +335,7 @@ cleanup:
     return rc;
 }
 
-/* The site root inside the repository (CONTRACT.md): site_root relative to the
+/* The site root inside the repository (docs/config.md): site_root relative to the
    config's folder (or to the repository root for a config from outside), else
    the config's folder, else the repository root. */
 static char *site_prefix_for(git_repository *repo, const config *cfg, const char *folder)
