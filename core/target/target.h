@@ -2,9 +2,11 @@
  * files on disk, a revision, the index, the pages changed since a base) and where
  * the config comes from; target_open finds and loads that config, works out the
  * site root, and hands back the source of pages, the config, the rule set and the
- * result cache, ready for check_run. Nothing here reads argv or prints.
+ * result cache; target_check checks it into a report. Nothing here reads argv
+ * (the one output is a baseline's stale entries, when asked to be verbose).
  *
- * Files: target.c (open and close), files_target.c (files mode), git_target.c
+ * Files: target.c (open and close), target_check.c (check it into a report),
+ * files_target.c (files mode), git_target.c
  * (--rev, --staged, --changed-since, --config-from), hook_paths.c (PATHs from a
  * hook), config_drift.c (what the target changes in config and rules);
  * target_modes.h is how target.c reaches the modes. */
@@ -14,6 +16,7 @@
 #include <git2.h>
 #include "check.h"
 #include "config.h"
+#include "report.h"
 #include "rules.h"
 #include "source.h"
 
@@ -52,6 +55,28 @@ typedef struct check_target {
 int target_open(check_target *t, const target_request *req);
 /* Frees everything t holds; closing twice is harmless. */
 void check_target_close(check_target *t);
+
+/* How target_check runs and gates a check. */
+typedef struct target_check_options {
+    int jobs;                     /* worker threads; 0 = number of CPUs */
+    int shard_index, shard_count; /* shard K of N (count 0 = every page) */
+    const char *baseline;         /* a baseline file; NULL = the config's baseline key */
+    int verbose;                  /* stale baseline entries on stderr */
+    int no_pages_ok;              /* no page in scope is a pass, not a setup error */
+    /* progress while checking (check.h), and once when the pages are done */
+    void (*progress)(void *ctx, size_t done, size_t remaining);
+    void (*progress_done)(void *ctx, size_t pages);
+    void *progress_ctx;
+} target_check_options;
+
+/* Check an open target into *out: every page with the target's rules (and result
+ * cache, unless req->no_cache), sorted; then the gates: a run that found no page
+ * at all where the whole site or named PATHs were asked for is a setup error,
+ * never a pass; the config drift is recorded; the baseline applied; the run
+ * recorded (report "run"). req is the request t was opened with. 0, or -1 with
+ * err_set and *out empty. */
+int target_check(report *out, check_target *t, const target_request *req,
+                 const target_check_options *o);
 
 /* The real path of the root of the git work tree holding `path`, or NULL (no
    repository, a bare one). malloc'd. */

@@ -162,6 +162,31 @@ static void changed_since_narrows_the_files(void **state)
     check_target_close(&t);
 }
 
+static void a_target_checks_into_a_report(void **state)
+{
+    (void)state;
+    target_request req = {.rev = "HEAD", .no_cache = 1};
+    check_target t;
+    open_listing(&t, &req, "index.html news/a.html news/b.html");
+    target_check_options o = {.jobs = 2};
+    report r;
+    assert_int_equal(target_check(&r, &t, &req, &o), 0);
+    assert_int_equal(r.page_count, 3);
+    assert_non_null(r.config_hash);   /* the run is recorded */
+    report_free(&r);
+    check_target_close(&t);
+
+    /* a PATH that holds no page: nothing checked is never a pass */
+    char none_path[] = "site/style.css";
+    char *paths[] = {none_path};
+    target_request none = {.paths = paths, .path_count = 1};
+    assert_int_equal(target_open(&t, &none), 0);
+    assert_int_equal(target_check(&r, &t, &none, &o), -1);
+    assert_non_null(strstr(err_last(), "no page to check"));
+    assert_int_equal(r.page_count, 0);
+    check_target_close(&t);
+}
+
 static void rules_narrow_and_unknown_ones_fail(void **state)
 {
     (void)state;
@@ -193,6 +218,7 @@ int main(void)
         cmocka_unit_test(rev_target_lists_the_commit),
         cmocka_unit_test(staged_target_lists_the_index),
         cmocka_unit_test(changed_since_narrows_the_files),
+        cmocka_unit_test(a_target_checks_into_a_report),
         cmocka_unit_test(rules_narrow_and_unknown_ones_fail),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
