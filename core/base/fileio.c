@@ -1,4 +1,4 @@
-/* fileio.c: capped whole-file reads and the atomic report writer. */
+/* fileio.c: capped whole-file reads and the atomic file writer. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -8,7 +8,6 @@
 #include <unistd.h>
 #include "err.h"
 #include "fileio.h"
-#include "report.h"
 
 int fd_read_all(int fd, const char *label, size_t max, char **out, size_t *len_out)
 {
@@ -222,25 +221,4 @@ int write_file_atomic(const char *path, const char *data, size_t len)
         return -1;
     }
     return out_file_commit(&o);
-}
-
-int report_emit(const report *r, report_writer w, const report_options *o, const char *path)
-{
-    out_file f;
-    if (out_file_open(&f, path) < 0)
-        return -1;
-    buf b = BUF_INIT;
-    b.sink = out_file_write;
-    b.sink_ctx = &f;
-    int rc = w(r, o, &b);
-    if (rc == 0)
-        rc = buf_drain(&b);
-    buf_free(&b);
-    if (rc < 0) {
-        if (!f.write_failed)   /* the file's own message (disk full...) stays */
-            err_set("out of memory while writing the report");
-        out_file_abort(&f);
-        return -1;
-    }
-    return out_file_commit(&f);
 }

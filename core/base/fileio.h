@@ -1,5 +1,4 @@
-/* fileio.h: whole-file reads with a size cap. (write_file_atomic, the atomic
- * writer, is declared in report.h and lives in fileio.c.) */
+/* fileio.h: whole-file reads with a size cap, and files written atomically. */
 #ifndef PROVCHECK_FILEIO_H
 #define PROVCHECK_FILEIO_H
 #include <stddef.h>
@@ -31,5 +30,9 @@ int out_file_open(out_file *o, const char *path);            /* 0, or -1 with er
 int out_file_write(void *o, const char *data, size_t len);    /* a buf_sink_fn */
 int out_file_commit(out_file *o);    /* 0, or -1 with err_set (the output is dropped) */
 void out_file_abort(out_file *o);    /* drops the output; safe after commit */
+
+/* Write bytes to `path` atomically (temp file in the same folder, fsync, rename), or
+ * to stdout when path is NULL or "-". 0, or -1 with err_set. */
+int write_file_atomic(const char *path, const char *data, size_t len);
 
 #endif

@@ -355,3 +355,18 @@ void check_args_free(check_args *a)
     a->rules = a->paths = NULL;
     a->rule_count = a->path_count = 0;
 }
+
+void check_args_target_request(const check_args *a, target_request *req)
+{
+    *req = (target_request){
+        .config_path = a->config_path,
+        .rev = a->rev,
+        .staged = a->staged,
+        .changed_since = a->changed_since,
+        .config_from = a->config_from,
+        .only_in_scope = a->only_in_scope,
+        .no_cache = a->no_cache,
+        .rules = a->rules, .rule_count = a->rule_count,
+        .paths = a->paths, .path_count = a->path_count,
+    };
+}

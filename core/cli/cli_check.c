@@ -57,24 +57,6 @@ static const char check_usage[] =
     "exit status: 0 clean, 1 findings at or above --fail-on (or too many warnings),\n"
     "2 usage or setup error (no report file is written then)\n";
 
-void check_target_close(check_target *t)
-{
-    if (!t)
-        return;
-    if (t->src && t->src->free)
-        t->src->free(t->src);
-    if (t->fs_close)
-        t->fs_close(&t->fs);
-    if (t->state && t->state_close)
-        t->state_close(t->state);
-    config_free(t->cfg);
-    free(t->config_base);
-    for (size_t i = 0; i < t->config_changed_count; i++)
-        free(t->config_changed[i]);
-    free(t->config_changed);
-    memset(t, 0, sizeof *t);   /* closing twice is harmless */
-}
-
 static double seconds_now(void)
 {
     struct timespec ts;
@@ -82,58 +64,14 @@ static double seconds_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The config's `baseline = "FILE"`, read where the config came from (its folder,
-   or the same tree or index in git modes); --baseline on the command line wins. */
-static int apply_config_baseline(report *out, check_target *t, const check_args *a)
-{
-    const char *name = t->cfg->baseline;
-    char *text = NULL;
-    size_t len = 0;
-    if (!name[0] || !t->fs.read || t->fs.read(t->fs.ctx, name, &text, &len) < 0) {
-        char *why = strdup(name[0] ? err_last() : "empty file name");
-        err_set("%s: baseline = \"%s\": cannot read the baseline: %s",
-                t->cfg->path ? t->cfg->path : "config", name, why ? why : "");
-        free(why);
-        return -1;
-    }
-    char *label = t->cfg->dir ? fs_path_join(t->cfg->dir, name) : NULL;
-    int rc = baseline_apply_text(out, label ? label : name, text, len, a->verbose);
-    free(label);
-    free(text);
-    return rc;
-}
-
-static size_t appended_list(char *dst, size_t cap, char **items, size_t count)
-{
-    size_t at = strlen(dst);
-    for (size_t i = 0; i < count && at < cap; i++)
-        at += (size_t)snprintf(dst + at, cap - at, "%s\"%s\"", i ? ", " : "", items[i]);
-    return at;
-}
-
-/* A check that found no page at all checked nothing: that is a setup mistake (a
-   wrong site_root, include or PATH), never a pass. Only where the user asked for
-   the whole site or named PATHs: with --staged or --changed-since an empty list
-   means nothing relevant changed, and a shard may be empty on a small site. */
-static int refuse_empty_run(const report *out, const check_target *t, const check_args *a)
-{
-    if (out->page_count || a->staged || a->changed_since || a->shard_count > 1 ||
-        a->no_pages_ok || a->only_in_scope)
-        return 0;
-    char includes[600] = "", excludes[600] = "";
-    appended_list(includes, sizeof includes, t->cfg->include, t->cfg->include_count);
-    appended_list(excludes, sizeof excludes, t->cfg->exclude, t->cfg->exclude_count);
-    return err_set("no page to check: nothing under %s%s%s matches include { %s }%s%s%s "
-                   "(check site_root, include and the PATHs given)",
-                   t->src->root && t->src->root[0] ? t->src->root : ".",
-                   a->rev ? " at " : "", a->rev ? a->rev : "", includes,
-                   t->cfg->exclude_count ? " outside exclude { " : "", excludes,
-                   t->cfg->exclude_count ? " }" : "");
-}
-
 static void meter_update(void *ctx, size_t done, size_t remaining)
 {
     progress_update(ctx, done, remaining);
+}
+
+static void meter_done(void *ctx, size_t pages)
+{
+    progress_finish(ctx, pages);
 }
 
 int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_args *a)
@@ -141,53 +79,36 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
     memset(out, 0, sizeof *out);
     if (rs_out)
         *rs_out = NULL;
-    ruleset *rs = NULL;
     int rc = -1;
     double started = seconds_now();
 
-    int git_mode = a->rev || a->staged || a->changed_since || a->config_from;
-    if ((git_mode ? git_target_open(t, a) : files_target_open(t, a)) < 0)
+    target_request req;
+    check_args_target_request(a, &req);
+    if (target_open(t, &req) < 0)
         goto cleanup;
-    if (ruleset_load(&rs, t->cfg, &t->fs) < 0)
-        goto cleanup;
-    if (a->rule_count && ruleset_only(rs, a->rules, a->rule_count) < 0)
-        goto cleanup;
-
     if (a->verbose)
         run_info_print(a->command ? a->command : "check", t->cfg, t->src ? t->src->root : NULL,
-                       rs);
-    check_options opts = t->opts;
-    opts.jobs = a->jobs;
-    opts.shard_index = a->shard_index;
-    opts.shard_count = a->shard_count;
-    if (a->no_cache) {
-        opts.cached = NULL;
-        opts.store = NULL;
-    }
+                       t->rules);
+    target_check_options o = {
+        .jobs = a->jobs,
+        .shard_index = a->shard_index,
+        .shard_count = a->shard_count,
+        .baseline = a->baseline,
+        .verbose = a->verbose,
+        .no_pages_ok = a->no_pages_ok,
+    };
     progress_meter meter;
     int show_progress = progress_wanted(a->quiet);
     if (show_progress) {
         progress_init(&meter, "provcheck: checked");
-        opts.progress = meter_update;
-        opts.progress_ctx = &meter;
+        o.progress = meter_update;
+        o.progress_done = meter_done;
+        o.progress_ctx = &meter;
     }
-    int checked = check_run(out, t->src, rs, &opts);
-    if (show_progress) {
-        progress_finish(&meter, out->page_count);
+    int checked = target_check(out, t, &req, &o);
+    if (show_progress)
         progress_destroy(&meter);
-    }
     if (checked < 0)
-        goto cleanup;
-    if (refuse_empty_run(out, t, a) < 0)
-        goto cleanup;
-    if (report_set_config_drift(out, a->config_from, t->config_base,
-                                (const char *const *)t->config_changed,
-                                t->config_changed_count) < 0)
-        goto cleanup;
-    if (a->baseline ? baseline_apply(out, a->baseline, a->verbose) < 0
-                    : t->cfg->baseline && apply_config_baseline(out, t, a) < 0)
-        goto cleanup;
-    if (report_record_run(out, rs, t->cfg, a->shard_index, a->shard_count, a->baseline) < 0)
         goto cleanup;
     if (a->verbose)
         fprintf(stderr, "provcheck: %zu pages checked in %.3f s\n", out->page_count,
@@ -195,17 +116,13 @@ int check_pipeline(report *out, ruleset **rs_out, check_target *t, const check_a
     rc = 0;
 cleanup:
     if (rc < 0) {
-        report_free(out);
-        memset(out, 0, sizeof *out);
-        ruleset_free(rs);
-        rs = NULL;
-        /* the ruleset borrows the target's config, so it goes first */
+        /* target_check left no report */
         check_target_close(t);
+    } else if (rs_out) {
+        /* the caller takes the rule set (and frees it before closing the target) */
+        *rs_out = t->rules;
+        t->rules = NULL;
     }
-    if (rs_out)
-        *rs_out = rs;
-    else
-        ruleset_free(rs);
     return rc;
 }
 

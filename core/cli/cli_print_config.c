@@ -83,34 +83,18 @@ static int page_identity_for(const check_target *t, const check_args *a, char **
     return *file && *url_path ? 0 : err_set("out of memory");
 }
 
-/* One rule's severity and options under the overrides that match (later win). */
-static cfgval *effective_options(const ruleset *rs, size_t i, const uint64_t *applies,
-                                 severity *sev)
+/* The overrides that match, as the engine takes them. */
+static uint64_t override_mask(const config *c, const uint64_t *applies)
 {
-    const config *c = rs->cfg;
-    *sev = rs->base_sev[i];
-    cfgval *opts = NULL;
-    for (size_t o = 0; c && o < c->override_count; o++) {
-        if (!applies[o])
-            continue;
-        for (size_t k = 0; k < c->overrides[o].rule_count; k++) {
-            const rule_setting *s = &c->overrides[o].rules[k];
-            if (strcmp(s->id, rs->rules[i].id) != 0)
-                continue;
-            if (s->has_severity)
-                *sev = s->sev;
-            if (s->options && s->options->count) {
-                cfgval *merged = cfgval_merge(opts ? opts : rs->base_options[i], s->options);
-                cfgval_free(opts);
-                opts = merged;
-            }
-        }
-    }
-    return opts;
+    uint64_t mask = 0;
+    for (size_t o = 0; o < c->override_count && o < 64; o++)
+        if (applies[o])
+            mask |= (uint64_t)1 << o;
+    return mask;
 }
 
-static void emit(buf *b, const check_target *t, const ruleset *rs, int json,
-                 const char *file, const char *url_path, const uint64_t *applies)
+static int emit(buf *b, const check_target *t, const ruleset *rs, int json,
+                const char *file, const char *url_path, const uint64_t *applies)
 {
     const config *c = t->cfg;
     if (json) {
@@ -161,7 +145,9 @@ static void emit(buf *b, const check_target *t, const ruleset *rs, int json,
     }
     for (size_t i = 0; i < rs->count; i++) {
         severity sev;
-        cfgval *owned = effective_options(rs, i, applies, &sev);
+        cfgval *owned = NULL;
+        if (ruleset_rule_setting(rs, i, override_mask(c, applies), &sev, &owned) < 0)
+            return err_set("out of memory");
         const cfgval *opts = owned ? owned : rs->base_options[i];
         if (json) {
             buf_puts(b, i ? ",\n    " : "\n    ");
@@ -186,26 +172,25 @@ static void emit(buf *b, const check_target *t, const ruleset *rs, int json,
         cfgval_free(owned);
     }
     buf_puts(b, json ? "\n  }\n}\n" : "  },\n}\n");
+    return 0;
 }
 
 int check_print_config(check_target *t, const check_args *a)
 {
-    int git_mode = a->rev || a->staged || a->changed_since;
-    ruleset *rs = NULL;
+    const ruleset *rs = NULL;
     char *file = NULL, *url_path = NULL;
     uint64_t *applies = NULL;
     buf out = BUF_INIT;
     int rc = -1;
+    target_request site;
+    check_args_target_request(a, &site);
     /* a URL path names no file to open: the target is the whole site then */
-    check_args site = *a;
     struct stat st;
     if (a->path_count && a->paths[0][0] == '/' && stat(a->paths[0], &st) != 0)
         site.path_count = 0;
-    if ((git_mode ? git_target_open(t, &site) : files_target_open(t, &site)) < 0 ||
-        ruleset_load(&rs, t->cfg, &t->fs) < 0 ||
-        (a->rule_count && ruleset_only(rs, a->rules, a->rule_count) < 0) ||
-        page_identity_for(t, a, &file, &url_path) < 0)
+    if (target_open(t, &site) < 0 || page_identity_for(t, a, &file, &url_path) < 0)
         goto cleanup;
+    rs = t->rules;
     applies = calloc(t->cfg->override_count + 1, sizeof *applies);
     if (!applies) {
         err_set("out of memory");
@@ -213,7 +198,8 @@ int check_print_config(check_target *t, const check_args *a)
     }
     for (size_t o = 0; file && o < t->cfg->override_count; o++)
         applies[o] = config_override_matches(t->cfg, o, file, url_path);
-    emit(&out, t, rs, strcmp(a->format, "json") == 0, file, url_path, applies);
+    if (emit(&out, t, rs, strcmp(a->format, "json") == 0, file, url_path, applies) < 0)
+        goto cleanup;
     if (fwrite(out.data ? out.data : "", 1, out.len, stdout) != out.len || fflush(stdout)) {
         err_set("cannot write the config to stdout");
         goto cleanup;
@@ -224,6 +210,5 @@ cleanup:
     free(applies);
     free(file);
     free(url_path);
-    ruleset_free(rs);
     return rc;
 }

@@ -91,7 +91,7 @@ static int load_rules(config **cfg_out, vfs *fs, ruleset **rs_out, const char *c
 {
     *rs_out = NULL;
     memset(fs, 0, sizeof *fs);
-    if (cli_config_load(cfg_out, config_path) < 0)
+    if (config_find_load(cfg_out, config_path) < 0)
         return -1;
     if (vfs_fs_open(fs, (*cfg_out)->dir ? (*cfg_out)->dir : ".") < 0)
         return -1;

@@ -281,7 +281,7 @@ static int dirs_from_config(const char *config_path, char ***out, size_t *count_
     config *cfg = NULL;
     *out = NULL;
     *count_out = 0;
-    if (cli_config_load(&cfg, config_path) < 0)
+    if (config_find_load(&cfg, config_path) < 0)
         return -1;
     int rc = 0;
     if (cfg->rule_path_count == 0) {

@@ -4,6 +4,7 @@
 #include "buf.h"
 #include "cfgval.h"
 #include "config.h"
+#include "config_find.h"   /* config_find_load: the config as check finds it */
 
 /* Print "provcheck CMD: message" and a pointer to --help on stderr. Returns -1. */
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -14,11 +15,6 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
    advanced past a separate value. SHORT "" means the option has no short form. */
 int cli_option_value(int argc, char **argv, int *i, const char *short_name,
                      const char *long_name, const char **value_out);
-
-/* The config as `check` finds it: config_path, else ./provcheck.lua, else
-   provcheck.lua at the git work tree root, else the built-in defaults. 0, or -1
-   with err_set naming the file (and line). */
-int cli_config_load(config **out, const char *config_path);
 
 /* Append s as a JSON string literal. */
 void cli_json_string(buf *b, const char *s);

@@ -1473,7 +1473,7 @@ int cmd_audit(int argc, char **argv)
     int curl_ready = 0;
 
     err_clear();
-    if (cli_config_load(&cfg, a.config) < 0 || audit_config_read(&ac, cfg) < 0)
+    if (config_find_load(&cfg, a.config) < 0 || audit_config_read(&ac, cfg) < 0)
         goto cleanup;
     if (vfs_fs_open(&fs, cfg->dir ? cfg->dir : ".") < 0)
         goto cleanup;

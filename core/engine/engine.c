@@ -369,27 +369,10 @@ static int effective(engine *e, size_t i, uint64_t mask, severity *sev_out, int 
             *ref_out = e->cache[k].ref;
             return 0;
         }
-    const config *c = rs->cfg;
-    severity sev = rs->base_sev[i];
+    severity sev;
     cfgval *opts = NULL;
-    for (size_t o = 0; o < c->override_count && o < 64; o++) {
-        if (!(mask & ((uint64_t)1 << o)))
-            continue;
-        for (size_t k = 0; k < c->overrides[o].rule_count; k++) {
-            const rule_setting *s = &c->overrides[o].rules[k];
-            if (strcmp(s->id, rs->rules[i].id) != 0)
-                continue;
-            if (s->has_severity)
-                sev = s->sev;
-            if (s->options && s->options->count) {
-                cfgval *merged = cfgval_merge(opts ? opts : rs->base_options[i], s->options);
-                cfgval_free(opts);
-                opts = merged;
-                if (!opts)
-                    return -1;
-            }
-        }
-    }
+    if (ruleset_rule_setting(rs, i, mask, &sev, &opts) < 0)
+        return -1;
     /* --rule: a listed rule an override turns off still runs */
     if (e->rp->only && sev == SEV_OFF)
         sev = rs->base_sev[i];

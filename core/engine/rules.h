@@ -6,6 +6,7 @@
 #ifndef PROVCHECK_RULES_H
 #define PROVCHECK_RULES_H
 #include <stddef.h>
+#include <stdint.h>
 #include "cfgval.h"
 #include "config.h"
 #include "finding.h"
@@ -59,6 +60,14 @@ const rule_meta *ruleset_find(const ruleset *rs, const char *id);
 /* Restrict to the given ids (--rule): the others are turned off; a listed rule that
  * was off runs at its default severity. -1 (err_set) for an unknown id. */
 int ruleset_only(ruleset *rs, char **ids, size_t count);
+
+/* Rule i's severity and options on a page the overrides in `mask` match (bit o:
+ * overrides[o]; the first 64 overrides count). Later overrides win; their options
+ * merge over the rule's base options. *opts_out is a new table when an override
+ * set options (the caller frees it), else NULL: the base options hold. 0, or -1
+ * when out of memory. */
+int ruleset_rule_setting(const ruleset *rs, size_t i, uint64_t mask, severity *sev_out,
+                         cfgval **opts_out);
 
 typedef struct engine engine;
 /* A worker's engine: a new sandboxed state with every rule that can run compiled.

@@ -1,19 +1,15 @@
-/* git_notes.c: results that travel with the repository. `check --rev REV --record`
- * stores the JSON report as a note on the commit (refs/notes/provcheck), and
- * `provcheck log [RANGE]` prints compliance per commit from those notes, without
- * checking anything again. */
+/* git_notes.c: results that travel with the repository (git_notes.h). `check --rev
+ * REV --record` stores the JSON report as a note on the commit
+ * (refs/notes/provcheck), and `provcheck log [RANGE]` (cli/cmd_log.c) lists
+ * compliance per commit from those notes, without checking anything again. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "cli_util.h"
 #include "err.h"
+#include "git_notes.h"
 #include "json_read.h"
 #include "json_write.h"
 #include "src_git.h"
-
-#define NOTES_REF "refs/notes/provcheck"
-#define LOG_DEFAULT_LIMIT 100
 
 static const char *git_message(void)
 {
@@ -48,7 +44,7 @@ int git_target_record(const check_target *t, const report *r)
     }
     git_oid note;
     /* force: a re-check of the same commit replaces its note */
-    if (git_note_create(&note, s->repo, NOTES_REF, sig, sig, git_commit_id(s->commit),
+    if (git_note_create(&note, s->repo, PROVCHECK_NOTES_REF, sig, sig, git_commit_id(s->commit),
                         json.data ? json.data : "", 1) < 0) {
         err_set("--record: cannot write the note: %s", git_message());
         goto cleanup;
@@ -61,21 +57,6 @@ cleanup:
 }
 
 /* ---- log ---- */
-
-static const char log_usage[] =
-    "usage: provcheck log [options] [RANGE]\n"
-    "\n"
-    "Compliance per commit from the results recorded with `check --rev REV --record`\n"
-    "(git notes in " NOTES_REF "), newest first, along the first-parent history.\n"
-    "RANGE is a revision (default HEAD) or A..B. Nothing is checked again.\n"
-    "\n"
-    "options:\n"
-    "  -n, --max-count N       at most N commits (default 100; 0 = all)\n"
-    "  -f, --format FMT        text (default) or json\n"
-    "  -o, --output FILE       write the result to FILE instead of stdout\n"
-    "  -h, --help              this help\n"
-    "\n"
-    "exit status: 0 when it ran, 2 on a usage or setup error\n";
 
 typedef struct note_summary {
     long pages, findings, errors, warnings, suppressed;
@@ -253,8 +234,9 @@ static int excluded(git_repository *repo, const git_commit *c, const git_commit 
     return git_oid_equal(id, a) || git_graph_descendant_of(repo, a, id) == 1;
 }
 
-static int run_log(const char *range, long limit, int json, const char *output)
+int git_notes_log(buf *out_text, const char *range, long limit, int json)
 {
+    git_libgit2_init();
     git_repository *repo = NULL;
     git_commit *c = NULL, *stop = NULL;
     buf out = BUF_INIT;
@@ -266,7 +248,7 @@ static int run_log(const char *range, long limit, int json, const char *output)
     if (range_ends(repo, range, &c, &stop) < 0)
         goto cleanup;
     if (json)
-        buf_puts(&out, "{\n  \"version\": 1,\n  \"notes_ref\": \"" NOTES_REF
+        buf_puts(&out, "{\n  \"version\": 1,\n  \"notes_ref\": \"" PROVCHECK_NOTES_REF
                        "\",\n  \"entries\": [");
     long n = 0;
     int first = 1, truncated = 0;
@@ -275,13 +257,13 @@ static int run_log(const char *range, long limit, int json, const char *output)
         const git_oid *oid = git_commit_id(c);
         git_note *note = NULL;
         note_summary ns;
-        int have = git_note_read(&note, repo, NOTES_REF, oid) == 0;
+        int have = git_note_read(&note, repo, PROVCHECK_NOTES_REF, oid) == 0;
         const char *invalid = have ? parse_summary(git_note_message(note), &ns) : NULL;
         if (invalid) {
             char hex[GIT_OID_HEXSZ + 1];
             git_oid_tostr(hex, sizeof hex, oid);
             fprintf(stderr, "provcheck log: error: the note on commit %s (%s) is invalid: %s\n",
-                    hex, NOTES_REF, invalid);
+                    hex, PROVCHECK_NOTES_REF, invalid);
         }
         log_entry(&out, json, first, c, have ? &ns : NULL, invalid);
         first = 0;
@@ -298,59 +280,14 @@ static int run_log(const char *range, long limit, int json, const char *output)
     } else if (truncated) {
         buf_puts(&out, "history stops here (a shallow clone or a missing parent)\n");
     }
-    rc = write_file_atomic(output, out.data ? out.data : "", out.len);
+    *out_text = out;
+    out = (buf)BUF_INIT;
+    rc = 0;
 cleanup:
     buf_free(&out);
     git_commit_free(c);
     git_commit_free(stop);
     git_repository_free(repo);
-    return rc;
-}
-
-int cmd_log(int argc, char **argv)
-{
-    const char *format = "text", *output = NULL, *range = NULL, *value = NULL;
-    long limit = LOG_DEFAULT_LIMIT;
-    int options_done = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!options_done && strcmp(argv[i], "--") == 0) {
-            options_done = 1;
-        } else if (!options_done &&
-                   (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)) {
-            fputs(log_usage, stdout);
-            return EXIT_CLEAN;
-        } else if (!options_done && cli_option_value(argc, argv, &i, "-f", "--format", &value)) {
-            if (!value || (strcmp(value, "text") != 0 && strcmp(value, "json") != 0)) {
-                cli_usage_error("log", "--format is text or json");
-                return EXIT_SETUP;
-            }
-            format = value;
-        } else if (!options_done && cli_option_value(argc, argv, &i, "-o", "--output", &value)) {
-            if (!value) {
-                cli_usage_error("log", "--output needs a FILE");
-                return EXIT_SETUP;
-            }
-            output = value;
-        } else if (!options_done &&
-                   cli_option_value(argc, argv, &i, "-n", "--max-count", &value)) {
-            char *end = NULL;
-            limit = value ? strtol(value, &end, 10) : -1;
-            if (!value || *end || limit < 0) {
-                cli_usage_error("log", "--max-count needs a number >= 0");
-                return EXIT_SETUP;
-            }
-        } else if (!options_done && argv[i][0] == '-' && argv[i][1]) {
-            cli_usage_error("log", "unknown option %s", argv[i]);
-            return EXIT_SETUP;
-        } else if (range) {
-            cli_usage_error("log", "one RANGE at most");
-            return EXIT_SETUP;
-        } else {
-            range = argv[i];
-        }
-    }
-    git_libgit2_init();
-    int rc = run_log(range ? range : "HEAD", limit, strcmp(format, "json") == 0, output);
     git_libgit2_shutdown();
-    return rc < 0 ? EXIT_SETUP : EXIT_CLEAN;
+    return rc;
 }

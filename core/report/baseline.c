@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
+#include "baseline.h"
 #include "err.h"
 #include "fileio.h"
 #include "json_read.h"

@@ -5,6 +5,7 @@
 #define PROVCHECK_REPORT_H
 #include <stddef.h>
 #include "buf.h"
+#include "fileio.h"   /* write_file_atomic, for the writers of report files */
 #include "finding.h"
 
 typedef struct page_result {
@@ -78,10 +79,6 @@ int report_put_display_path(buf *out, const report_options *o, const char *path)
 int report_write_json(const report *r, const report_options *o, buf *out);
 /* Look up a writer by --format name; NULL when unknown. */
 report_writer report_writer_for(const char *format);
-
-/* Write bytes to `path` atomically (temp file in the same folder, fsync, rename), or
- * to stdout when path is NULL or "-". 0, or -1 with err_set. */
-int write_file_atomic(const char *path, const char *data, size_t len);
 
 /* Render r with w into `path` as write_file_atomic would, but in pieces (writers
  * that call buf_spill), so a report of any size never sits whole in memory. 0, or

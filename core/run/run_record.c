@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
 #include "err.h"
 #include "fileio.h"
+#include "run_record.h"
 #include "sha256.h"
 
 static void hash_str(sha256_ctx *h, const char *s)

@@ -1,8 +1,7 @@
 /* src_git.h: pages from git: the tree of a commit or the index, read through
  * libgit2's object database (never a checkout, never a `git` process), plus the
  * pieces the git commands share: a vfs over a tree or the index, link-target
- * existence in a tree, the per-page dependency log the result cache keys on, and
- * the state git_target_open leaves in check_target.state.
+ * existence in a tree, and the per-page dependency log the result cache keys on.
  *
  * Paths: a page's report path is relative to the repository root; its site path
  * is relative to the site root, which is `site_prefix` inside the repository
@@ -11,8 +10,8 @@
 #define PROVCHECK_SRC_GIT_H
 #include <stddef.h>
 #include <git2.h>
-#include "cli.h"
 #include "config.h"
+#include "finding.h"
 #include "source.h"
 
 #define SRC_GIT_MSG_SYMLINK "symbolic link in tree: skipped"
@@ -83,21 +82,10 @@ char *git_path_normalize(const char *path);
 /* "a" + "b" -> "a/b"; "" + "b" -> "b". malloc'd. */
 char *git_path_join(const char *dir, const char *name);
 
-struct result_cache;
-
-/* What git_target_open leaves in check_target.state (owned by the target). */
-typedef struct git_target_state {
-    git_repository *repo;
-    git_commit *commit;            /* the checked commit (--rev), else NULL */
-    git_tree *tree;                /* its root tree, else NULL */
-    git_index *index;              /* --staged, else NULL */
-    git_commit *config_commit;     /* --config-from: the trusted revision, else NULL */
-    git_tree *config_tree;         /* its root tree: config and rules come from it */
-    char *site_prefix;             /* the site root in the repository */
-    char *rev;                     /* as given */
-    struct result_cache *cache;    /* NULL with --no-cache or when it cannot open */
-    source *src;                   /* borrowed: the target's source, for deps */
-} git_target_state;
+/* An open git target's state and rule set (target.h, rules.h), for the
+   version checker below. */
+typedef struct git_target_state git_target_state;
+typedef struct ruleset ruleset;
 
 /* ---- helpers for blame, history and log (src_git.c) ---- */
 
@@ -127,9 +115,5 @@ void version_checker_free(version_checker *vc);
  * the version_checker_run calls that follow find them there. */
 void version_checker_prefetch(version_checker *vc, git_commit *from, const char *path,
                               size_t window);
-
-/* git_target.c: repository-relative form of a PATH given relative to the current
- * folder. NULL with err_set when it lies outside the work tree. */
-char *git_target_repo_path(git_repository *repo, const char *path);
 
 #endif

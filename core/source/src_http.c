@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <curl/curl.h>
-#include "crawl.h"
+#include "url.h"
 #include "err.h"
 #include "src_http.h"
 

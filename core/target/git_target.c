@@ -1,4 +1,4 @@
-/* git_target.c: the git modes of check (cli.h): --rev REV (a commit's tree),
+/* git_target.c: the git modes of a target (target.h): --rev REV (a commit's tree),
  * --staged (the index) and --changed-since BASE (in every mode, the work tree
  * included). Config, rule_paths and plugins come from the same tree or index
  * unless --config names a file; the result cache hooks are set here. */
@@ -8,12 +8,13 @@
 #include <string.h>
 #include <unistd.h>
 #include <git2/sys/repository.h>
-#include "cli.h"
-#include "cli_util.h"
 #include "config_drift.h"
+#include "config_find.h"
 #include "err.h"
 #include "result_cache.h"
 #include "src_git.h"
+#include "target.h"
+#include "target_modes.h"
 
 #define CONFIG_NAME "provcheck.lua"
 
@@ -182,7 +183,7 @@ typedef struct config_source {
     const char *rev;       /* for labels, git's way: REV:path, or :path (the index) */
 } config_source;
 
-static config_source config_source_of(const git_target_state *s, const check_args *a)
+static config_source config_source_of(const git_target_state *s, const target_request *a)
 {
     config_source cs = {s->tree, s->index, s->rev};
     if (s->config_tree) {
@@ -226,7 +227,7 @@ static int read_repo_file(git_repository *repo, const config_source *cs, const c
 /* The repository paths where a git mode looks for its config, in order: with
    --config-from and --config, the one file named; else provcheck.lua in the folder
    run from, then at the repository root. */
-static int config_candidates(git_target_state *s, const check_args *a, char *out[2])
+static int config_candidates(git_target_state *s, const target_request *a, char *out[2])
 {
     out[0] = out[1] = NULL;
     if (a->config_path) {
@@ -256,12 +257,12 @@ static int config_candidates(git_target_state *s, const check_args *a, char *out
    site_root are relative to; *folder is NULL for a --config outside the
    repository. `in_work_tree`: the pages come from the file system (--config-from
    in files mode), so the config's folder is named as a path from here. */
-static int load_config(check_target *t, git_target_state *s, const check_args *a,
+static int load_config(check_target *t, git_target_state *s, const target_request *a,
                        int in_work_tree, char **folder)
 {
     *folder = NULL;
     if (a->config_path && !s->config_tree) {
-        if (cli_config_load(&t->cfg, a->config_path) < 0)
+        if (config_find_load(&t->cfg, a->config_path) < 0)
             return -1;
         if (vfs_fs_open(&t->fs, t->cfg->dir ? t->cfg->dir : ".") < 0)
             return -1;
@@ -334,7 +335,7 @@ cleanup:
     return rc;
 }
 
-/* The site root inside the repository (CONTRACT.md): site_root relative to the
+/* The site root inside the repository (docs/config.md): site_root relative to the
    config's folder (or to the repository root for a config from outside), else
    the config's folder, else the repository root. */
 static char *site_prefix_for(git_repository *repo, const config *cfg, const char *folder)
@@ -578,11 +579,11 @@ static int open_config_from(git_target_state *s, const char *rev)
     return 0;
 }
 
-static int config_drift(check_target *t, git_target_state *s, const check_args *a,
+static int config_drift(check_target *t, git_target_state *s, const target_request *a,
                         const char *folder, const char *workdir);
 
 /* Files mode with --changed-since or --config-from: pages from the work tree. */
-static int workdir_open(check_target *t, const check_args *a)
+static int workdir_open(check_target *t, const target_request *a)
 {
     git_target_state *s = NULL;
     char *folder = NULL;
@@ -633,8 +634,6 @@ static int workdir_open(check_target *t, const check_args *a)
     rc = 0;
 cleanup:
     free(folder);
-    if (rc < 0)
-        check_target_close(t);
     return rc;
 }
 
@@ -643,7 +642,7 @@ cleanup:
 /* The revision the config and rules are compared with: the trusted one, else the
    base of --changed-since, else HEAD for the index and the work tree. NULL: none
    (--rev alone, or a --config FILE that the target does not hold). */
-static const char *drift_base(const git_target_state *s, const check_args *a,
+static const char *drift_base(const git_target_state *s, const target_request *a,
                               const char *folder)
 {
     if (a->config_from)
@@ -680,7 +679,7 @@ static void close_vfs(vfs *v, int is_fs)
         vfs_git_close(v);
 }
 
-static int config_drift(check_target *t, git_target_state *s, const check_args *a,
+static int config_drift(check_target *t, git_target_state *s, const target_request *a,
                         const char *folder, const char *workdir)
 {
     const char *base = drift_base(s, a, folder);
@@ -790,17 +789,18 @@ static void cache_store(void *ctx, const page_ref *ref, const finding_list *foun
 }
 
 /* The key of everything a result depends on besides the page and its links. */
-static int open_cache(check_target *t, git_target_state *s, const check_args *a)
+static int open_cache(check_target *t, git_target_state *s, const target_request *a)
 {
-    ruleset *rs = NULL;
-    if (ruleset_load(&rs, t->cfg, &t->fs) < 0)
+    /* the target keeps the rules: target_open narrows them to --rule after this,
+       so the digest is the whole set's and --rule goes into the key on its own */
+    if (ruleset_load(&t->rules, t->cfg, &t->fs) < 0)
         return -1;   /* a config that does not load is a setup error anyway */
+    const ruleset *rs = t->rules;
     char material[256], key[65];
     snprintf(material, sizeof material, "%s;%lld;%zu;%zu;%ld;%ld;%ld;%ld", rs->digest,
              t->cfg->max_instructions, t->cfg->max_memory, t->cfg->max_page_bytes,
              t->cfg->max_time_ms, t->cfg->max_attributes, t->cfg->max_depth,
              t->cfg->parse_seconds);
-    ruleset_free(rs);
     result_cache_run_key(key, material, a->rules, a->rule_count);
     s->cache = result_cache_open(git_repository_path(s->repo), key);
     if (s->cache) {
@@ -813,7 +813,7 @@ static int open_cache(check_target *t, git_target_state *s, const check_args *a)
 
 /* ---- open ---- */
 
-int git_target_open(check_target *t, const check_args *a)
+int git_target_open(check_target *t, const target_request *a)
 {
     memset(t, 0, sizeof *t);
     if (a->rev && a->staged)
@@ -912,7 +912,5 @@ cleanup:
     free(root);
     path_list_free(&paths);
     path_list_free(&changed);
-    if (rc < 0)
-        check_target_close(t);
     return rc;
 }

@@ -1,12 +1,12 @@
-/* cli_hook_paths.c: --only-in-scope. The pre-commit framework hands a hook every
+/* hook_paths.c: --only-in-scope. The pre-commit framework hands a hook every
  * file name it selected (all of them with --all-files), relative to the repository
  * root, whatever the site's layout: names outside the site root are not pages of
  * this site, so they are dropped here instead of failing the run. Names inside the
  * root that include/exclude do not match are dropped by the source as usual. */
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
 #include "err.h"
+#include "target_modes.h"
 
 static int real_inside(const char *real, const char *root_real)
 {
