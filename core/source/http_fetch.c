@@ -13,24 +13,6 @@
 #include "http_fetch_priv.h"
 #include "robots.h"
 
-double http_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void http_sleep(double s)
-{
-    if (s <= 0)
-        return;
-    struct timespec ts;
-    ts.tv_sec = (time_t)s;
-    ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
 void http_settings_default(http_settings *s)
 {
     memset(s, 0, sizeof *s);
@@ -44,51 +26,6 @@ void http_settings_default(http_settings *s)
     s->backoff = 1;
     s->max_retry_after = 120;
     s->robots = 1;
-}
-
-/* ---- hosts ---- */
-
-/* The host record of a URL's origin, created on first use; caller holds the lock
-   or is the only thread. NULL when the URL has no origin or memory ran out. */
-host *http_host_for(http_fetcher *f, const char *url)
-{
-    char *origin = http_origin(url);
-    if (!origin)
-        return NULL;
-    for (host *h = f->hosts; h; h = h->next) {
-        if (strcmp(h->origin, origin) == 0) {
-            free(origin);
-            return h;
-        }
-    }
-    host *h = calloc(1, sizeof *h);
-    if (!h) {
-        free(origin);
-        return NULL;
-    }
-    h->origin = origin;
-    h->robots_state = f->s.robots ? ROBOTS_NONE : ROBOTS_DONE;
-    h->next = f->hosts;
-    f->hosts = h;
-    f->host_count++;
-    return h;
-}
-
-double http_host_interval(const http_fetcher *f, const host *h)
-{
-    double gap = f->s.rate > 0 ? 1.0 / f->s.rate : 0;
-    double delay = robots_crawl_delay(h->rules);
-    return delay > gap ? delay : gap;
-}
-
-int http_fetcher_trust(http_fetcher *f, const char *url)
-{
-    pthread_mutex_lock(&f->lock);
-    host *h = http_host_for(f, url);
-    if (h)
-        h->trusted = 1;
-    pthread_mutex_unlock(&f->lock);
-    return h ? 0 : err_set("%s: not an http(s) URL", url);
 }
 
 /* ---- fetcher ---- */
@@ -131,24 +68,6 @@ oom:
     err_set("out of memory");
     http_fetcher_free(f);
     return NULL;
-}
-
-void http_job_free(job *j)
-{
-    if (!j)
-        return;
-    free(j->url);
-    free(j->cur);
-    for (int i = 0; i < j->hops; i++)
-        free(j->chain[i]);
-    free(j->chain);
-    free(j->etag);
-    free(j->last_modified);
-    buf_free(&j->body);
-    curl_slist_free_all(j->headers);
-    if (j->easy)
-        curl_easy_cleanup(j->easy);
-    free(j);
 }
 
 void http_fetcher_free(http_fetcher *f)

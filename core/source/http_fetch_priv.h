@@ -1,7 +1,7 @@
 /* http_fetch_priv.h: the fetcher's insides, shared by the per-host queue
- * (http_fetch.c: hosts, politeness, robots.txt, the run loop) and the transfers
- * (http_transfer.c: one request, its answer, redirects). Not for outside
- * source/. */
+ * (http_fetch.c: politeness, robots.txt, the run loop), the transfers
+ * (http_transfer.c: one request, its answer, redirects) and what both stand on
+ * (http_host.c: clock, URLs, hosts). Not for outside source/. */
 #ifndef PROVCHECK_HTTP_FETCH_PRIV_H
 #define PROVCHECK_HTTP_FETCH_PRIV_H
 #include <pthread.h>
@@ -71,7 +71,8 @@ typedef struct answer {
     char *content_type, *etag, *last_modified;
 } answer;
 
-/* http_fetch.c */
+/* http_host.c */
+int http_is_url(const char *url);
 void http_sleep(double s);
 void http_job_free(job *j);
 double http_now(void);
@@ -90,6 +91,5 @@ void http_deliver(http_fetcher *f, job *j, answer *a, http_done_fn done, void *c
 int http_job_redirect(http_fetcher *f, job *j, const char *target, int limit, answer *a);
 char *http_dup_header(CURL *e, const char *name);
 char *http_redirect_target(CURL *e);
-int http_is_url(const char *url);
 
 #endif

@@ -1,5 +1,5 @@
 /* http_transfer.c: one transfer of the fetcher (http_fetch.c queues and paces
- * them): the URL helpers, the request (user agent, trusted headers and cookies,
+ * them): the request (user agent, trusted headers and cookies,
  * conditional headers), reading the answer (type, bot challenge, Retry-After),
  * redirects hop by hop, and the single blocking checks of http_fetch_check. */
 #include <math.h>
@@ -12,60 +12,6 @@
 #include "buf.h"
 #include "err.h"
 #include "http_fetch_priv.h"
-
-/* ---- URLs ---- */
-
-int http_is_url(const char *url)
-{
-    return strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0;
-}
-
-char *http_origin(const char *url)
-{
-    if (!url || !http_is_url(url))
-        return NULL;
-    CURLU *u = curl_url();
-    char *scheme = NULL, *hostname = NULL, *port = NULL, *out = NULL;
-    if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
-        goto done;
-    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_HOST, &hostname, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) != CURLUE_OK)
-        goto done;
-    size_t n = strlen(scheme) + strlen(hostname) + strlen(port) + 5;
-    out = malloc(n);
-    if (out) {
-        snprintf(out, n, "%s://%s:%s", scheme, hostname, port);
-        for (char *p = out; *p && *p != ':'; p++)
-            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-    }
-done:
-    curl_free(scheme);
-    curl_free(hostname);
-    curl_free(port);
-    curl_url_cleanup(u);
-    return out;
-}
-
-char *http_path_query(const char *url)
-{
-    CURLU *u = curl_url();
-    char *path = NULL, *query = NULL, *out = NULL;
-    if (!u || curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-        curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK)
-        goto done;
-    if (curl_url_get(u, CURLUPART_QUERY, &query, 0) != CURLUE_OK)
-        query = NULL;
-    size_t n = strlen(path) + (query ? strlen(query) + 1 : 0) + 2;
-    out = malloc(n);
-    if (out)
-        snprintf(out, n, "%s%s%s", *path ? path : "/", query ? "?" : "", query ? query : "");
-done:
-    curl_free(path);
-    curl_free(query);
-    curl_url_cleanup(u);
-    return out;
-}
 
 /* ---- one transfer ---- */
 
