@@ -1,17 +1,17 @@
 /* cmd_history.c: `provcheck history [options] PATH`: the page's compliance at every
  * commit that touched it along the first-parent history of --rev (default HEAD),
- * newest first (CONTRACT.md). Every version is checked with the revision's
- * ruleset, links resolving against that commit's tree, through the result cache.
- * A commit that deleted the page is listed with "deleted": true. Where history
- * stops early (a shallow clone), the output says so ("history_truncated"). */
+ * newest first (CONTRACT.md). The walk is the history library's (git/history.c);
+ * this front parses the options and prints. A commit that deleted the page is
+ * listed with "deleted": true. Where history stops early (a shallow clone), the
+ * output says so ("history_truncated"). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 #include "cli_util.h"
 #include "err.h"
+#include "history.h"
 #include "json_write.h"
-#include "src_git.h"
 #include "text_escape.h"
 
 static const char history_usage[] =
@@ -94,72 +94,40 @@ static void write_entry(buf *b, int json, int first, git_commit *c,
     buf_putc(b, '\n');
 }
 
+typedef struct history_printer {
+    buf *out;
+    int json, first;
+} history_printer;
+
+static int print_entry(void *ctx, git_commit *c, const finding_list *found, int deleted)
+{
+    history_printer *hp = ctx;
+    write_entry(hp->out, hp->json, hp->first, c, found, deleted);
+    hp->first = 0;
+    return 0;
+}
+
 /* Walk the first-parent history from the target, one entry per touching commit. */
 static int walk_history(git_target_state *s, version_checker *vc, const char *path, int json,
                         buf *out)
 {
-    git_commit *c = NULL;
-    if (git_commit_dup(&c, s->commit) < 0)
-        return err_set("out of memory");
-    int rc = -1, first = 1, truncated = 0;
-    char stop[GIT_OID_HEXSZ + 1] = "";
-    size_t walked = 0;
-    while (c) {
-        if (walked++ % 512 == 0)
-            version_checker_prefetch(vc, c, path, 512);
-        git_tree *tree = NULL;
-        git_oid blob, parent_blob;
-        if (git_commit_tree(&tree, c) < 0) {
-            err_set("cannot read a tree: %s", git_error_last()->message);
-            goto cleanup;
-        }
-        int present = git_tree_blob_at(tree, path, &blob);
-        git_tree_free(tree);
-        git_commit *parent = NULL;
-        int prc = git_first_parent(s->repo, c, &parent);
-        int parent_has = 0;
-        if (prc > 0) {
-            git_tree *ptree = NULL;
-            if (git_commit_tree(&ptree, parent) == 0)
-                parent_has = git_tree_blob_at(ptree, path, &parent_blob);
-            git_tree_free(ptree);
-        }
-        int touched = present ? !parent_has || !git_oid_equal(&blob, &parent_blob)
-                              : parent_has;
-        if (touched) {
-            finding_list found = {0};
-            if (present && version_checker_run(vc, c, path, &blob, &found) < 0) {
-                finding_list_free(&found);
-                git_commit_free(parent);
-                goto cleanup;
-            }
-            write_entry(out, json, first, c, &found, !present);
-            first = 0;
-            finding_list_free(&found);
-        }
-        if (prc < 0) {
-            truncated = 1;
-            git_oid_tostr(stop, sizeof stop, git_commit_id(c));
-        }
-        git_commit_free(c);
-        c = parent;
-    }
+    history_printer hp = {out, json, 1};
+    history_end end;
+    if (history_walk(vc, s->repo, s->commit, path, print_entry, &hp, &end) < 0)
+        return -1;
     if (json) {
-        buf_puts(out, first ? "]" : "\n  ]");
-        if (truncated) {
+        buf_puts(out, hp.first ? "]" : "\n  ]");
+        if (end.truncated) {
             buf_puts(out, ",\n  \"history_truncated\": true, \"history_stops_at\": ");
-            json_write_string(out, stop);
+            json_write_string(out, end.stops_at);
         }
         buf_puts(out, "\n}\n");
-    } else if (truncated) {
-        stop[7] = '\0';
+    } else if (end.truncated) {
+        end.stops_at[7] = '\0';
         buf_printf(out, "history stops at %s (a shallow clone or a missing parent): "
-                        "older commits are not available\n", stop);
+                        "older commits are not available\n", end.stops_at);
     }
-    rc = 0;
-cleanup:
-    git_commit_free(c);
-    return rc;
+    return 0;
 }
 
 int cmd_history(int argc, char **argv)

@@ -12,34 +12,9 @@
 #include <string.h>
 #include "err.h"
 #include "path_escape.h"
-#include "src_git.h"
+#include "src_git_priv.h"
 
 #define DEFAULT_MAX_PAGE_BYTES (16u * 1024 * 1024)
-
-typedef struct tree_item {
-    char *site_path;
-    git_oid oid;
-    unsigned mode;
-    int unmerged;
-} tree_item;
-
-typedef struct path_set {
-    const char **slots;     /* borrowed from the items */
-    size_t cap;             /* power of two */
-} path_set;
-
-typedef struct git_src {
-    source base;
-    char *gitdir;
-    char *prefix;
-    const config *cfg;
-    tree_item *items; size_t count, cap;
-    path_set files;
-    char **paths; size_t path_count;
-    int has_only;
-    path_set only;
-    char **only_paths; size_t only_count;
-} git_src;
 
 struct source_reader {
     git_src *src;
@@ -52,60 +27,6 @@ struct source_reader {
 /* The reader whose page this thread is checking: the result cache's store hook
    runs on the same thread right after the check, and asks for its deps. */
 static _Thread_local source_reader *current_reader;
-
-/* ---- paths ---- */
-
-char *git_path_join(const char *dir, const char *name)
-{
-    if (!dir || !*dir)
-        return strdup(name);
-    if (!*name)
-        return strdup(dir);
-    size_t dl = strlen(dir), nl = strlen(name);
-    char *out = malloc(dl + nl + 2);
-    if (!out)
-        return NULL;
-    memcpy(out, dir, dl);
-    out[dl] = '/';
-    memcpy(out + dl + 1, name, nl + 1);
-    return out;
-}
-
-char *git_path_normalize(const char *path)
-{
-    size_t len = strlen(path);
-    char *out = malloc(len + 1);
-    if (!out)
-        return NULL;
-    size_t at = 0;
-    const char *p = path;
-    while (*p) {
-        const char *end = strchr(p, '/');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n == 0 || (n == 1 && p[0] == '.')) {
-            /* nothing */
-        } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-            if (at == 0) {
-                free(out);
-                return NULL;
-            }
-            while (at > 0 && out[at - 1] != '/')
-                at--;
-            if (at > 0)
-                at--;   /* the '/' before the dropped segment */
-        } else {
-            if (at > 0)
-                out[at++] = '/';
-            memcpy(out + at, p, n);
-            at += n;
-        }
-        p += n;
-        if (*p == '/')
-            p++;
-    }
-    out[at] = '\0';
-    return out;
-}
 
 /* ---- hash set of paths ---- */
 
@@ -272,7 +193,7 @@ const dep_log *src_git_current_deps(const char *path)
 
 /* ---- listing ---- */
 
-static int add_item(git_src *g, const char *site_path, const git_oid *oid, unsigned mode,
+int git_src_add_item(git_src *g, const char *site_path, const git_oid *oid, unsigned mode,
                     int unmerged)
 {
     if (g->count == g->cap) {
@@ -482,7 +403,7 @@ static int git_target_exists(void *reader, const char *site_path)
     return exists;
 }
 
-static void git_free(source *base)
+void git_src_free(source *base)
 {
     git_src *g = (git_src *)base;
     if (!g)
@@ -524,7 +445,7 @@ static char **copy_strings(char **src, size_t count)
     return out;
 }
 
-static git_src *src_new(const src_git_options *o)
+git_src *git_src_new(const src_git_options *o)
 {
     git_src *g = calloc(1, sizeof *g);
     if (!g)
@@ -534,7 +455,7 @@ static git_src *src_new(const src_git_options *o)
     g->base.read = git_read;
     g->base.target_exists = git_target_exists;
     g->base.reader_close = git_reader_close;
-    g->base.free = git_free;
+    g->base.free = git_src_free;
     g->base.max_bytes = o->cfg && o->cfg->max_page_bytes ? o->cfg->max_page_bytes
                                                          : DEFAULT_MAX_PAGE_BYTES;
     g->base.kind = o->kind;
@@ -552,7 +473,7 @@ static git_src *src_new(const src_git_options *o)
     g->only_count = o->only_count;
     if (!g->base.root || (o->rev && !g->base.rev) || !g->gitdir || !g->prefix ||
         !g->paths || !g->only_paths) {
-        git_free(&g->base);
+        git_src_free(&g->base);
         return NULL;
     }
     return g;
@@ -586,7 +507,7 @@ static int check_paths_exist(const git_src *g, const char *where)
     return 0;
 }
 
-static int finish(git_src *g, const char *where)
+int git_src_finish(git_src *g, const char *where)
 {
     qsort(g->items, g->count, sizeof *g->items, item_cmp);
     const char **files = malloc((g->count ? g->count : 1) * sizeof *files);
@@ -604,170 +525,4 @@ static int finish(git_src *g, const char *where)
         path_set_build(&g->only, (const char **)g->only_paths, g->only_count) < 0)
         return err_set("out of memory");
     return check_paths_exist(g, where);
-}
-
-typedef struct walk_ctx {
-    git_src *g;
-    int failed;
-} walk_ctx;
-
-static int walk_cb(const char *root, const git_tree_entry *entry, void *payload)
-{
-    walk_ctx *w = payload;
-    git_filemode_t mode = git_tree_entry_filemode(entry);
-    if (mode == GIT_FILEMODE_TREE)
-        return 0;
-    const char *name = git_tree_entry_name(entry);
-    size_t rl = strlen(root), nl = strlen(name);
-    char *path = malloc(rl + nl + 1);   /* root is "" or ends with '/' */
-    if (path) {
-        memcpy(path, root, rl);
-        memcpy(path + rl, name, nl + 1);
-    }
-    if (!path || add_item(w->g, path, git_tree_entry_id(entry), (unsigned)mode, 0) < 0) {
-        free(path);
-        w->failed = 1;
-        return -1;
-    }
-    free(path);
-    return 0;
-}
-
-int src_git_open_tree(source **out, git_tree *root_tree, const src_git_options *o)
-{
-    *out = NULL;
-    git_src *g = src_new(o);
-    if (!g)
-        return err_set("out of memory");
-    const char *where = o->rev ? o->rev : "the tree";
-    git_tree *site = NULL;
-    int rc = -1;
-    if (g->prefix[0]) {
-        git_tree_entry *e = NULL;
-        if (git_tree_entry_bypath(&e, root_tree, g->prefix) < 0 ||
-            git_tree_entry_type(e) != GIT_OBJECT_TREE) {
-            git_tree_entry_free(e);
-            err_set("site root %s: not a folder in %s", g->prefix, where);
-            goto cleanup;
-        }
-        int lrc = git_tree_lookup(&site, git_tree_owner(root_tree), git_tree_entry_id(e));
-        git_tree_entry_free(e);
-        if (lrc < 0) {
-            err_set("site root %s: cannot read the tree", g->prefix);
-            goto cleanup;
-        }
-    }
-    walk_ctx w = {g, 0};
-    if (git_tree_walk(site ? site : root_tree, GIT_TREEWALK_PRE, walk_cb, &w) < 0) {
-        const git_error *e = git_error_last();
-        err_set("%s", w.failed ? "out of memory"
-                               : e ? e->message : "cannot walk the tree");
-        goto cleanup;
-    }
-    if (finish(g, where) < 0)
-        goto cleanup;
-    *out = &g->base;
-    g = NULL;
-    rc = 0;
-cleanup:
-    git_tree_free(site);
-    if (g)
-        git_free(&g->base);
-    return rc;
-}
-
-int src_git_open_index(source **out, git_index *index, const src_git_options *o)
-{
-    *out = NULL;
-    git_src *g = src_new(o);
-    if (!g)
-        return err_set("out of memory");
-    size_t pn = strlen(g->prefix);
-    size_t n = git_index_entrycount(index);
-    const char *last_unmerged = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const git_index_entry *e = git_index_get_byindex(index, i);
-        if (!e)
-            continue;
-        const char *p = e->path;
-        if (pn) {
-            if (strncmp(p, g->prefix, pn) != 0 || p[pn] != '/')
-                continue;
-            p += pn + 1;
-        }
-        int stage = GIT_INDEX_ENTRY_STAGE(e);
-        if (stage != 0) {
-            /* A conflict has up to three stages of one path: list it once. */
-            if (last_unmerged && strcmp(last_unmerged, e->path) == 0)
-                continue;
-            last_unmerged = e->path;
-        }
-        if (add_item(g, p, &e->id, e->mode, stage != 0) < 0) {
-            git_free(&g->base);
-            return err_set("out of memory");
-        }
-    }
-    if (finish(g, "the index") < 0) {
-        git_free(&g->base);
-        return -1;
-    }
-    *out = &g->base;
-    return 0;
-}
-
-/* ---- helpers for the git commands ---- */
-
-void git_format_time(char *out, size_t size, git_time_t t)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) || !strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-        snprintf(out, size, "1970-01-01T00:00:00Z");
-}
-
-/* Whether c is listed in the repository's shallow file (a boundary of a shallow
-   clone, where libgit2 may show no parents). */
-static int is_shallow_boundary(git_repository *repo, const git_commit *c)
-{
-    if (!git_repository_is_shallow(repo))
-        return 0;
-    char *file = git_path_join(git_repository_path(repo), "shallow");
-    FILE *f = file ? fopen(file, "r") : NULL;
-    free(file);
-    if (!f)
-        return 0;
-    char hex[GIT_OID_HEXSZ + 1], line[128];
-    git_oid_tostr(hex, sizeof hex, git_commit_id(c));
-    int found = 0;
-    while (!found && fgets(line, sizeof line, f))
-        found = strncmp(line, hex, GIT_OID_HEXSZ) == 0;
-    fclose(f);
-    return found;
-}
-
-int git_first_parent(git_repository *repo, git_commit *c, git_commit **out)
-{
-    *out = NULL;
-    if (is_shallow_boundary(repo, c))
-        return -1;
-    if (git_commit_parentcount(c) == 0)
-        return 0;
-    if (git_commit_parent(out, c, 0) < 0) {
-        *out = NULL;
-        return -1;
-    }
-    return 1;
-}
-
-int git_tree_blob_at(git_tree *tree, const char *path, git_oid *out)
-{
-    git_tree_entry *e = NULL;
-    if (git_tree_entry_bypath(&e, tree, path) < 0)
-        return 0;
-    git_filemode_t mode = git_tree_entry_filemode(e);
-    int found = mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
-    if (found)
-        git_oid_cpy(out, git_tree_entry_id(e));
-    git_tree_entry_free(e);
-    return found;
 }

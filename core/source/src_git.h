@@ -98,22 +98,5 @@ int git_first_parent(git_repository *repo, git_commit *c, git_commit **out);
  * (absent, a folder, a link or a submodule count as none). 1 found. */
 int git_tree_blob_at(git_tree *tree, const char *path, git_oid *out);
 
-/* ---- checking one page version (cmd_blame.c; used by blame and history) ---- */
-
-typedef struct version_checker version_checker;
-/* Checks versions of pages with the target's ruleset (one engine, the target's
- * result cache). s and rs are borrowed. NULL with err_set. */
-version_checker *version_checker_new(git_target_state *s, const ruleset *rs);
-/* The findings of the blob at `path` as of commit c (links resolve against c's
- * tree). Reuses the previous answer while the blob and the answers to its link
- * questions are the same. 0, or -1 when out of memory. */
-int version_checker_run(version_checker *vc, git_commit *c, const char *path,
-                        const git_oid *blob, finding_list *out);
-void version_checker_free(version_checker *vc);
-/* Check up to `window` distinct versions of `path` along the first-parent history
- * from `from` on all CPUs, into the result cache (nothing without a cache), so that
- * the version_checker_run calls that follow find them there. */
-void version_checker_prefetch(version_checker *vc, git_commit *from, const char *path,
-                              size_t window);
 
 #endif
