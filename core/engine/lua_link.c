@@ -12,6 +12,8 @@
 #include "normalize.h"
 #include "sandbox.h"
 
+#define LUA_LINK_NEEDLE_BOX "provcheck.link_needle"
+
 typedef struct llink {
     unsigned long gen;
     size_t index;           /* into page_links() of the page of generation gen */
@@ -90,6 +92,14 @@ static int link_index(lua_State *L)
     return 1;
 }
 
+static int needle_box_gc(lua_State *L)
+{
+    char **box = lua_touserdata(L, 1);
+    free(*box);
+    *box = NULL;
+    return 0;
+}
+
 static int link_newindex(lua_State *L)
 {
     return luaL_error(L, "link objects are read-only (copy the fields you need into a "
@@ -128,11 +138,17 @@ static size_t read_needles(lua_State *L, int filter, const char *key, int anchor
         size_t len;
         const char *s = lua_tolstring(L, -1, &len);
         if (text_form) {
-            char *norm = text_normalize(s, len, NULL, NULL);
-            if (!norm)
+            /* held by a box whose __gc frees it: pushing the copy may raise */
+            char **box = lua_newuserdatauv(L, sizeof *box, 0);
+            *box = NULL;
+            luaL_setmetatable(L, LUA_LINK_NEEDLE_BOX);
+            *box = text_normalize(s, len, NULL, NULL);
+            if (!*box)
                 return (size_t)luaL_error(L, "not enough memory");
-            lua_pushstring(L, norm);
-            free(norm);
+            lua_pushstring(L, *box);
+            free(*box);
+            *box = NULL;
+            lua_remove(L, -2);
         } else {
             push_ascii_lower(L, s, len);
         }
@@ -218,6 +234,12 @@ void lua_link_register(lua_State *L, lua_page_ctx *ctx)
     lua_pushlightuserdata(L, ctx);
     lua_pushcclosure(L, link_tostring, 1);
     lua_setfield(L, -2, "__tostring");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, LUA_LINK_NEEDLE_BOX);
+    lua_pushcfunction(L, needle_box_gc);
+    lua_setfield(L, -2, "__gc");
     lua_pushboolean(L, 0);
     lua_setfield(L, -2, "__metatable");
     lua_pop(L, 1);

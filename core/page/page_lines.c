@@ -5,7 +5,10 @@
  * the line once per finding made findings on a minified page (one line of
  * megabytes) quadratic; instead the start tags of a line are indexed once, sorted
  * by name, each with its column, and a finding looks its tag up. The index kept is
- * the last line's: findings come in document order, or at least line by line. */
+ * the last line's: findings come in document order, or at least line by line. It
+ * takes 12 bytes per '<' of that line, freed with the page. */
+#include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -59,13 +62,17 @@ static int name_cmp(const char *a, size_t alen, const char *b, size_t blen)
     return alen < blen ? -1 : alen > blen;
 }
 
+/* The bytes tag_order compares in (qsort has no context argument; pages are
+   checked on several threads at once). */
+static _Thread_local const char *sorting_bytes;
+
 static int tag_order(const void *x, const void *y)
 {
     const line_tag *a = x, *b = y;
-    int d = name_cmp(a->name, a->len, b->name, b->len);
+    int d = name_cmp(sorting_bytes + a->off, a->len, sorting_bytes + b->off, b->len);
     if (d)
         return d;
-    return a->name < b->name ? -1 : a->name > b->name;
+    return a->off < b->off ? -1 : a->off > b->off;
 }
 
 /* Index every "<name" of `line`: its column in characters (UTF-8 lead bytes) and
@@ -74,12 +81,14 @@ static int index_line(page *p, int line)
 {
     if (p->tags_line == line)
         return 0;
+    if (p->len >= UINT32_MAX)
+        return -1;   /* far past any page size limit: columns unknown */
     p->tags_line = 0;
     p->tag_count = 0;
     size_t start = p->line_starts[line - 1];
     size_t end = (size_t)line < p->line_count ? p->line_starts[line] : p->len;
     size_t cap = p->tag_cap;
-    int col = 1;
+    uint32_t col = 1;
     for (size_t i = start; i < end; i++) {
         unsigned char c = (unsigned char)p->bytes[i];
         if (c == '<') {
@@ -96,12 +105,13 @@ static int index_line(page *p, int line)
                     p->tags = t;
                     p->tag_cap = cap;
                 }
-                p->tags[p->tag_count++] = (line_tag){p->bytes + i + 1, j - i - 1, col};
+                p->tags[p->tag_count++] = (line_tag){(uint32_t)(i + 1), (uint32_t)(j - i - 1), col};
             }
         }
         if ((c & 0xC0) != 0x80)
             col++;
     }
+    sorting_bytes = p->bytes;
     qsort(p->tags, p->tag_count, sizeof *p->tags, tag_order);
     p->tags_line = line;
     return 0;
@@ -116,7 +126,7 @@ int page_line_tag_column(page *p, int line, const char *name, size_t k)
     size_t lo = 0, hi = p->tag_count;   /* the first tag not below name */
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (name_cmp(p->tags[mid].name, p->tags[mid].len, name, nlen) < 0)
+        if (name_cmp(p->bytes + p->tags[mid].off, p->tags[mid].len, name, nlen) < 0)
             lo = mid + 1;
         else
             hi = mid;
@@ -124,7 +134,8 @@ int page_line_tag_column(page *p, int line, const char *name, size_t k)
     if (k >= p->tag_count - lo)
         return 0;
     const line_tag *t = &p->tags[lo + k];
-    return name_cmp(t->name, t->len, name, nlen) == 0 ? t->col : 0;
+    return name_cmp(p->bytes + t->off, t->len, name, nlen) == 0 && t->col <= INT_MAX ?
+               (int)t->col : 0;
 }
 
 void page_lines_free(page *p)

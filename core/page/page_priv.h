@@ -19,11 +19,11 @@ typedef struct text_run {
     xmlNodePtr node;
 } text_run;
 
-/* A "<name" in the source (page_lines.c): name borrowed from the page's bytes. */
+/* A "<name" in the source (page_lines.c); 12 bytes, as a line may hold millions. */
 typedef struct line_tag {
-    const char *name;
-    size_t len;
-    int col;                  /* 1-based, in characters */
+    uint32_t off;             /* of the name's first byte in the page's bytes */
+    uint32_t len;
+    uint32_t col;             /* 1-based, in characters */
 } line_tag;
 
 /* Per-node cached text, kept in a small open-addressing table keyed by pointer. */
