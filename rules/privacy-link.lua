@@ -1,31 +1,18 @@
 -- privacy-link: the page links to its privacy policy, and the link works.
 
--- "^%s*(.-)%s*$" would try the end of the string after every character (quadratic
--- in the href, and this runs on every link of every page); greedy .* backs off once.
-local function trim(s)
-  return s:match("^%s*(.*%S)") or ""
-end
-
-local function usable_href(href)
-  local h = trim(href)
+-- The links are filtered in C (page:links{...}): only the candidates become Lua
+-- values, with href_trimmed made there (a trim pattern on every href of every page
+-- was the rule's main cost).
+local function usable_href(link)
+  local h = link.href_trimmed
   if h == "" or h == "#" then
     return false
   end
   return not h:lower():find("^javascript:")
 end
 
-local function matches(link, patterns)
-  local href = link.href:lower()
-  for _, p in ipairs(patterns) do
-    if link.text:find(p.text, 1, true) or href:find(p.href, 1, true) then
-      return true
-    end
-  end
-  return false
-end
-
-local function root_relative(href)
-  local h = trim(href)
+local function root_relative(link)
+  local h = link.href_trimmed
   return h:sub(1, 1) == "/" and h:sub(2, 2) ~= "/"
 end
 
@@ -37,8 +24,8 @@ local function site_root_hint(page)
     return ""
   end
   local tried = 0
-  for _, link in ipairs(page:links()) do
-    if root_relative(link.href) then
+  for _, link in ipairs(page:links{}) do
+    if root_relative(link) then
       if page:target_exists(link.href) ~= false then
         return ""
       end
@@ -84,13 +71,11 @@ page's <article>, else <body>.
 Fix: add or repair the footer link, e.g. <a href="/privacy.html">Privacy</a>.
 ]],
   check = function(page, opts, report)
-    local patterns = {}
-    for i, p in ipairs(opts.patterns) do
-      patterns[i] = { text = page:normalize(p), href = p:lower() }
-    end
     local broken = {}
-    for _, link in ipairs(page:links()) do
-      if link.visible and usable_href(link.href) and matches(link, patterns) then
+    local candidates = page:links{ visible = true, href_contains = opts.patterns,
+                                   text_contains = opts.patterns }
+    for _, link in ipairs(candidates) do
+      if usable_href(link) then
         if page:target_exists(link.href) == false then
           broken[#broken + 1] = link
         else

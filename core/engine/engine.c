@@ -300,6 +300,7 @@ engine *engine_new(const ruleset *rs)
     lua_State *L = sandbox_state(e->sb);
     lua_page_register(L, &e->ctx);
     lua_node_register(L, &e->ctx);
+    lua_link_register(L, &e->ctx);
     lua_pushlightuserdata(L, e);
     lua_pushcclosure(L, report_l, 1);
     e->report_ref = luaL_ref(L, LUA_REGISTRYINDEX);

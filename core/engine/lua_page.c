@@ -190,11 +190,14 @@ static int page_l_xpath(lua_State *L)
     return push_matches(L, page_xpath, "XPath expression");
 }
 
-/* page:links(): a fresh list of { href, text, node, visible } per call. */
+/* page:links(): a fresh list of { href, text, node, visible } per call;
+   page:links{ filter }: the matching links only, as lazy objects (lua_link.c). */
 static int page_l_links(lua_State *L)
 {
     lua_page_ctx *ctx = ctx_of(L);
     page *p = check_page(L);
+    if (!lua_isnoneornil(L, 2))
+        return lua_link_filtered(L, ctx, 2);
     size_t count = 0;
     const page_link *links = page_links(p, &count);
     lua_createtable(L, (int)count, 0);
@@ -202,7 +205,7 @@ static int page_l_links(lua_State *L)
         lua_createtable(L, 0, 4);
         lua_pushstring(L, links[i].href ? links[i].href : "");
         lua_setfield(L, -2, "href");
-        lua_pushstring(L, links[i].text ? links[i].text : "");
+        lua_pushstring(L, page_link_text(p, i));
         lua_setfield(L, -2, "text");
         lua_node_push(L, ctx, links[i].node);
         lua_setfield(L, -2, "node");

@@ -13,6 +13,7 @@
 
 #define LUA_PAGE_TYPE "provcheck.page"
 #define LUA_NODE_TYPE "provcheck.node"
+#define LUA_LINK_TYPE "provcheck.link"
 
 /* Per state; owned by the engine. */
 typedef struct lua_page_ctx {
@@ -36,5 +37,10 @@ void lua_node_push(lua_State *L, lua_page_ctx *ctx, xmlNodePtr node);
 /* The node at idx, or NULL when it is not a node userdata; raises when it is a
  * node of another page. */
 xmlNodePtr lua_node_test(lua_State *L, int idx, lua_page_ctx *ctx);
+
+/* page:links{ filter } (lua_link.c): the links the filter table at index `filter`
+   keeps, as read-only link objects. [-0, +1] */
+void lua_link_register(lua_State *L, lua_page_ctx *ctx);
+int lua_link_filtered(lua_State *L, lua_page_ctx *ctx, int filter);
 
 #endif

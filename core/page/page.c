@@ -52,7 +52,7 @@ void page_free(page *p)
     cfgval_free(p->jsonld);
     if (p->doc)
         xmlFreeDoc(p->doc);
-    free(p->line_starts);
+    page_lines_free(p);
     free(p->bytes);
     free(p->path);
     free(p->site_path);
@@ -72,11 +72,6 @@ void page_set_resolver(page *p, page_target_exists_fn fn, void *ctx)
 {
     p->resolver = fn;
     p->resolver_ctx = ctx;
-}
-
-int page_name_is(const xmlChar *name, const char *s)
-{
-    return name && strcasecmp((const char *)name, s) == 0;
 }
 
 /* ---- link targets ---- */

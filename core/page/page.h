@@ -101,11 +101,27 @@ xmlNodePtr page_anchor(page *p);
 
 typedef struct page_link {
     const char *href;       /* attribute value, as written (entities decoded) */
-    const char *text;       /* normalized visible text of the link */
+    const char *text;       /* read it through page_link_text: made on first use */
     xmlNodePtr node;
     int visible;
 } page_link;
+/* Every <a href> in document order; valid until page_free. */
 const page_link *page_links(page *p, size_t *count_out);
+/* The normalized visible text of link i ("" when out of memory), kept once made:
+ * most links are never asked for theirs. */
+const char *page_link_text(page *p, size_t i);
+
+/* Which links a rule wants, decided in C so the rest never become Lua values. */
+typedef struct page_link_filter {
+    int visible;                        /* -1 any, 0 hidden only, 1 visible only */
+    const char *const *href_contains;   /* lowercase; ASCII case-insensitive match */
+    size_t href_count;
+    const char *const *text_contains;   /* normalized (text_normalize) */
+    size_t text_count;
+} page_link_filter;
+/* Whether link i passes f: the visibility, then (when any needle is given) its href
+ * contains one of href_contains or its text one of text_contains. */
+int page_link_matches(page *p, size_t i, const page_link_filter *f);
 
 /* Content of the first <meta name=NAME> or <meta property=NAME> (case-insensitive
  * name), or NULL. */

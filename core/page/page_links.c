@@ -1,4 +1,5 @@
 /* page_links.c: the page's links and <meta> values. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -50,14 +51,21 @@ static int add_link(page *p, size_t *cap, xmlNodePtr a, const char *href)
         p->links = l;
         *cap = ncap;
     }
-    size_t raw_len;
-    const char *raw = page_node_text(p, a, &raw_len);
-    char *text = text_normalize(raw, raw_len, NULL, NULL);
-    if (!text)
-        return -1;
-    /* href is borrowed from the tree, text is owned (freed in page_links_free) */
-    p->links[p->link_count++] = (page_link){href, text, a, page_node_visible(p, a)};
+    /* href is borrowed from the tree; text is made on first use (page_link_text),
+       owned and freed in page_links_free */
+    p->links[p->link_count++] = (page_link){href, NULL, a, page_node_visible(p, a)};
     return 0;
+}
+
+const char *page_link_text(page *p, size_t i)
+{
+    page_link *l = &p->links[i];
+    if (!l->text) {
+        size_t raw_len;
+        const char *raw = page_node_text(p, l->node, &raw_len);
+        l->text = text_normalize(raw ? raw : "", raw ? raw_len : 0, NULL, NULL);
+    }
+    return l->text ? l->text : "";
 }
 
 const page_link *page_links(page *p, size_t *count_out)
@@ -77,6 +85,42 @@ const page_link *page_links(page *p, size_t *count_out)
     }
     *count_out = p->link_count;
     return p->links;
+}
+
+/* Whether hay contains needle, ASCII letters compared without case; needle is
+ * lowercase already. Like string.lower(hay):find(needle, 1, true) without the copy. */
+static int contains_ascii_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n == 0)
+        return 1;
+    for (; *hay; hay++) {
+        size_t k = 0;
+        while (k < n && hay[k] && tolower((unsigned char)hay[k]) == (unsigned char)needle[k])
+            k++;
+        if (k == n)
+            return 1;
+    }
+    return 0;
+}
+
+int page_link_matches(page *p, size_t i, const page_link_filter *f)
+{
+    const page_link *l = &p->links[i];
+    if (f->visible >= 0 && l->visible != f->visible)
+        return 0;
+    if (f->href_count == 0 && f->text_count == 0)
+        return 1;
+    for (size_t k = 0; k < f->href_count; k++)
+        if (contains_ascii_nocase(l->href, f->href_contains[k]))
+            return 1;
+    if (f->text_count == 0)
+        return 0;
+    const char *text = page_link_text(p, i);
+    for (size_t k = 0; k < f->text_count; k++)
+        if (strstr(text, f->text_contains[k]))
+            return 1;
+    return 0;
 }
 
 const char *page_meta(page *p, const char *name)

@@ -19,6 +19,13 @@ typedef struct text_run {
     xmlNodePtr node;
 } text_run;
 
+/* A "<name" in the source (page_lines.c); 12 bytes, as a line may hold millions. */
+typedef struct line_tag {
+    uint32_t off;             /* of the name's first byte in the page's bytes */
+    uint32_t len;
+    uint32_t col;             /* 1-based, in characters */
+} line_tag;
+
 /* Per-node cached text, kept in a small open-addressing table keyed by pointer. */
 typedef struct node_text {
     xmlNodePtr node;
@@ -65,12 +72,16 @@ struct page {
 
     size_t *line_starts;      /* byte offset of each source line, for columns */
     size_t line_count;
+    int tags_line;            /* the line `tags` indexes (0: none) */
+    line_tag *tags;
+    size_t tag_count, tag_cap;
 };
 
 /* Views free their own state (page.c calls these from page_free). */
 void page_text_free_views(page *p);
 void page_links_free(page *p);
 void page_suppress_free(page *p);
+void page_lines_free(page *p);
 
 /* Whether an element hides itself and its subtree from readers (page_text.c). */
 int page_element_hidden(xmlNodePtr el);
@@ -78,9 +89,12 @@ int page_element_hidden(xmlNodePtr el);
 char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
                         size_t *run_count_out);
 
-/* Byte offset of each source line in p->line_starts (page_text.c), built once.
+/* Byte offset of each source line in p->line_starts (page_lines.c), built once.
  * 0, or -1 when out of memory. */
 int build_line_starts(page *p);
+/* The column of the (k+1)-th start tag "<name" (any case, then white space, '>' or
+ * '/') on `line`, 0 when there is none (page_lines.c). */
+int page_line_tag_column(page *p, int line, const char *name, size_t k);
 
 /* ASCII case-insensitive equality of a libxml2 name and a C string. */
 int page_name_is(const xmlChar *name, const char *s);

@@ -17,6 +17,7 @@
  * reported unknown (0). Columns are known for elements (found in the source
  * line), not for text. */
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -590,25 +591,6 @@ int page_node_line(page *p, xmlNodePtr node)
 
 /* ---- element columns ---- */
 
-int build_line_starts(page *p)
-{
-    if (p->line_starts)
-        return 0;
-    size_t count = 1;
-    for (const char *q = p->bytes; (q = memchr(q, '\n', (size_t)(p->bytes + p->len - q))); q++)
-        count++;
-    p->line_starts = malloc(count * sizeof *p->line_starts);
-    if (!p->line_starts)
-        return -1;
-    size_t i = 0;
-    p->line_starts[i++] = 0;
-    const char *end = p->bytes + p->len;
-    for (const char *q = p->bytes; (q = memchr(q, '\n', (size_t)(end - q))); q++)
-        p->line_starts[i++] = (size_t)(q - p->bytes) + 1;
-    p->line_count = count;
-    return 0;
-}
-
 /* The node before `n` in document order, or NULL. */
 static xmlNodePtr doc_prev(xmlNodePtr n)
 {
@@ -621,18 +603,18 @@ static xmlNodePtr doc_prev(xmlNodePtr n)
     return n->parent && n->parent->type == XML_ELEMENT_NODE ? n->parent : NULL;
 }
 
-int page_node_column(page *p, xmlNodePtr node)
+/* How many elements of node's name start on `line` before node, in document order
+   back to the first element of an earlier line: node's start tag is the (k+1)-th
+   "<name" on its line. The answer is kept in each element's _private (libxml2
+   leaves that field to its user; nothing else of ours uses it on nodes), so the
+   findings at many elements of one long line walk it once, not once each. */
+static size_t same_line_rank(xmlNodePtr node, int line)
 {
-    /* p->bytes is UTF-8 after a successful parse (page_parse.c converts) */
-    if (!node || node->type != XML_ELEMENT_NODE || !p->doc)
-        return 0;
-    int line = page_node_line(p, node);
-    if (!line || build_line_starts(p) < 0 || (size_t)line > p->line_count)
-        return 0;
-    /* the start tag is the k-th "<name" on its line, k counting the elements of the
-     * same name on that line before it */
-    size_t k = 0;
-    for (xmlNodePtr q = doc_prev(node); q; q = doc_prev(q)) {
+    if (node->_private)
+        return (size_t)(uintptr_t)node->_private - 1;
+    size_t passed = 0, base = 0;
+    xmlNodePtr q;
+    for (q = doc_prev(node); q; q = doc_prev(q)) {
         if (q->type != XML_ELEMENT_NODE)
             continue;
         int ql = node_line_raw(q);
@@ -641,25 +623,35 @@ int page_node_column(page *p, xmlNodePtr node)
                 break;
             continue;
         }
-        if (xmlStrcasecmp(q->name, node->name) == 0)
-            k++;
-    }
-    size_t start = p->line_starts[line - 1];
-    size_t end = (size_t)line < p->line_count ? p->line_starts[line] : p->len;
-    size_t nlen = strlen((const char *)node->name);
-    for (size_t i = start; i + 1 + nlen <= end; i++) {
-        if (!start_tag_at(p, i, (const char *)node->name, nlen))
+        if (xmlStrcasecmp(q->name, node->name) != 0)
             continue;
-        if (k-- > 0)
-            continue;
-        /* 1-based column in characters: count UTF-8 lead bytes */
-        int col = 1;
-        for (size_t c = start; c < i; c++)
-            if (((unsigned char)p->bytes[c] & 0xC0) != 0x80)
-                col++;
-        return col;
+        if (q->_private) {   /* q's rank is known: node's is one more, plus those passed */
+            base = (size_t)(uintptr_t)q->_private;
+            break;
+        }
+        passed++;
     }
-    return 0;
+    size_t rank = passed + base;
+    node->_private = (void *)(uintptr_t)(rank + 1);
+    /* the same walk again, up to where the first one stopped, noting the ranks */
+    size_t r = rank;
+    for (xmlNodePtr s = doc_prev(node); s && s != q; s = doc_prev(s))
+        if (s->type == XML_ELEMENT_NODE && node_line_raw(s) == line &&
+            xmlStrcasecmp(s->name, node->name) == 0)
+            s->_private = (void *)(uintptr_t)(r--);
+    return rank;
+}
+
+int page_node_column(page *p, xmlNodePtr node)
+{
+    /* p->bytes is UTF-8 after a successful parse (page_parse.c converts) */
+    if (!node || node->type != XML_ELEMENT_NODE || !p->doc)
+        return 0;
+    int line = page_node_line(p, node);
+    if (!line || build_line_starts(p) < 0 || (size_t)line > p->line_count)
+        return 0;
+    return page_line_tag_column(p, line, (const char *)node->name,
+                                same_line_rank(node, line));
 }
 
 xmlNodePtr page_anchor(page *p)

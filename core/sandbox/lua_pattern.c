@@ -13,7 +13,6 @@
 #include <string.h>
 #include <lauxlib.h>
 #include "lua_pattern.h"
-#include "sandbox.h"
 
 #define MAX_CAPTURES 32          /* as Lua's LUA_MAXCAPTURES */
 #define MAX_DEPTH 200
@@ -28,6 +27,7 @@ typedef struct capture {
 
 typedef struct matcher {
     lua_State *L;
+    const lua_pattern_budget *budget;
     const char *s0, *s_end;  /* the subject */
     const char *p_end;       /* the pattern's end */
     int depth;
@@ -36,10 +36,12 @@ typedef struct matcher {
     capture cap[MAX_CAPTURES];
 } matcher;
 
+/* Called from find, match, gmatch and gsub, whose upvalue 1 is the budget. */
 static void matcher_init(matcher *m, lua_State *L, const char *s, size_t ls,
                          const char *p, size_t lp)
 {
     m->L = L;
+    m->budget = lua_touserdata(L, lua_upvalueindex(1));
     m->s0 = s;
     m->s_end = s + ls;
     m->p_end = p + lp;
@@ -56,7 +58,7 @@ static void step(matcher *m)
 {
     if (++m->steps >= LUA_PATTERN_CHARGE_BATCH) {
         m->steps = 0;
-        sandbox_charge(m->L, LUA_PATTERN_CHARGE_BATCH);
+        m->budget->charge(m->L, LUA_PATTERN_CHARGE_BATCH);
     }
 }
 
@@ -562,14 +564,15 @@ static int pattern_gsub(lua_State *L)
     return 2;
 }
 
-void lua_pattern_install(lua_State *L, int idx)
+void lua_pattern_install(lua_State *L, int idx, const lua_pattern_budget *budget)
 {
     static const luaL_Reg fns[] = {
         {"find", pattern_find}, {"match", pattern_match}, {"gmatch", pattern_gmatch},
         {"gsub", pattern_gsub}, {NULL, NULL}};
     idx = lua_absindex(L, idx);
     for (const luaL_Reg *f = fns; f->name; f++) {
-        lua_pushcfunction(L, f->func);
+        lua_pushlightuserdata(L, (void *)budget);
+        lua_pushcclosure(L, f->func, 1);
         lua_setfield(L, idx, f->name);
     }
 }

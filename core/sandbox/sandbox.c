@@ -592,7 +592,8 @@ static int sandbox_setup(lua_State *L)
     lua_getglobal(L, "string");
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
-    lua_pattern_install(L, lua_gettop(L));
+    static const lua_pattern_budget budget = {sandbox_charge};
+    lua_pattern_install(L, lua_gettop(L), &budget);
     lua_getfield(L, -1, "format");
     lua_pushcclosure(L, plain_format, 1);
     lua_setfield(L, -2, "format");

@@ -95,8 +95,8 @@ story's URL from the feed item.
       end
     end
     if #domains > 0 then
-      for _, link in ipairs(page:links()) do
-        if link.visible and credits(link.href) then
+      for _, link in ipairs(page:links{ visible = true }) do
+        if credits(link.href) then
           return
         end
       end
