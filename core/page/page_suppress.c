@@ -71,12 +71,11 @@ static int parse_directive(const char *c, page_suppression *out)
 }
 
 /* libxml2 records the line where a comment ended; we want where it began. */
-static int comment_line(xmlNodePtr c)
+static int comment_line(const char *content, long l)
 {
-    long l = xmlGetLineNo(c);
     if (l <= 0 || l >= 65535)
         return 0;
-    for (const char *q = (const char *)c->content; q && (q = strchr(q, '\n')); q++)
+    for (const char *q = content; q && (q = strchr(q, '\n')); q++)
         l--;
     return l < 1 ? 1 : (int)l;
 }
@@ -155,10 +154,10 @@ done:
     free(group);
 }
 
-static int add_comment(page *p, size_t *cap, xmlNodePtr c)
+int page_suppress_add(page *p, size_t *cap, const char *content, long line)
 {
     page_suppression s;
-    int rc = parse_directive((const char *)c->content, &s);
+    int rc = parse_directive(content, &s);
     if (rc <= 0)
         return rc;
     if (p->supp_count == *cap) {
@@ -171,7 +170,7 @@ static int add_comment(page *p, size_t *cap, xmlNodePtr c)
         p->supps = n;
         *cap = ncap;
     }
-    s.line = comment_line(c);
+    s.line = comment_line(content, line);
     p->supps[p->supp_count++] = s;
     return 0;
 }
@@ -185,7 +184,8 @@ const page_suppression *page_suppressions(page *p, size_t *count_out)
         /* every comment, including those before <html>, in document order */
         xmlNodePtr n = doc ? doc->children : NULL;
         while (n) {
-            if (n->type == XML_COMMENT_NODE && n->content && add_comment(p, &cap, n) < 0)
+            if (n->type == XML_COMMENT_NODE && n->content &&
+                page_suppress_add(p, &cap, (const char *)n->content, xmlGetLineNo(n)) < 0)
                 break;
             if (n->type == XML_ELEMENT_NODE && n->children) {
                 n = n->children;
@@ -198,11 +198,17 @@ const page_suppression *page_suppressions(page *p, size_t *count_out)
             else
                 n = NULL;
         }
-        if (p->supp_count)   /* most pages have none: no line table for them */
-            fill_columns(p);
+        page_suppress_finish(p);
     }
     *count_out = p->supp_count;
     return p->supps;
+}
+
+void page_suppress_finish(page *p)
+{
+    p->supp_done = 1;
+    if (p->supp_count)   /* most pages have none: no line table for them */
+        fill_columns(p);
 }
 
 void page_suppress_free(page *p)

@@ -120,18 +120,51 @@ static int attr_value_is_true(const xmlChar *v)
     return *s == '\0';
 }
 
+int page_is_inline(const xmlChar *name)
+{
+    return is_inline(name);
+}
+
+/* Elements hidden by their name alone. */
+static int name_hides(const char *name)
+{
+    switch (name[0] | 0x20) {
+    case 'h': return strcasecmp(name, "head") == 0;
+    case 's': return strcasecmp(name, "script") == 0 || strcasecmp(name, "style") == 0;
+    case 't': return strcasecmp(name, "template") == 0;
+    case 'n': return strcasecmp(name, "noscript") == 0;
+    default: return 0;
+    }
+}
+
+int page_sax_hidden(const xmlChar *name, const xmlChar **atts)
+{
+    if (name_hides((const char *)name))
+        return 1;
+    for (size_t i = 0; atts && atts[i]; i += 2) {
+        const char *an = (const char *)atts[i];
+        int first = an[0] | 0x20;
+        if (first != 'h' && first != 'a' && first != 's')
+            continue;
+        if (strcasecmp(an, "hidden") == 0)
+            return 1;
+        if (strcasecmp(an, "aria-hidden") != 0 && strcasecmp(an, "style") != 0)
+            continue;
+        const xmlChar *v = atts[i + 1];
+        if (v && (an[0] == 'a' || an[0] == 'A' ? attr_value_is_true(v)
+                                               : style_hides((const char *)v)))
+            return 1;
+    }
+    return 0;
+}
+
 int page_element_hidden(xmlNodePtr el)
 {
     if (el->type != XML_ELEMENT_NODE)
         return el->type == XML_COMMENT_NODE;
     const char *name = (const char *)el->name;
-    switch (name[0] | 0x20) {
-    case 'h': if (strcasecmp(name, "head") == 0) return 1; break;
-    case 's': if (strcasecmp(name, "script") == 0 || strcasecmp(name, "style") == 0) return 1; break;
-    case 't': if (strcasecmp(name, "template") == 0) return 1; break;
-    case 'n': if (strcasecmp(name, "noscript") == 0) return 1; break;
-    default: break;
-    }
+    if (name_hides(name))
+        return 1;
     for (xmlAttrPtr a = el->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
         int first = an[0] | 0x20;
@@ -189,18 +222,28 @@ static int node_line_raw(xmlNodePtr n)
     return l > 0 && l != LIBXML_LINE_CAP && l <= INT_MAX ? (int)l : 0;
 }
 
-/* The line a text node starts on (see the top of this file). */
-static int text_start_line(xmlNodePtr t)
+/* The line a text starts on, from the line libxml2 recorded and the line of the
+   element before it (see the top of this file). */
+static int start_line_from(const char *s, int rec, int floor)
 {
-    int rec = node_line_raw(t);
     if (!rec)
         return 0;
-    const char *s = (const char *)t->content;
     size_t n = strnlen(s, FIRST_CHUNK_BYTES);
     int nl = 0;
     for (const char *q = s; (q = memchr(q, '\n', (size_t)(s + n - q))) != NULL; q++)
         nl++;
     int line = rec - nl;
+    if (line < floor)
+        line = floor;
+    return line < 1 ? 1 : line;
+}
+
+/* The line a text node starts on. */
+static int text_start_line(xmlNodePtr t)
+{
+    int rec = node_line_raw(t);
+    if (!rec)
+        return 0;
     int floor = 1;
     for (xmlNodePtr prev = t->prev; prev; prev = prev->prev) {
         if (prev->type == XML_ELEMENT_NODE) {
@@ -210,9 +253,19 @@ static int text_start_line(xmlNodePtr t)
     }
     if (floor <= 1 && t->parent && t->parent->type == XML_ELEMENT_NODE)
         floor = node_line_raw(t->parent);
-    if (line < floor)
-        line = floor;
-    return line < 1 ? 1 : line;
+    return start_line_from((const char *)t->content, rec, floor);
+}
+
+static const char *run_content(const page *p, const text_run *run)
+{
+    return run->node ? (const char *)run->node->content : p->stream_texts + run->content_off;
+}
+
+int page_run_start_line(const page *p, const text_run *run)
+{
+    if (run->node)
+        return text_start_line(run->node);
+    return start_line_from(run_content(p, run), run->rec_line, run->floor_line);
 }
 
 static int add_run(collector *c, xmlNodePtr t)
@@ -227,7 +280,7 @@ static int add_run(collector *c, xmlNodePtr t)
         c->runs = r;
         c->run_cap = cap;
     }
-    c->runs[c->run_count++] = (text_run){c->len, t};
+    c->runs[c->run_count++] = (text_run){c->len, t, 0, 0, 0};
     return 0;
 }
 
@@ -318,7 +371,7 @@ char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
 /* Build raw and normalized text once. An unparsable page has empty text. */
 static void build_text(page *p)
 {
-    if (p->text_done)
+    if (p->text_done)   /* the event path (page_stream.c) built it already */
         return;
     p->text_done = 1;
     xmlDocPtr doc = page_doc(p);
@@ -351,9 +404,9 @@ const char *page_text(page *p, size_t *len_out)
 
 /* Newlines between the start of a run's node text and raw offset `raw_off`,
  * replaying the white space collapsing of append_text. */
-static int newlines_before(const text_run *run, size_t raw_off)
+static int newlines_before(const page *p, const text_run *run, size_t raw_off)
 {
-    const unsigned char *s = (const unsigned char *)run->node->content;
+    const unsigned char *s = (const unsigned char *)run_content(p, run);
     size_t want = raw_off - run->raw_off, got = 0;
     int nl = 0, in_space = 0, started = 0;
     for (; *s; s++) {
@@ -401,9 +454,9 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out, int *lin
     const text_run *run = &p->runs[lo];
     if (node_out)
         *node_out = run->node;
-    int start = text_start_line(run->node);   /* computed here: rarely needed */
+    int start = page_run_start_line(p, run);   /* computed here: rarely needed */
     if (line_out && start)
-        *line_out = start + newlines_before(run, raw < run->raw_off ? run->raw_off : raw);
+        *line_out = start + newlines_before(p, run, raw < run->raw_off ? run->raw_off : raw);
     return 0;
 }
 
@@ -624,6 +677,9 @@ static xmlNodePtr doc_prev(xmlNodePtr n)
 int page_node_column(page *p, xmlNodePtr node)
 {
     /* p->bytes is UTF-8 after a successful parse (page_parse.c converts) */
+    if (node && page_stream_node(p, node))   /* k was counted while parsing */
+        return page_tag_column(p, node->line, (const char *)node->name,
+                               (size_t)(uintptr_t)node->psvi);
     if (!node || node->type != XML_ELEMENT_NODE || !p->doc)
         return 0;
     int line = page_node_line(p, node);
@@ -644,11 +700,18 @@ int page_node_column(page *p, xmlNodePtr node)
         if (xmlStrcasecmp(q->name, node->name) == 0)
             k++;
     }
+    return page_tag_column(p, line, (const char *)node->name, k);
+}
+
+int page_tag_column(page *p, int line, const char *name, size_t k)
+{
+    if (line <= 0 || build_line_starts(p) < 0 || (size_t)line > p->line_count)
+        return 0;
     size_t start = p->line_starts[line - 1];
     size_t end = (size_t)line < p->line_count ? p->line_starts[line] : p->len;
-    size_t nlen = strlen((const char *)node->name);
+    size_t nlen = strlen(name);
     for (size_t i = start; i + 1 + nlen <= end; i++) {
-        if (!start_tag_at(p, i, (const char *)node->name, nlen))
+        if (!start_tag_at(p, i, name, nlen))
             continue;
         if (k-- > 0)
             continue;
@@ -664,6 +727,8 @@ int page_node_column(page *p, xmlNodePtr node)
 
 xmlNodePtr page_anchor(page *p)
 {
+    if (p->streamed)
+        return p->stream_anchor;
     xmlDocPtr doc = page_doc(p);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     xmlNodePtr body = NULL;
