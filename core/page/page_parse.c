@@ -465,9 +465,12 @@ int page_parse(page *p)
 
     if (p->stream_wanted && !page_stream_off()) {
         int rc = page_stream_parse(p);
-        if (rc != PAGE_STREAM_FALLBACK)
+        if (rc != PAGE_STREAM_FALLBACK) {
+            page_path_trace(p, "stream");
             return p->parse_rc = rc < 0 ? -1 : 0;
+        }
     }
+    page_path_trace(p, "dom");
     return parse_dom(p);
 }
 

@@ -90,6 +90,9 @@ int page_stream_parse(page *p);
 void page_stream_free(page *p);
 /* PROVCHECK_PAGE_PATH=dom: the event path is off (tests compare both paths). */
 int page_stream_off(void);
+/* With PROVCHECK_PAGE_PATH set (dom or stream), one line on stderr per page saying
+ * which path read it ("page-path: stream news/a.html"): what the tests count. */
+void page_path_trace(const page *p, const char *path);
 /* A stand-in node of the event path (no document behind it). */
 int page_stream_node(const page *p, xmlNodePtr node);
 

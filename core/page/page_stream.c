@@ -19,6 +19,7 @@
  * past libxml2's 16-bit range (the tree then reports them in its own way), NUL
  * characters in text (the tree's strings end there), and elements outside the
  * root. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -81,6 +82,12 @@ int page_stream_off(void)
 {
     const char *v = getenv("PROVCHECK_PAGE_PATH");
     return v && strcmp(v, "dom") == 0;
+}
+
+void page_path_trace(const page *p, const char *path)
+{
+    if (getenv("PROVCHECK_PAGE_PATH"))
+        fprintf(stderr, "page-path: %s %s\n", path, p->path ? p->path : "");
 }
 
 int page_stream_node(const page *p, xmlNodePtr node)
