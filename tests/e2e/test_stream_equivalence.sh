@@ -51,6 +51,13 @@ w("texty.html", "<html><head><title>Source: head</title><script>var s='Source: j
   "<a href='/privacy.html' aria-hidden=true>privacy hidden</a></body></html>")
 with open(os.path.join(d, "cp1252.html"), "wb") as f:
     f.write(b"<html><body><p>caf\xe9 Source: r\xe9uters</p><a href='/privacy.html'>Privacy</a></body></html>")
+w("scripts.html", "<html><head><script>\nvar a = '</div>';\n\n</script><style>\np{}\n</STYLE>"
+  "<script></script><script>x</script><script></p>Source: inside</script></head><body>\n"
+  "<script>\n if (a</b) {}\n</scriptx>\n still script\n</script>Source: one\n"
+  "<p>x<script>\x01\n</script>Source: two <style>a{}\r\n\r\n</style>\nSource: three"
+  "<script type='application/ld+json'>{\"a\":\n1}</script>Source: four"
+  "<a href='/privacy.html'>Privacy<script>\n\n</script></a>\n<article>Source: five"
+  "<script>never closed\n\nSource: six")
 w("empty.html", "   \n")
 w("textonly.html", "Source: bare text before any tag, third-party")
 w("deep.html", "<div>" * 600 + "Source: deep" + "</div>" * 600)
