@@ -24,16 +24,6 @@ static lua_page_ctx *ctx_of(lua_State *L)
     return lua_touserdata(L, lua_upvalueindex(1));
 }
 
-void lua_page_require(lua_State *L, const lua_page_ctx *ctx, unsigned need,
-                      const char *what)
-{
-    if (ctx->needs & need)
-        return;
-    luaL_error(L, "%s reads \"%s\", which rule %s does not declare: add \"%s\" to its "
-               "needs", what, page_need_name(need), ctx->rule_id ? ctx->rule_id : "?",
-               page_need_name(need));
-}
-
 static page *check_page(lua_State *L)
 {
     lua_page_ctx *ctx = ctx_of(L);

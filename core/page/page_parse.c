@@ -23,18 +23,6 @@
 #define PRESCAN_BYTES 1024
 #define BINARY_SCAN_BYTES 8192
 
-static void quiet_error(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-static void quiet_structured(void *ctx, xmlErrorPtr err)
-{
-    (void)ctx;
-    (void)err;
-}
-
 static int set_error(page *p, const char *msg)
 {
     snprintf(p->error, sizeof p->error, "%s", msg);
@@ -324,40 +312,6 @@ static int is_blank(const char *s, size_t len)
     return 1;
 }
 
-/* Quiet the parser: errors go nowhere. The generic and structured handlers are per
-   thread in libxml2 (encoding errors are reported there). */
-static void page_quiet_parser(xmlParserCtxtPtr ctxt)
-{
-    xmlSetGenericErrorFunc(NULL, quiet_error);
-    xmlSetStructuredErrorFunc(NULL, quiet_structured);
-    ctxt->sax->error = quiet_error;
-    ctxt->sax->warning = quiet_error;
-    ctxt->sax->serror = quiet_structured;
-}
-
-htmlParserCtxtPtr page_parser_new(page *p)
-{
-    /* Not htmlCtxtReadMemory: it drops XML_PARSE_BIG_LINES for HTML, and with it
-       every line number past 65535. Set on the context, text nodes keep theirs. */
-    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(p->bytes, (int)p->len);
-    xmlCharEncodingHandlerPtr utf8_handler = xmlFindCharEncodingHandler("UTF-8");
-    if (!ctxt || !utf8_handler || !ctxt->input) {
-        if (ctxt)
-            htmlFreeParserCtxt(ctxt);
-        return NULL;
-    }
-    page_quiet_parser(ctxt);
-    htmlCtxtUseOptions(ctxt, PAGE_PARSE_OPTIONS);
-    ctxt->options |= XML_PARSE_BIG_LINES;
-    /* the bytes are UTF-8 already: a <meta charset> must not switch again */
-    xmlSwitchToEncoding(ctxt, utf8_handler);
-    xmlFree((xmlChar *)ctxt->input->encoding);
-    ctxt->input->encoding = xmlStrdup(BAD_CAST "UTF-8");
-    if (!ctxt->input->filename)
-        ctxt->input->filename = (char *)xmlStrdup(BAD_CAST p->path);
-    return ctxt;
-}
-
 /* The page's (UTF-8) bytes into a libxml2 document. */
 static int parse_dom(page *p)
 {
@@ -395,17 +349,6 @@ static int parse_dom(page *p)
     }
     p->parse_rc = 0;
     return 0;
-}
-
-int page_conv_failed(xmlParserCtxtPtr ctxt)
-{
-    return ctxt->errNo == XML_I18N_CONV_FAILED || ctxt->errNo == XML_ERR_INVALID_ENCODING;
-}
-
-const char *page_conv_message(page *p)
-{
-    snprintf(p->conv_msg, sizeof p->conv_msg, "page cannot be decoded as %s", p->charset);
-    return p->conv_msg;
 }
 
 int page_parse(page *p)
@@ -487,6 +430,12 @@ int page_error_line(const page *p)
 const char *page_charset(const page *p)
 {
     return p->charset[0] ? p->charset : NULL;
+}
+
+void page_path_trace(const page *p, const char *path)
+{
+    if (getenv("PROVCHECK_PAGE_PATH"))
+        fprintf(stderr, "page-path: %s %s\n", path, p->path ? p->path : "");
 }
 
 xmlDocPtr page_doc(page *p)

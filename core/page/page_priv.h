@@ -13,6 +13,12 @@
                             HTML_PARSE_COMPACT | XML_PARSE_HUGE | \
                             XML_PARSE_BIG_LINES)
 
+/* A comment the event path saw: its text and the line libxml2 was on at its end. */
+typedef struct page_comment {
+    char *text;
+    long line;
+} page_comment;
+
 /* A piece of visible text: raw text from raw_off on came from `node` (DOM path), or
  * from the text at p->stream_texts + content_off, which libxml2 would have put in a
  * text node recorded on rec_line after an element on floor_line (event path). */
@@ -53,6 +59,8 @@ struct page {
     xmlNodePtr *stream_nodes; /* stand-ins for the <a>s and the anchor (no DOM) */
     size_t stream_node_count;
     xmlNodePtr stream_anchor;
+    struct page_comment *stream_comments;   /* every comment, in document order */
+    size_t stream_comment_count;
 
     int text_done;            /* raw and normalized text built (or failed) */
     char *raw;
@@ -94,7 +102,10 @@ int page_stream_off(void);
  * which path read it ("page-path: stream news/a.html"): what the tests count. */
 void page_path_trace(const page *p, const char *path);
 /* A stand-in node of the event path (no document behind it). */
-int page_stream_node(const page *p, xmlNodePtr node);
+static inline int page_stream_node(const page *p, xmlNodePtr node)
+{
+    return p->streamed && node->doc == NULL && node->type == XML_ELEMENT_NODE;
+}
 
 /* A parser over p->bytes with the options of every page parse, errors quiet. */
 #include <libxml/HTMLparser.h>
@@ -107,13 +118,14 @@ int page_tag_column(page *p, int line, const char *name, size_t k);
 /* A text run's first line (page_text.c). */
 int page_run_start_line(const page *p, const text_run *run);
 
-/* Suppressions (page_suppress.c): one comment's text, recorded on `line` (where
- * libxml2 saw its end); then the columns once all are in. */
-int page_suppress_add(page *p, size_t *cap, const char *content, long line);
-void page_suppress_finish(page *p);
 
-/* Element kinds for visible text (page_text.c). */
+/* Element kinds for visible text (page_hide.c): whether an element does not break
+ * text into blocks; whether its name alone hides it (head, script...); whether an
+ * inline style hides it; whether an attribute value is "true" (aria-hidden). */
 int page_is_inline(const xmlChar *name);
+int page_name_hides(const char *name);
+int page_style_hides(const char *style);
+int page_attr_true(const xmlChar *v);
 /* Whether an element with this name and attributes (SAX form, name/value pairs,
  * NULL-terminated) hides itself; same answer as page_element_hidden. */
 int page_sax_hidden(const xmlChar *name, const xmlChar **atts);

@@ -71,7 +71,7 @@ typedef struct stream {
     open_link *links;
     size_t link_open, link_open_cap, link_cap;
 
-    size_t supp_cap;
+    size_t comment_cap;
 
     int count_line;      /* start tags of a, article, body seen on this line */
     size_t count_a, count_article, count_body;
@@ -82,17 +82,6 @@ int page_stream_off(void)
 {
     const char *v = getenv("PROVCHECK_PAGE_PATH");
     return v && strcmp(v, "dom") == 0;
-}
-
-void page_path_trace(const page *p, const char *path)
-{
-    if (getenv("PROVCHECK_PAGE_PATH"))
-        fprintf(stderr, "page-path: %s %s\n", path, p->path ? p->path : "");
-}
-
-int page_stream_node(const page *p, xmlNodePtr node)
-{
-    return p->streamed && node->doc == NULL && node->type == XML_ELEMENT_NODE;
 }
 
 static int is_space(int c)
@@ -484,9 +473,26 @@ static void on_comment(void *ctx, const xmlChar *value)
     }
     if (st->depth)
         st->stack[st->depth - 1].last_is_text = 0;
-    if (value && page_suppress_add(st->p, &st->supp_cap, (const char *)value,
-                                   ctxt->input->line) < 0)
+    /* kept for page_suppressions, which reads them as it reads a tree's comments */
+    page *p = st->p;
+    if (!value)
+        return;
+    if (p->stream_comment_count == st->comment_cap) {
+        size_t cap = st->comment_cap ? st->comment_cap * 2 : 8;
+        page_comment *c = realloc(p->stream_comments, cap * sizeof *c);
+        if (!c) {
+            st->failed = 1;
+            return;
+        }
+        p->stream_comments = c;
+        st->comment_cap = cap;
+    }
+    char *text = strdup((const char *)value);
+    if (!text) {
         st->failed = 1;
+        return;
+    }
+    p->stream_comments[p->stream_comment_count++] = (page_comment){text, ctxt->input->line};
 }
 
 static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
@@ -501,19 +507,23 @@ static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
 /* Drop whatever the events built (a fallback to the DOM, or a failure). */
 static void drop_views(page *p)
 {
-    page_text_free_views(p);
-    page_links_free(p);
-    page_suppress_free(p);
-    page_stream_free(p);
+    free(p->raw);
+    free(p->runs);
+    free(p->norm);
+    free(p->norm_map);
     p->raw = p->norm = NULL;
     p->runs = NULL;
     p->norm_map = NULL;
     p->run_count = p->raw_len = p->norm_len = 0;
+    for (size_t i = 0; i < p->link_count; i++) {
+        free((char *)p->links[i].text);
+        free((char *)p->links[i].href);
+    }
+    free(p->links);
     p->links = NULL;
     p->link_count = 0;
-    p->supps = NULL;
-    p->supp_count = 0;
-    p->text_done = p->links_done = p->supp_done = 0;
+    page_stream_free(p);
+    p->text_done = p->links_done = 0;
     p->streamed = 0;
 }
 
@@ -579,7 +589,6 @@ int page_stream_parse(page *p)
         }
         p->text_done = 1;
         p->links_done = 1;
-        page_suppress_finish(p);
     } else {
         drop_views(p);
     }
@@ -600,4 +609,9 @@ void page_stream_free(page *p)
     p->stream_nodes = NULL;
     p->stream_node_count = 0;
     p->stream_anchor = NULL;
+    for (size_t i = 0; i < p->stream_comment_count; i++)
+        free(p->stream_comments[i].text);
+    free(p->stream_comments);
+    p->stream_comments = NULL;
+    p->stream_comment_count = 0;
 }

@@ -154,7 +154,7 @@ done:
     free(group);
 }
 
-int page_suppress_add(page *p, size_t *cap, const char *content, long line)
+static int add_comment(page *p, size_t *cap, const char *content, long line)
 {
     page_suppression s;
     int rc = parse_directive(content, &s);
@@ -179,13 +179,18 @@ const page_suppression *page_suppressions(page *p, size_t *count_out)
 {
     if (!p->supp_done) {
         p->supp_done = 1;
-        xmlDocPtr doc = page_doc(p);
         size_t cap = 0;
+        /* a page read from parser events kept its comments, in document order */
+        for (size_t i = 0; p->streamed && i < p->stream_comment_count; i++)
+            if (add_comment(p, &cap, p->stream_comments[i].text,
+                            p->stream_comments[i].line) < 0)
+                break;
+        xmlDocPtr doc = p->streamed ? NULL : page_doc(p);
         /* every comment, including those before <html>, in document order */
         xmlNodePtr n = doc ? doc->children : NULL;
         while (n) {
             if (n->type == XML_COMMENT_NODE && n->content &&
-                page_suppress_add(p, &cap, (const char *)n->content, xmlGetLineNo(n)) < 0)
+                add_comment(p, &cap, (const char *)n->content, xmlGetLineNo(n)) < 0)
                 break;
             if (n->type == XML_ELEMENT_NODE && n->children) {
                 n = n->children;
@@ -198,17 +203,11 @@ const page_suppression *page_suppressions(page *p, size_t *count_out)
             else
                 n = NULL;
         }
-        page_suppress_finish(p);
+        if (p->supp_count)   /* most pages have none: no line table for them */
+            fill_columns(p);
     }
     *count_out = p->supp_count;
     return p->supps;
-}
-
-void page_suppress_finish(page *p)
-{
-    p->supp_done = 1;
-    if (p->supp_count)   /* most pages have none: no line table for them */
-        fill_columns(p);
 }
 
 void page_suppress_free(page *p)

@@ -26,136 +26,9 @@
 #define LIBXML_LINE_CAP 65535
 #define FIRST_CHUNK_BYTES 1000
 
-/* Elements that do not break text: everything else is treated as a block, since a
- * space too many is harmless and a word glued to the next is not. The HTML parser
- * lowercases names; the list is searched by first letter, as this runs for every
- * element of every page. */
-static const char *const inline_names[26][8] = {
-    ['a' - 'a'] = {"a", "abbr", "acronym"},
-    ['b' - 'a'] = {"b", "bdi", "bdo", "big", "button"},
-    ['c' - 'a'] = {"cite", "code"},
-    ['d' - 'a'] = {"data", "del", "dfn"},
-    ['e' - 'a'] = {"em"},
-    ['f' - 'a'] = {"font"},
-    ['i' - 'a'] = {"i", "img", "input", "ins"},
-    ['k' - 'a'] = {"kbd"},
-    ['l' - 'a'] = {"label"},
-    ['m' - 'a'] = {"mark", "meter"},
-    ['n' - 'a'] = {"nobr"},
-    ['o' - 'a'] = {"output"},
-    ['p' - 'a'] = {"progress"},
-    ['q' - 'a'] = {"q"},
-    ['r' - 'a'] = {"ruby", "rp", "rt"},
-    ['s' - 'a'] = {"s", "samp", "select", "small", "span", "strike", "strong", "sub"},
-    ['t' - 'a'] = {"textarea", "time", "tt"},
-    ['u' - 'a'] = {"u"},
-    ['v' - 'a'] = {"var"},
-    ['w' - 'a'] = {"wbr"},
-};
-
-static int is_inline(const xmlChar *name)
-{
-    int c = name[0] | 0x20;
-    if (c < 'a' || c > 'z')
-        return 0;
-    const char *const *list = inline_names[c - 'a'];
-    for (int i = 0; i < 8 && list[i]; i++)
-        if (strcasecmp((const char *)name, list[i]) == 0)
-            return 1;
-    /* "sup" does not fit the 's' row */
-    return c == 's' && strcasecmp((const char *)name, "sup") == 0;
-}
-
 static int is_space(int c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-/* Inline style: a "display:none" or "visibility:hidden" declaration. */
-static int style_hides(const char *style)
-{
-    const char *d = style;
-    while (*d) {
-        while (is_space((unsigned char)*d) || *d == ';')
-            d++;
-        const char *prop = d;
-        while (*d && *d != ':' && *d != ';' && !is_space((unsigned char)*d))
-            d++;
-        size_t plen = (size_t)(d - prop);
-        while (is_space((unsigned char)*d))
-            d++;
-        if (*d != ':') {
-            while (*d && *d != ';')
-                d++;
-            continue;
-        }
-        d++;
-        while (is_space((unsigned char)*d))
-            d++;
-        const char *val = d;
-        while (*d && *d != ';' && *d != '!' && !is_space((unsigned char)*d))
-            d++;
-        size_t vlen = (size_t)(d - val);
-        if ((plen == 7 && strncasecmp(prop, "display", 7) == 0 && vlen == 4 &&
-             strncasecmp(val, "none", 4) == 0) ||
-            (plen == 10 && strncasecmp(prop, "visibility", 10) == 0 && vlen == 6 &&
-             strncasecmp(val, "hidden", 6) == 0))
-            return 1;
-        while (*d && *d != ';')
-            d++;
-    }
-    return 0;
-}
-
-static int attr_value_is_true(const xmlChar *v)
-{
-    const char *s = (const char *)v;
-    while (is_space((unsigned char)*s))
-        s++;
-    if (strncasecmp(s, "true", 4) != 0)
-        return 0;
-    s += 4;
-    while (is_space((unsigned char)*s))
-        s++;
-    return *s == '\0';
-}
-
-int page_is_inline(const xmlChar *name)
-{
-    return is_inline(name);
-}
-
-/* Elements hidden by their name alone. */
-static int name_hides(const char *name)
-{
-    switch (name[0] | 0x20) {
-    case 'h': return strcasecmp(name, "head") == 0;
-    case 's': return strcasecmp(name, "script") == 0 || strcasecmp(name, "style") == 0;
-    case 't': return strcasecmp(name, "template") == 0;
-    case 'n': return strcasecmp(name, "noscript") == 0;
-    default: return 0;
-    }
-}
-
-int page_sax_hidden(const xmlChar *name, const xmlChar **atts)
-{
-    if (name_hides((const char *)name))
-        return 1;
-    for (size_t i = 0; atts && atts[i]; i += 2) {
-        const char *an = (const char *)atts[i];
-        int first = an[0] | 0x20;
-        if (first != 'h' && first != 'a' && first != 's')
-            continue;
-        if (strcasecmp(an, "hidden") == 0)
-            return 1;
-        if (strcasecmp(an, "aria-hidden") != 0 && strcasecmp(an, "style") != 0)
-            continue;
-        const xmlChar *v = atts[i + 1];
-        if (v && (an[0] == 'a' || an[0] == 'A' ? attr_value_is_true(v)
-                                               : style_hides((const char *)v)))
-            return 1;
-    }
-    return 0;
 }
 
 int page_element_hidden(xmlNodePtr el)
@@ -163,7 +36,7 @@ int page_element_hidden(xmlNodePtr el)
     if (el->type != XML_ELEMENT_NODE)
         return el->type == XML_COMMENT_NODE;
     const char *name = (const char *)el->name;
-    if (name_hides(name))
+    if (page_name_hides(name))
         return 1;
     for (xmlAttrPtr a = el->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
@@ -179,8 +52,8 @@ int page_element_hidden(xmlNodePtr el)
         xmlChar *owned = NULL;
         if (!v)
             v = owned = xmlNodeGetContent((xmlNodePtr)a);
-        int hides = v && (an[0] == 'a' || an[0] == 'A' ? attr_value_is_true(v)
-                                                       : style_hides((const char *)v));
+        int hides = v && (an[0] == 'a' || an[0] == 'A' ? page_attr_true(v)
+                                                       : page_style_hides((const char *)v));
         xmlFree(owned);
         if (hides)
             return 1;
@@ -329,7 +202,7 @@ char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             append_text(&c, n);
         } else if (n->type == XML_ELEMENT_NODE && (n == root || !page_element_hidden(n))) {
-            if (!is_inline(n->name))
+            if (!page_is_inline(n->name))
                 c.pending_space = 1;   /* <br> included: not inline */
             descend = n->children != NULL;
         } else if (n->type == XML_DOCUMENT_NODE || n->type == XML_HTML_DOCUMENT_NODE) {
@@ -341,14 +214,14 @@ char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
         }
         /* leave finished elements, closing their block boundaries */
         while (n != root) {
-            if (n->type == XML_ELEMENT_NODE && !is_inline(n->name))
+            if (n->type == XML_ELEMENT_NODE && !page_is_inline(n->name))
                 c.pending_space = 1;
             if (n->next) {
                 n = n->next;
                 break;
             }
             n = n->parent;
-            if (n == root && n->type == XML_ELEMENT_NODE && !is_inline(n->name))
+            if (n == root && n->type == XML_ELEMENT_NODE && !page_is_inline(n->name))
                 c.pending_space = 1;
         }
         if (n == root)
