@@ -46,6 +46,7 @@ return {
   id = "privacy-link",
   summary = "The page has a visible, working link to the privacy policy",
   severity = "error",
+  needs = { "links" },
   options = {
     patterns = {
       type = "string[]",

@@ -38,6 +38,7 @@ return {
   id = "source-attribution",
   summary = "Republished content names its source (\"Source: NAME\") in the visible text",
   severity = "error",
+  needs = { "text" },
   options = {
     labels = {
       type = "string[]",

@@ -17,6 +17,7 @@ return {
   id = "third-party-disclaimer",
   summary = "The visible text carries the third-party content disclaimer",
   severity = "error",
+  needs = { "text" },
   options = {
     text = {
       type = "string",

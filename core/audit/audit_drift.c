@@ -176,6 +176,7 @@ static char *visible_text(const char *path, char *bytes, size_t len, size_t *len
     if (!p)
         return NULL;
     char *out = NULL;
+    page_set_needs(p, PAGE_NEED_TEXT);   /* the text only: no tree needed */
     if (page_parse(p) == 0) {
         size_t n = 0;
         const char *t = page_text(p, &n);

@@ -463,6 +463,25 @@ static void describe_limit(buf *b, const engine *e, int hit)
     }
 }
 
+/* What the rules that will run on a page (overrides in mask) read of it: the page is
+   parsed without a tree when none of them needs one. */
+static int page_needs(engine *e, uint64_t mask, unsigned *needs_out)
+{
+    unsigned needs = 0;
+    for (size_t i = 0; i < e->rs->count; i++) {
+        severity sev;
+        int opts_ref;
+        if (e->chunk_ref[i] == LUA_NOREF)
+            continue;
+        if (effective(e, i, mask, &sev, &opts_ref) < 0)
+            return -1;
+        if (sev != SEV_OFF)
+            needs |= e->rs->rules[i].needs;
+    }
+    *needs_out = needs;
+    return 0;
+}
+
 /* Run rule i on the page (page userdata at stack index page_idx). Its findings, or
    a rule-error, go to found. *failed_out says whether it threw. */
 static int run_rule(engine *e, size_t i, severity sev, int opts_ref, int page_idx,
@@ -473,6 +492,8 @@ static int run_rule(engine *e, size_t i, severity sev, int opts_ref, int page_id
     const char *id = e->rs->rules[i].id;
     e->cur_rule = i;
     e->cur_sev = sev;
+    e->ctx.needs = e->rs->rules[i].needs;
+    e->ctx.rule_id = id;
     e->dropped = 0;
     lua_pushcfunction(L, run_instance_l);
     lua_rawgeti(L, LUA_REGISTRYINDEX, e->chunk_ref[i]);
@@ -644,6 +665,13 @@ int engine_check_page(engine *e, page *p, finding_list *out)
     if (cfg)
         page_set_limits(p, &(page_limits){cfg->max_attributes, cfg->max_depth,
                                           cfg->parse_seconds});
+    uint64_t mask = 0;
+    if (override_mask(engine_config(e), p, &mask) < 0)
+        goto cleanup;
+    unsigned needs = 0;
+    if (page_needs(e, mask, &needs) < 0)
+        goto cleanup;
+    page_set_needs(p, needs);
     if (page_parse(p) < 0) {
         const char *why = page_error(p);
         int line = page_error_line(p);
@@ -657,9 +685,6 @@ int engine_check_page(engine *e, page *p, finding_list *out)
     if (!ran)
         goto cleanup;
     lua_State *L = sandbox_state(e->sb);
-    uint64_t mask = 0;
-    if (override_mask(engine_config(e), p, &mask) < 0)
-        goto cleanup;
     lua_page_begin(L, &e->ctx, p);
     lua_page_push(L, &e->ctx);
     int page_idx = lua_gettop(L);

@@ -27,10 +27,14 @@ xmlNodePtr lua_node_test(lua_State *L, int idx, lua_page_ctx *ctx)
     return n->node;
 }
 
+/* Reading a node (fields, methods) reads the tree; passing one to report{} does not,
+   which is all a rule that declared only "links" may do with link.node. */
 static xmlNodePtr check_node(lua_State *L, lua_page_ctx *ctx)
 {
     luaL_checkudata(L, 1, LUA_NODE_TYPE);
-    return lua_node_test(L, 1, ctx);
+    xmlNodePtr node = lua_node_test(L, 1, ctx);
+    lua_page_require(L, ctx, PAGE_NEED_TREE, "a node's fields and methods");
+    return node;
 }
 
 void lua_node_push(lua_State *L, lua_page_ctx *ctx, xmlNodePtr node)

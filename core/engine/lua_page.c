@@ -34,6 +34,14 @@ static page *check_page(lua_State *L)
     return ctx->p;
 }
 
+/* The page at index 1, after checking the rule declared `need`. */
+static page *check_page_for(lua_State *L, unsigned need, const char *what)
+{
+    page *p = check_page(L);
+    lua_page_require(L, ctx_of(L), need, what);
+    return p;
+}
+
 /* [-0, +1] A text view, made into a Lua string once per page. */
 static void push_cached_text(lua_State *L, page *p, int uv)
 {
@@ -49,13 +57,13 @@ static void push_cached_text(lua_State *L, page *p, int uv)
 
 static int page_l_text(lua_State *L)
 {
-    push_cached_text(L, check_page(L), UV_TEXT);
+    push_cached_text(L, check_page_for(L, PAGE_NEED_TEXT, "page:text()"), UV_TEXT);
     return 1;
 }
 
 static int page_l_raw_text(lua_State *L)
 {
-    push_cached_text(L, check_page(L), UV_RAW_TEXT);
+    push_cached_text(L, check_page_for(L, PAGE_NEED_TEXT, "page:raw_text()"), UV_RAW_TEXT);
     return 1;
 }
 
@@ -63,7 +71,7 @@ static int page_l_raw_text(lua_State *L)
    with the needle normalized first. Returns start, end (1-based) or nil. */
 static int page_l_find(lua_State *L)
 {
-    page *p = check_page(L);
+    page *p = check_page_for(L, PAGE_NEED_TEXT, "page:find()");
     size_t nlen = 0;
     const char *needle = luaL_checklstring(L, 2, &nlen);
     lua_Integer init = luaL_optinteger(L, 3, 1);
@@ -86,7 +94,7 @@ static int page_l_find(lua_State *L)
 
 static int page_l_contains(lua_State *L)
 {
-    page *p = check_page(L);
+    page *p = check_page_for(L, PAGE_NEED_TEXT, "page:contains()");
     size_t nlen = 0;
     const char *needle = luaL_checklstring(L, 2, &nlen);
     lua_pushboolean(L, page_text_find(p, needle, nlen, 0) >= 0);
@@ -98,7 +106,7 @@ static int page_l_contains(lua_State *L)
    text exists but is hidden. */
 static int page_l_hidden_text(lua_State *L)
 {
-    page *p = check_page(L);
+    page *p = check_page_for(L, PAGE_NEED_TEXT, "page:hidden_text()");
     size_t len = 0;
     const char *text = luaL_checklstring(L, 2, &len);
     const char *why = page_hidden_reason(p, text, len);
@@ -147,7 +155,8 @@ static int matches_box_gc(lua_State *L)
 static int push_matches(lua_State *L, matcher match, const char *what)
 {
     lua_page_ctx *ctx = ctx_of(L);
-    page *p = check_page(L);
+    page *p = check_page_for(L, PAGE_NEED_TREE, match == page_select ? "page:select()"
+                                                                     : "page:xpath()");
     size_t expr_len = 0;
     const char *expr = luaL_checklstring(L, 2, &expr_len);
     if (strlen(expr) != expr_len)   /* libxml2 would read only the part before it */
@@ -195,7 +204,7 @@ static int page_l_xpath(lua_State *L)
 static int page_l_links(lua_State *L)
 {
     lua_page_ctx *ctx = ctx_of(L);
-    page *p = check_page(L);
+    page *p = check_page_for(L, PAGE_NEED_LINKS, "page:links()");
     if (!lua_isnoneornil(L, 2))
         return lua_link_filtered(L, ctx, 2);
     size_t count = 0;
@@ -218,7 +227,7 @@ static int page_l_links(lua_State *L)
 
 static int page_l_meta(lua_State *L)
 {
-    page *p = check_page(L);
+    page *p = check_page_for(L, PAGE_NEED_META, "page:meta()");
     const char *v = page_meta(p, luaL_checkstring(L, 2));
     if (v)
         lua_pushstring(L, v);
@@ -229,7 +238,7 @@ static int page_l_meta(lua_State *L)
 
 static int page_l_jsonld(lua_State *L)
 {
-    page *p = check_page(L);
+    page *p = check_page_for(L, PAGE_NEED_JSONLD, "page:jsonld()");
     const cfgval *v = page_jsonld(p);
     if (v)
         cfgval_lua_push(L, v);

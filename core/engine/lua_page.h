@@ -20,7 +20,15 @@ typedef struct lua_page_ctx {
     page *p;                /* the page being checked, NULL between pages */
     unsigned long gen;      /* bumped for every page */
     int node_cache_ref;     /* registry ref: light userdata -> node userdata */
+    unsigned needs;         /* PAGE_NEED_* the running rule declared */
+    const char *rule_id;    /* the running rule, for the error naming a missing need */
 } lua_page_ctx;
+
+/* Raise a rule error when the running rule did not declare `need` (a PAGE_NEED_*
+ * bit) but calls `what`, which reads it: a page checked without a tree must never
+ * quietly answer a rule that reads the tree. */
+void lua_page_require(lua_State *L, const lua_page_ctx *ctx, unsigned need,
+                      const char *what);
 
 /* Create both metatables in L, bound to ctx (which must outlive L's use). */
 void lua_page_register(lua_State *L, lua_page_ctx *ctx);

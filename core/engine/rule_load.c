@@ -21,7 +21,7 @@
 #define META_MEMORY ((size_t)32 * 1024 * 1024)
 
 static const char *const RULE_KEYS[] = {"id", "summary", "severity", "options",
-                                        "docs", "url", "check", NULL};
+                                        "docs", "url", "needs", "check", NULL};
 static const char *const OPTION_TYPES[] = {"string", "string[]", "number", "integer",
                                            "boolean", NULL};
 
@@ -277,6 +277,42 @@ static int read_options(lua_State *L, int idx, rule_meta *m)
     return 0;
 }
 
+/* needs = { "text", "links", ... }: what the rule reads of a page. Without it the
+   rule may read anything (PAGE_NEED_ALL), so a rule written before `needs` keeps
+   working, on the DOM path. */
+static int read_needs(lua_State *L, int t, rule_meta *m)
+{
+    char msg[256];
+    m->needs = PAGE_NEED_ALL;
+    raw_field(L, t, "needs");
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    if (!lua_istable(L, -1))
+        return meta_error(m->chunkname, "needs must be a list of strings (\"text\", "
+                                        "\"links\", \"meta\", \"jsonld\", \"tree\")");
+    unsigned needs = 0;
+    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
+    for (lua_Integer i = 1; i <= n; i++) {
+        lua_rawgeti(L, -1, i);
+        unsigned bit = lua_type(L, -1) == LUA_TSTRING ? page_need_parse(lua_tostring(L, -1))
+                                                      : 0;
+        if (!bit) {
+            snprintf(msg, sizeof msg, "needs: unknown value '%s' (expected \"text\", "
+                     "\"links\", \"meta\", \"jsonld\" or \"tree\")",
+                     lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
+                                                    : luaL_typename(L, -1));
+            return meta_error(m->chunkname, msg);
+        }
+        needs |= bit;
+        lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+    m->needs = needs;
+    return 0;
+}
+
 /* Read the metadata table at the top of the stack into m. Raw reads only, so no
    metamethod of the rule's table runs; called protected (read_meta_l). */
 static int read_meta_table(lua_State *L, rule_meta *m, const char *expect_id)
@@ -295,7 +331,7 @@ static int read_meta_table(lua_State *L, rule_meta *m, const char *expect_id)
                     known = 1;
         if (!known) {
             snprintf(msg, sizeof msg, "unknown field '%s' (expected id, summary, "
-                     "severity, options, docs, url, check)",
+                     "severity, options, docs, url, needs, check)",
                      lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
             lua_pop(L, 1);
             return meta_error(m->chunkname, msg);
@@ -341,6 +377,8 @@ static int read_meta_table(lua_State *L, rule_meta *m, const char *expect_id)
             return err_set("out of memory");
     }
     lua_pop(L, 1);
+    if (read_needs(L, t, m) < 0)
+        return -1;
     raw_field(L, t, "check");
     if (!lua_isfunction(L, -1))
         return meta_error(m->chunkname, "check must be a function(page, opts, report)");

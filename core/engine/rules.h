@@ -30,6 +30,7 @@ typedef struct rule_meta {
     char *origin;         /* "builtin", a rule_path folder, or "plugin:<name>" */
     char *chunkname;      /* "@rules/privacy-link.lua" for messages */
     char *source; size_t source_len;   /* Lua source text, compiled per worker */
+    unsigned needs;       /* PAGE_NEED_* bits it declared; PAGE_NEED_ALL without `needs` */
 } rule_meta;
 
 typedef struct ruleset {

@@ -37,6 +37,36 @@ page *page_new(const page_identity *id, char *bytes, size_t len)
     return p;
 }
 
+static const char *const NEED_NAMES[] = {"text", "links", "meta", "jsonld", "tree"};
+
+unsigned page_need_parse(const char *name)
+{
+    for (unsigned i = 0; i < sizeof NEED_NAMES / sizeof *NEED_NAMES; i++)
+        if (strcmp(name, NEED_NAMES[i]) == 0)
+            return 1u << i;
+    return 0;
+}
+
+const char *page_need_name(unsigned bit)
+{
+    for (unsigned i = 0; i < sizeof NEED_NAMES / sizeof *NEED_NAMES; i++)
+        if (bit == 1u << i)
+            return NEED_NAMES[i];
+    return "tree";
+}
+
+void page_set_needs(page *p, unsigned needs)
+{
+    p->needs = needs;
+    /* meta and jsonld are read from the tree for now */
+    p->stream_wanted = !(needs & ~(unsigned)(PAGE_NEED_TEXT | PAGE_NEED_LINKS));
+}
+
+int page_streamed(const page *p)
+{
+    return p->streamed;
+}
+
 void page_set_limits(page *p, const page_limits *limits)
 {
     p->limits = *limits;
@@ -49,6 +79,7 @@ void page_free(page *p)
     page_text_free_views(p);
     page_links_free(p);
     page_suppress_free(p);
+    page_stream_free(p);
     cfgval_free(p->jsonld);
     if (p->doc)
         xmlFreeDoc(p->doc);

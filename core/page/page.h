@@ -57,6 +57,30 @@ typedef struct page_limits {
 /* Set before the parse; a new page has the defaults above. */
 void page_set_limits(page *p, const page_limits *limits);
 
+/* What a rule reads of a page (its `needs`). Every view but the tree can be built
+ * from parser events alone; PAGE_NEED_TREE (select, xpath, nodes) needs the DOM. */
+enum {
+    PAGE_NEED_TEXT = 1,      /* page:text, raw_text, find, contains, hidden_text */
+    PAGE_NEED_LINKS = 2,     /* page:links */
+    PAGE_NEED_META = 4,      /* page:meta */
+    PAGE_NEED_JSONLD = 8,    /* page:jsonld */
+    PAGE_NEED_TREE = 16,     /* page:select, page:xpath, node fields and methods */
+    PAGE_NEED_ALL = 31
+};
+/* The bit of a `needs` value ("text", "links", "meta", "jsonld", "tree"), 0 when
+ * unknown; and the value of one bit. */
+unsigned page_need_parse(const char *name);
+const char *page_need_name(unsigned bit);
+
+/* Parse from parser events, without a document (page_stream.c), when `needs` (the
+ * union of the rules that will run) has no PAGE_NEED_TREE; otherwise the DOM. Set
+ * before page_parse. Both paths give the same views, lines and columns; a page the
+ * event path does not handle identically is parsed into a DOM instead. The
+ * environment variable PROVCHECK_PAGE_PATH=dom forces the DOM (for tests). */
+void page_set_needs(page *p, unsigned needs);
+/* 1 when the page was checked from parser events (no DOM), for tests. */
+int page_streamed(const page *p);
+
 /* Parse (once; later calls return the first result). 0, or -1 when the page cannot
  * be checked (empty, binary, undecodable): page_error() then says why, in words fit
  * for a `page-error` finding. */

@@ -80,7 +80,7 @@ static const char *search(xmlNodePtr n, const char *needle)
 
 const char *page_hidden_reason(page *p, const char *text, size_t len)
 {
-    if (page_parse(p) < 0 || !p->doc || !len)
+    if (page_parse(p) < 0 || !page_doc(p) || !len)
         return NULL;
     size_t nlen = 0;
     char *needle = text_normalize(text, len, &nlen, NULL);

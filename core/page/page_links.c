@@ -143,7 +143,10 @@ const char *page_meta(page *p, const char *name)
 
 void page_links_free(page *p)
 {
-    for (size_t i = 0; i < p->link_count; i++)
+    for (size_t i = 0; i < p->link_count; i++) {
         free((char *)p->links[i].text);
+        if (p->streamed)   /* no tree to borrow the href from */
+            free((char *)p->links[i].href);
+    }
     free(p->links);
 }

@@ -23,18 +23,6 @@
 #define PRESCAN_BYTES 1024
 #define BINARY_SCAN_BYTES 8192
 
-static void quiet_error(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
-}
-
-static void quiet_structured(void *ctx, xmlErrorPtr err)
-{
-    (void)ctx;
-    (void)err;
-}
-
 static int set_error(page *p, const char *msg)
 {
     snprintf(p->error, sizeof p->error, "%s", msg);
@@ -324,6 +312,45 @@ static int is_blank(const char *s, size_t len)
     return 1;
 }
 
+/* The page's (UTF-8) bytes into a libxml2 document. */
+static int parse_dom(page *p)
+{
+    htmlParserCtxtPtr ctxt = page_parser_new(p);
+    if (!ctxt)
+        return set_error(p, "out of memory");
+    page_guard guard;
+    page_guard_install(&guard, ctxt, &p->limits);
+    htmlParseDocument(ctxt);
+    p->doc = ctxt->myDoc;
+    ctxt->myDoc = NULL;
+    if (guard.stopped) {
+        htmlFreeParserCtxt(ctxt);
+        if (p->doc)
+            xmlFreeDoc(p->doc);
+        p->doc = NULL;
+        p->error_line = guard.line;
+        return set_error(p, guard.why);
+    }
+    int conv_failed = page_conv_failed(ctxt);
+    htmlFreeParserCtxt(ctxt);
+    if (!p->doc || !xmlDocGetRootElement(p->doc)) {
+        if (p->doc) {
+            xmlFreeDoc(p->doc);
+            p->doc = NULL;
+        }
+        if (conv_failed)
+            return set_error(p, page_conv_message(p));
+        return set_error(p, "page has no HTML content");
+    }
+    if (conv_failed) {
+        xmlFreeDoc(p->doc);
+        p->doc = NULL;
+        return set_error(p, page_conv_message(p));
+    }
+    p->parse_rc = 0;
+    return 0;
+}
+
 int page_parse(page *p)
 {
     if (p->parsed)
@@ -379,66 +406,15 @@ int page_parse(page *p)
                            &p->error_line) < 0)
         return set_error(p, over);
 
-    /* these two are per thread in libxml2: encoding errors are reported there */
-    xmlSetGenericErrorFunc(NULL, quiet_error);
-    xmlSetStructuredErrorFunc(NULL, quiet_structured);
-    /* Not htmlCtxtReadMemory: it drops XML_PARSE_BIG_LINES for HTML, and with it
-       every line number past 65535. Set on the context, text nodes keep theirs. */
-    htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(input, (int)input_len);
-    xmlCharEncodingHandlerPtr utf8_handler = xmlFindCharEncodingHandler("UTF-8");
-    if (!ctxt || !utf8_handler || !ctxt->input) {
-        if (ctxt)
-            htmlFreeParserCtxt(ctxt);
-        return set_error(p, "out of memory");
-    }
-    ctxt->sax->error = quiet_error;
-    ctxt->sax->warning = quiet_error;
-    ctxt->sax->serror = quiet_structured;
-    htmlCtxtUseOptions(ctxt, PAGE_PARSE_OPTIONS);
-    ctxt->options |= XML_PARSE_BIG_LINES;
-    /* the bytes are UTF-8 already: a <meta charset> must not switch again */
-    xmlSwitchToEncoding(ctxt, utf8_handler);
-    xmlFree((xmlChar *)ctxt->input->encoding);
-    ctxt->input->encoding = xmlStrdup(BAD_CAST "UTF-8");
-    if (!ctxt->input->filename)
-        ctxt->input->filename = (char *)xmlStrdup(BAD_CAST p->path);
-    page_guard guard;
-    page_guard_install(&guard, ctxt, &p->limits);
-    htmlParseDocument(ctxt);
-    p->doc = ctxt->myDoc;
-    ctxt->myDoc = NULL;
-    if (guard.stopped) {
-        htmlFreeParserCtxt(ctxt);
-        if (p->doc)
-            xmlFreeDoc(p->doc);
-        p->doc = NULL;
-        p->error_line = guard.line;
-        return set_error(p, guard.why);
-    }
-    int conv_failed = ctxt->errNo == XML_I18N_CONV_FAILED ||
-                      ctxt->errNo == XML_ERR_INVALID_ENCODING;
-    htmlFreeParserCtxt(ctxt);
-    if (!p->doc || !xmlDocGetRootElement(p->doc)) {
-        if (p->doc) {
-            xmlFreeDoc(p->doc);
-            p->doc = NULL;
+    if (p->stream_wanted && !page_stream_off()) {
+        int rc = page_stream_parse(p);
+        if (rc != PAGE_STREAM_FALLBACK) {
+            page_path_trace(p, "stream");
+            return p->parse_rc = rc < 0 ? -1 : 0;
         }
-        if (conv_failed) {
-            char msg[120];
-            snprintf(msg, sizeof msg, "page cannot be decoded as %s", enc);
-            return set_error(p, msg);
-        }
-        return set_error(p, "page has no HTML content");
     }
-    if (conv_failed) {
-        char msg[120];
-        snprintf(msg, sizeof msg, "page cannot be decoded as %s", enc);
-        xmlFreeDoc(p->doc);
-        p->doc = NULL;
-        return set_error(p, msg);
-    }
-    p->parse_rc = 0;
-    return 0;
+    page_path_trace(p, "dom");
+    return parse_dom(p);
 }
 
 const char *page_error(const page *p)
@@ -456,9 +432,23 @@ const char *page_charset(const page *p)
     return p->charset[0] ? p->charset : NULL;
 }
 
+void page_path_trace(const page *p, const char *path)
+{
+    if (getenv("PROVCHECK_PAGE_PATH"))
+        fprintf(stderr, "page-path: %s %s\n", path, p->path ? p->path : "");
+}
+
 xmlDocPtr page_doc(page *p)
 {
     if (!p->parsed)
         page_parse(p);
+    /* a page read from parser events builds its tree only when a view needs it
+       (page:hidden_text when a text is missing, say) */
+    if (p->streamed && !p->doc && !p->lazy_dom_tried) {
+        p->lazy_dom_tried = 1;
+        int rc = p->parse_rc;
+        parse_dom(p);
+        p->parse_rc = rc;
+    }
     return p->doc;
 }

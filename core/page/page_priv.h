@@ -13,10 +13,20 @@
                             HTML_PARSE_COMPACT | XML_PARSE_HUGE | \
                             XML_PARSE_BIG_LINES)
 
-/* A piece of visible text: raw text from raw_off on came from `node`. */
+/* A comment the event path saw: its text and the line libxml2 was on at its end. */
+typedef struct page_comment {
+    char *text;
+    long line;
+} page_comment;
+
+/* A piece of visible text: raw text from raw_off on came from `node` (DOM path), or
+ * from the text at p->stream_texts + content_off, which libxml2 would have put in a
+ * text node recorded on rec_line after an element on floor_line (event path). */
 typedef struct text_run {
     size_t raw_off;
     xmlNodePtr node;
+    size_t content_off;
+    int rec_line, floor_line;
 } text_run;
 
 /* A "<name" in the source (page_lines.c); 12 bytes, as a line may hold millions. */
@@ -46,6 +56,18 @@ struct page {
     int error_line;           /* where the error is, 0 = unknown (line 1) */
     char charset[64];
     xmlDocPtr doc;
+    char conv_msg[120];
+
+    unsigned needs;           /* the rules' needs (page_set_needs); 0 = not said */
+    int stream_wanted;        /* no rule needs the tree: try the event path */
+    int streamed;             /* the views came from parser events (page_stream.c) */
+    int lazy_dom_tried;       /* a streamed page built its tree on demand */
+    char *stream_texts;       /* the visible text nodes' texts, NUL after each */
+    xmlNodePtr *stream_nodes; /* stand-ins for the <a>s and the anchor (no DOM) */
+    size_t stream_node_count;
+    xmlNodePtr stream_anchor;
+    struct page_comment *stream_comments;   /* every comment, in document order */
+    size_t stream_comment_count;
 
     int text_done;            /* raw and normalized text built (or failed) */
     char *raw;
@@ -76,6 +98,47 @@ struct page {
     line_tag *tags;
     size_t tag_count, tag_cap;
 };
+
+/* The event path (page_stream.c): fills the text, links, anchor and suppression
+ * views from one SAX parse of p->bytes (UTF-8). 0, -1 with p->error set (the same
+ * page-errors as the DOM path), or PAGE_STREAM_FALLBACK when the page is one the
+ * event path does not reproduce exactly (then nothing is kept: parse the DOM). */
+#define PAGE_STREAM_FALLBACK 1
+int page_stream_parse(page *p);
+void page_stream_free(page *p);
+/* PROVCHECK_PAGE_PATH=dom: the event path is off (tests compare both paths). */
+int page_stream_off(void);
+/* With PROVCHECK_PAGE_PATH set (dom or stream), one line on stderr per page saying
+ * which path read it ("page-path: stream news/a.html"): what the tests count. */
+void page_path_trace(const page *p, const char *path);
+/* A stand-in node of the event path (no document behind it). */
+static inline int page_stream_node(const page *p, xmlNodePtr node)
+{
+    return p->streamed && node->doc == NULL && node->type == XML_ELEMENT_NODE;
+}
+
+/* A parser over p->bytes with the options of every page parse, errors quiet. */
+#include <libxml/HTMLparser.h>
+htmlParserCtxtPtr page_parser_new(page *p);
+int page_conv_failed(xmlParserCtxtPtr ctxt);
+const char *page_conv_message(page *p);
+
+/* The column (1-based, 0 unknown) of the (k+1)-th start tag `name` on `line`. */
+int page_tag_column(page *p, int line, const char *name, size_t k);
+/* A text run's first line (page_text.c). */
+int page_run_start_line(const page *p, const text_run *run);
+
+
+/* Element kinds for visible text (page_hide.c): whether an element does not break
+ * text into blocks; whether its name alone hides it (head, script...); whether an
+ * inline style hides it; whether an attribute value is "true" (aria-hidden). */
+int page_is_inline(const xmlChar *name);
+int page_name_hides(const char *name);
+int page_style_hides(const char *style);
+int page_attr_true(const xmlChar *v);
+/* Whether an element with this name and attributes (SAX form, name/value pairs,
+ * NULL-terminated) hides itself; same answer as page_element_hidden. */
+int page_sax_hidden(const xmlChar *name, const xmlChar **atts);
 
 /* Views free their own state (page.c calls these from page_free). */
 void page_text_free_views(page *p);

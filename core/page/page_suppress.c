@@ -71,12 +71,11 @@ static int parse_directive(const char *c, page_suppression *out)
 }
 
 /* libxml2 records the line where a comment ended; we want where it began. */
-static int comment_line(xmlNodePtr c)
+static int comment_line(const char *content, long l)
 {
-    long l = xmlGetLineNo(c);
     if (l <= 0 || l >= 65535)
         return 0;
-    for (const char *q = (const char *)c->content; q && (q = strchr(q, '\n')); q++)
+    for (const char *q = content; q && (q = strchr(q, '\n')); q++)
         l--;
     return l < 1 ? 1 : (int)l;
 }
@@ -155,10 +154,10 @@ done:
     free(group);
 }
 
-static int add_comment(page *p, size_t *cap, xmlNodePtr c)
+static int add_comment(page *p, size_t *cap, const char *content, long line)
 {
     page_suppression s;
-    int rc = parse_directive((const char *)c->content, &s);
+    int rc = parse_directive(content, &s);
     if (rc <= 0)
         return rc;
     if (p->supp_count == *cap) {
@@ -171,7 +170,7 @@ static int add_comment(page *p, size_t *cap, xmlNodePtr c)
         p->supps = n;
         *cap = ncap;
     }
-    s.line = comment_line(c);
+    s.line = comment_line(content, line);
     p->supps[p->supp_count++] = s;
     return 0;
 }
@@ -180,12 +179,18 @@ const page_suppression *page_suppressions(page *p, size_t *count_out)
 {
     if (!p->supp_done) {
         p->supp_done = 1;
-        xmlDocPtr doc = page_doc(p);
         size_t cap = 0;
+        /* a page read from parser events kept its comments, in document order */
+        for (size_t i = 0; p->streamed && i < p->stream_comment_count; i++)
+            if (add_comment(p, &cap, p->stream_comments[i].text,
+                            p->stream_comments[i].line) < 0)
+                break;
+        xmlDocPtr doc = p->streamed ? NULL : page_doc(p);
         /* every comment, including those before <html>, in document order */
         xmlNodePtr n = doc ? doc->children : NULL;
         while (n) {
-            if (n->type == XML_COMMENT_NODE && n->content && add_comment(p, &cap, n) < 0)
+            if (n->type == XML_COMMENT_NODE && n->content &&
+                add_comment(p, &cap, (const char *)n->content, xmlGetLineNo(n)) < 0)
                 break;
             if (n->type == XML_ELEMENT_NODE && n->children) {
                 n = n->children;

@@ -27,98 +27,9 @@
 #define LIBXML_LINE_CAP 65535
 #define FIRST_CHUNK_BYTES 1000
 
-/* Elements that do not break text: everything else is treated as a block, since a
- * space too many is harmless and a word glued to the next is not. The HTML parser
- * lowercases names; the list is searched by first letter, as this runs for every
- * element of every page. */
-static const char *const inline_names[26][8] = {
-    ['a' - 'a'] = {"a", "abbr", "acronym"},
-    ['b' - 'a'] = {"b", "bdi", "bdo", "big", "button"},
-    ['c' - 'a'] = {"cite", "code"},
-    ['d' - 'a'] = {"data", "del", "dfn"},
-    ['e' - 'a'] = {"em"},
-    ['f' - 'a'] = {"font"},
-    ['i' - 'a'] = {"i", "img", "input", "ins"},
-    ['k' - 'a'] = {"kbd"},
-    ['l' - 'a'] = {"label"},
-    ['m' - 'a'] = {"mark", "meter"},
-    ['n' - 'a'] = {"nobr"},
-    ['o' - 'a'] = {"output"},
-    ['p' - 'a'] = {"progress"},
-    ['q' - 'a'] = {"q"},
-    ['r' - 'a'] = {"ruby", "rp", "rt"},
-    ['s' - 'a'] = {"s", "samp", "select", "small", "span", "strike", "strong", "sub"},
-    ['t' - 'a'] = {"textarea", "time", "tt"},
-    ['u' - 'a'] = {"u"},
-    ['v' - 'a'] = {"var"},
-    ['w' - 'a'] = {"wbr"},
-};
-
-static int is_inline(const xmlChar *name)
-{
-    int c = name[0] | 0x20;
-    if (c < 'a' || c > 'z')
-        return 0;
-    const char *const *list = inline_names[c - 'a'];
-    for (int i = 0; i < 8 && list[i]; i++)
-        if (strcasecmp((const char *)name, list[i]) == 0)
-            return 1;
-    /* "sup" does not fit the 's' row */
-    return c == 's' && strcasecmp((const char *)name, "sup") == 0;
-}
-
 static int is_space(int c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-/* Inline style: a "display:none" or "visibility:hidden" declaration. */
-static int style_hides(const char *style)
-{
-    const char *d = style;
-    while (*d) {
-        while (is_space((unsigned char)*d) || *d == ';')
-            d++;
-        const char *prop = d;
-        while (*d && *d != ':' && *d != ';' && !is_space((unsigned char)*d))
-            d++;
-        size_t plen = (size_t)(d - prop);
-        while (is_space((unsigned char)*d))
-            d++;
-        if (*d != ':') {
-            while (*d && *d != ';')
-                d++;
-            continue;
-        }
-        d++;
-        while (is_space((unsigned char)*d))
-            d++;
-        const char *val = d;
-        while (*d && *d != ';' && *d != '!' && !is_space((unsigned char)*d))
-            d++;
-        size_t vlen = (size_t)(d - val);
-        if ((plen == 7 && strncasecmp(prop, "display", 7) == 0 && vlen == 4 &&
-             strncasecmp(val, "none", 4) == 0) ||
-            (plen == 10 && strncasecmp(prop, "visibility", 10) == 0 && vlen == 6 &&
-             strncasecmp(val, "hidden", 6) == 0))
-            return 1;
-        while (*d && *d != ';')
-            d++;
-    }
-    return 0;
-}
-
-static int attr_value_is_true(const xmlChar *v)
-{
-    const char *s = (const char *)v;
-    while (is_space((unsigned char)*s))
-        s++;
-    if (strncasecmp(s, "true", 4) != 0)
-        return 0;
-    s += 4;
-    while (is_space((unsigned char)*s))
-        s++;
-    return *s == '\0';
 }
 
 int page_element_hidden(xmlNodePtr el)
@@ -126,13 +37,8 @@ int page_element_hidden(xmlNodePtr el)
     if (el->type != XML_ELEMENT_NODE)
         return el->type == XML_COMMENT_NODE;
     const char *name = (const char *)el->name;
-    switch (name[0] | 0x20) {
-    case 'h': if (strcasecmp(name, "head") == 0) return 1; break;
-    case 's': if (strcasecmp(name, "script") == 0 || strcasecmp(name, "style") == 0) return 1; break;
-    case 't': if (strcasecmp(name, "template") == 0) return 1; break;
-    case 'n': if (strcasecmp(name, "noscript") == 0) return 1; break;
-    default: break;
-    }
+    if (page_name_hides(name))
+        return 1;
     for (xmlAttrPtr a = el->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
         int first = an[0] | 0x20;
@@ -147,8 +53,8 @@ int page_element_hidden(xmlNodePtr el)
         xmlChar *owned = NULL;
         if (!v)
             v = owned = xmlNodeGetContent((xmlNodePtr)a);
-        int hides = v && (an[0] == 'a' || an[0] == 'A' ? attr_value_is_true(v)
-                                                       : style_hides((const char *)v));
+        int hides = v && (an[0] == 'a' || an[0] == 'A' ? page_attr_true(v)
+                                                       : page_style_hides((const char *)v));
         xmlFree(owned);
         if (hides)
             return 1;
@@ -190,18 +96,28 @@ static int node_line_raw(xmlNodePtr n)
     return l > 0 && l != LIBXML_LINE_CAP && l <= INT_MAX ? (int)l : 0;
 }
 
-/* The line a text node starts on (see the top of this file). */
-static int text_start_line(xmlNodePtr t)
+/* The line a text starts on, from the line libxml2 recorded and the line of the
+   element before it (see the top of this file). */
+static int start_line_from(const char *s, int rec, int floor)
 {
-    int rec = node_line_raw(t);
     if (!rec)
         return 0;
-    const char *s = (const char *)t->content;
     size_t n = strnlen(s, FIRST_CHUNK_BYTES);
     int nl = 0;
     for (const char *q = s; (q = memchr(q, '\n', (size_t)(s + n - q))) != NULL; q++)
         nl++;
     int line = rec - nl;
+    if (line < floor)
+        line = floor;
+    return line < 1 ? 1 : line;
+}
+
+/* The line a text node starts on. */
+static int text_start_line(xmlNodePtr t)
+{
+    int rec = node_line_raw(t);
+    if (!rec)
+        return 0;
     int floor = 1;
     for (xmlNodePtr prev = t->prev; prev; prev = prev->prev) {
         if (prev->type == XML_ELEMENT_NODE) {
@@ -211,9 +127,19 @@ static int text_start_line(xmlNodePtr t)
     }
     if (floor <= 1 && t->parent && t->parent->type == XML_ELEMENT_NODE)
         floor = node_line_raw(t->parent);
-    if (line < floor)
-        line = floor;
-    return line < 1 ? 1 : line;
+    return start_line_from((const char *)t->content, rec, floor);
+}
+
+static const char *run_content(const page *p, const text_run *run)
+{
+    return run->node ? (const char *)run->node->content : p->stream_texts + run->content_off;
+}
+
+int page_run_start_line(const page *p, const text_run *run)
+{
+    if (run->node)
+        return text_start_line(run->node);
+    return start_line_from(run_content(p, run), run->rec_line, run->floor_line);
 }
 
 static int add_run(collector *c, xmlNodePtr t)
@@ -228,7 +154,7 @@ static int add_run(collector *c, xmlNodePtr t)
         c->runs = r;
         c->run_cap = cap;
     }
-    c->runs[c->run_count++] = (text_run){c->len, t};
+    c->runs[c->run_count++] = (text_run){c->len, t, 0, 0, 0};
     return 0;
 }
 
@@ -277,7 +203,7 @@ char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
             append_text(&c, n);
         } else if (n->type == XML_ELEMENT_NODE && (n == root || !page_element_hidden(n))) {
-            if (!is_inline(n->name))
+            if (!page_is_inline(n->name))
                 c.pending_space = 1;   /* <br> included: not inline */
             descend = n->children != NULL;
         } else if (n->type == XML_DOCUMENT_NODE || n->type == XML_HTML_DOCUMENT_NODE) {
@@ -289,14 +215,14 @@ char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
         }
         /* leave finished elements, closing their block boundaries */
         while (n != root) {
-            if (n->type == XML_ELEMENT_NODE && !is_inline(n->name))
+            if (n->type == XML_ELEMENT_NODE && !page_is_inline(n->name))
                 c.pending_space = 1;
             if (n->next) {
                 n = n->next;
                 break;
             }
             n = n->parent;
-            if (n == root && n->type == XML_ELEMENT_NODE && !is_inline(n->name))
+            if (n == root && n->type == XML_ELEMENT_NODE && !page_is_inline(n->name))
                 c.pending_space = 1;
         }
         if (n == root)
@@ -319,7 +245,7 @@ char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
 /* Build raw and normalized text once. An unparsable page has empty text. */
 static void build_text(page *p)
 {
-    if (p->text_done)
+    if (p->text_done)   /* the event path (page_stream.c) built it already */
         return;
     p->text_done = 1;
     xmlDocPtr doc = page_doc(p);
@@ -352,9 +278,9 @@ const char *page_text(page *p, size_t *len_out)
 
 /* Newlines between the start of a run's node text and raw offset `raw_off`,
  * replaying the white space collapsing of append_text. */
-static int newlines_before(const text_run *run, size_t raw_off)
+static int newlines_before(const page *p, const text_run *run, size_t raw_off)
 {
-    const unsigned char *s = (const unsigned char *)run->node->content;
+    const unsigned char *s = (const unsigned char *)run_content(p, run);
     size_t want = raw_off - run->raw_off, got = 0;
     int nl = 0, in_space = 0, started = 0;
     for (; *s; s++) {
@@ -402,9 +328,9 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out, int *lin
     const text_run *run = &p->runs[lo];
     if (node_out)
         *node_out = run->node;
-    int start = text_start_line(run->node);   /* computed here: rarely needed */
+    int start = page_run_start_line(p, run);   /* computed here: rarely needed */
     if (line_out && start)
-        *line_out = start + newlines_before(run, raw < run->raw_off ? run->raw_off : raw);
+        *line_out = start + newlines_before(p, run, raw < run->raw_off ? run->raw_off : raw);
     return 0;
 }
 
@@ -645,6 +571,9 @@ static size_t same_line_rank(xmlNodePtr node, int line)
 int page_node_column(page *p, xmlNodePtr node)
 {
     /* p->bytes is UTF-8 after a successful parse (page_parse.c converts) */
+    if (node && page_stream_node(p, node))   /* k was counted while parsing */
+        return page_tag_column(p, node->line, (const char *)node->name,
+                               (size_t)(uintptr_t)node->psvi);
     if (!node || node->type != XML_ELEMENT_NODE || !p->doc)
         return 0;
     int line = page_node_line(p, node);
@@ -654,8 +583,15 @@ int page_node_column(page *p, xmlNodePtr node)
                                 same_line_rank(node, line));
 }
 
+int page_tag_column(page *p, int line, const char *name, size_t k)
+{
+    return page_line_tag_column(p, line, name, k);
+}
+
 xmlNodePtr page_anchor(page *p)
 {
+    if (p->streamed)
+        return p->stream_anchor;
     xmlDocPtr doc = page_doc(p);
     xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     xmlNodePtr body = NULL;

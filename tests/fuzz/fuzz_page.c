@@ -1,7 +1,10 @@
 /* fuzz_page.c: parse + every page view + selectors. The first line of the input,
  * when short, is also tried as a CSS selector and an XPath expression, so the
- * selector parser is fuzzed along with the page. */
+ * selector parser is fuzzed along with the page. The same bytes are then read
+ * again from parser events (no tree, as when no rule needs one) and every view
+ * that path builds must equal the tree's: a difference aborts. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "page.h"
@@ -29,6 +32,91 @@ static void run_selector(page *p, const char *css, int xpath)
     }
     free(out);
     free(err);
+}
+
+static void differ(const char *what)
+{
+    fprintf(stderr, "fuzz_page: the event path differs from the tree: %s\n", what);
+    abort();
+}
+
+static page *page_over(const uint8_t *data, size_t size, unsigned needs)
+{
+    char *bytes = malloc(size ? size : 1);
+    if (!bytes)
+        return NULL;
+    memcpy(bytes, data, size);
+    page_identity id = {"f/x.html", "f/x.html", NULL, NULL, NULL};
+    page *p = page_new(&id, bytes, size);
+    if (p) {
+        page_set_resolver(p, odd_exists, NULL);
+        page_set_needs(p, needs);
+    }
+    return p;
+}
+
+static void same_text(page *a, page *b, const char *what, int raw)
+{
+    size_t la, lb;
+    const char *ta = raw ? page_raw_text(a, &la) : page_text(a, &la);
+    const char *tb = raw ? page_raw_text(b, &lb) : page_text(b, &lb);
+    if (la != lb || memcmp(ta, tb, la) != 0)
+        differ(what);
+}
+
+/* Both paths over the same bytes: the views the event path builds are equal. */
+static void compare_paths(const uint8_t *data, size_t size)
+{
+    page *d = page_over(data, size, PAGE_NEED_ALL);
+    page *s = page_over(data, size, PAGE_NEED_TEXT | PAGE_NEED_LINKS);
+    if (!d || !s)
+        goto done;
+    int rd = page_parse(d), rs = page_parse(s);
+    if (rd != rs)
+        differ("parse result");
+    if (rd < 0) {
+        if (strcmp(page_error(d), page_error(s)) != 0 || page_error_line(d) != page_error_line(s))
+            differ("page error");
+        goto done;
+    }
+    same_text(d, s, "raw text", 1);
+    same_text(d, s, "text", 0);
+    size_t len;
+    page_text(d, &len);
+    for (size_t off = 0; off < len; off += len / 13 + 1) {
+        int l1, c1, l2, c2;
+        page_text_locate(d, off, NULL, &l1, &c1);
+        page_text_locate(s, off, NULL, &l2, &c2);
+        if (l1 != l2 || c1 != c2)
+            differ("text position");
+    }
+    size_t nd, ns;
+    const page_link *ld = page_links(d, &nd), *ls = page_links(s, &ns);
+    if (nd != ns)
+        differ("link count");
+    for (size_t i = 0; i < nd; i++)
+        if (strcmp(ld[i].href, ls[i].href) || strcmp(ld[i].text, ls[i].text) ||
+            ld[i].visible != ls[i].visible ||
+            page_node_line(d, ld[i].node) != page_node_line(s, ls[i].node) ||
+            page_node_column(d, ld[i].node) != page_node_column(s, ls[i].node))
+            differ("link");
+    xmlNodePtr ad = page_anchor(d), as = page_anchor(s);
+    if (!ad != !as || (ad && (page_node_line(d, ad) != page_node_line(s, as) ||
+                              page_node_column(d, ad) != page_node_column(s, as))))
+        differ("anchor");
+    const page_suppression *sd = page_suppressions(d, &nd), *ss = page_suppressions(s, &ns);
+    if (nd != ns)
+        differ("suppression count");
+    for (size_t i = 0; i < nd; i++)
+        if (sd[i].line != ss[i].line || sd[i].column != ss[i].column ||
+            sd[i].rule_count != ss[i].rule_count)
+            differ("suppression");
+    /* the tree on demand, on the page read from events */
+    if (!page_hidden_reason(d, "source", 6) != !page_hidden_reason(s, "source", 6))
+        differ("hidden text");
+done:
+    page_free(d);
+    page_free(s);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -77,5 +165,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     page_free(p);
+    compare_paths(data, size);
     return 0;
 }

@@ -16,6 +16,7 @@ return {
   id = "links-disclaimer",
   summary = "The visible text says that links are not endorsements",
   severity = "warning",
+  needs = { "text" },
   options = {
     text = {
       type = "string",

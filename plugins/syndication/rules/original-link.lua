@@ -43,6 +43,7 @@ return {
   id = "original-link",
   summary = "Republished articles link to the original story",
   severity = "warning",
+  needs = { "links", "jsonld", "tree" },
   options = {
     domains = {
       type = "string[]",

@@ -16,6 +16,7 @@ return {
   id = "translation-notice",
   summary = "Translated articles say that they are translations",
   severity = "warning",
+  needs = { "text", "jsonld", "tree" },
   options = {
     phrases = {
       type = "string[]",

@@ -1,0 +1,617 @@
+/* page_stream.c: the page views from libxml2's SAX events, without a document.
+ *
+ * When no rule reads the tree, building and freeing a DOM is most of a page's cost.
+ * Here the same parser (same options, guards and encoding) runs with handlers that
+ * keep only an element stack and build, as the events come, what page_text.c,
+ * page_links.c and page_suppress.c would compute from the tree: the visible text
+ * with its runs, each link's href, text and visibility, the anchor element and
+ * the suppression comments. Everything mirrors the DOM walk exactly: the tests
+ * compare whole reports of both paths byte for byte.
+ *
+ * What a node would be, the stack says: libxml2's tree builder (SAX2) appends
+ * characters to the last child while it is text, and records a node's line when
+ * it creates it, so a "text node" here is the characters between two other events
+ * under one parent, with the line of its first chunk. Links and the anchor get
+ * stand-in element nodes (line, and in psvi how many start tags of the same name
+ * came before on that line) for report{node = link.node}.
+ *
+ * Pages this path does not reproduce exactly go to the DOM instead: line numbers
+ * past libxml2's 16-bit range (the tree then reports them in its own way), NUL
+ * characters in text (the tree's strings end there), and elements outside the
+ * root. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "normalize.h"
+#include "page_guard.h"
+#include "page_priv.h"
+
+#define BIG_LINE 65534
+
+/* A text being collected: the page's visible text, or one link's text. */
+typedef struct collector {
+    char *out;
+    size_t len, cap;
+    int pending_space;
+    int failed;
+} collector;
+
+typedef struct open_link {
+    size_t depth;        /* stack index of the <a> */
+    size_t link;         /* index in p->links */
+    collector text;
+} open_link;
+
+typedef struct frame {
+    const xmlChar *name;
+    int line;
+    int is_inline;
+    int last_elem_line;  /* line of the last element child; 0 = none yet */
+    int last_is_text;    /* the last child is a text (characters coalesce into it) */
+    size_t hidden_all;   /* elements hiding themselves, root to here */
+} frame;
+
+typedef struct stream {
+    page_guard guard;    /* first: ctxt->_private points at both */
+    page *p;
+    frame *stack;
+    size_t depth, stack_cap;
+    int root_seen, root_closed;
+    int fallback, failed;
+
+    collector text;      /* the page's visible text */
+    size_t run_cap;
+    size_t texts_len, texts_cap;
+    int text_visible;    /* the current text node counts for the page text */
+    int text_has_run;
+    size_t text_start;   /* its content in p->stream_texts */
+    int text_rec_line, text_floor_line;
+
+    open_link *links;
+    size_t link_open, link_open_cap, link_cap;
+
+    size_t comment_cap;
+
+    int count_line;      /* start tags of a, article, body seen on this line */
+    size_t count_a, count_article, count_body;
+    int anchor_is_article;
+} stream;
+
+int page_stream_off(void)
+{
+    const char *v = getenv("PROVCHECK_PAGE_PATH");
+    return v && strcmp(v, "dom") == 0;
+}
+
+static int is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static stream *stream_of(void *ctx)
+{
+    return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static void give_up(stream *st, xmlParserCtxtPtr ctxt)
+{
+    st->fallback = 1;
+    xmlStopParser(ctxt);
+}
+
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap : 256;
+    while (c < need)
+        c *= 2;
+    char *n = realloc(*buf, c);
+    if (!n)
+        return -1;
+    *buf = n;
+    *cap = c;
+    return 0;
+}
+
+/* Append a chunk of a text node, collapsing white space as page_text.c does. */
+static void collect(collector *c, const xmlChar *s, size_t n, stream *st, int runs)
+{
+    if (c->failed || reserve(&c->out, &c->cap, c->len + n + 2) < 0) {
+        c->failed = 1;
+        return;
+    }
+    size_t i = 0;
+    while (i < n) {
+        if (is_space(s[i])) {
+            c->pending_space = 1;
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < n && !is_space(s[i]))
+            i++;
+        if (c->pending_space && c->len > 0)
+            c->out[c->len++] = ' ';
+        c->pending_space = 0;
+        if (runs && !st->text_has_run) {
+            page *p = st->p;
+            st->text_has_run = 1;
+            if (p->run_count == st->run_cap) {
+                size_t cap = st->run_cap ? st->run_cap * 2 : 64;
+                text_run *r = realloc(p->runs, cap * sizeof *r);
+                if (!r) {
+                    c->failed = 1;
+                    return;
+                }
+                p->runs = r;
+                st->run_cap = cap;
+            }
+            /* where the text's content starts and its lines: on_characters */
+            p->runs[p->run_count++] = (text_run){c->len, NULL, 0, 0, 0};
+        }
+        memcpy(c->out + c->len, s + start, i - start);
+        c->len += i - start;
+    }
+}
+
+/* Whether text (or an element start) at the current depth is inside link l's
+   subtree without a hidden element between. */
+static int link_sees(const stream *st, const open_link *l)
+{
+    return st->stack[st->depth - 1].hidden_all == st->stack[l->depth].hidden_all;
+}
+
+/* Whether the page text sees the current depth: nothing hidden below the root
+   (the root element itself is not judged, as in page_collect_text). */
+static int page_sees(const stream *st)
+{
+    return st->stack[st->depth - 1].hidden_all == st->stack[0].hidden_all;
+}
+
+static xmlNodePtr stand_in(stream *st, const char *name, int line, size_t k)
+{
+    page *p = st->p;
+    xmlNodePtr *nodes = realloc(p->stream_nodes, (p->stream_node_count + 1) * sizeof *nodes);
+    if (!nodes)
+        return NULL;
+    p->stream_nodes = nodes;
+    xmlNodePtr n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->type = XML_ELEMENT_NODE;
+    n->name = (const xmlChar *)name;   /* static: never freed through libxml2 */
+    n->line = (unsigned short)line;
+    n->psvi = (void *)(uintptr_t)k;
+    nodes[p->stream_node_count++] = n;
+    return n;
+}
+
+static const char *attr_of(const xmlChar **atts, const char *name)
+{
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        if (strcasecmp((const char *)atts[i], name) == 0)
+            return atts[i + 1] ? (const char *)atts[i + 1] : "";
+    return NULL;
+}
+
+static int open_link_new(stream *st, const char *href, int line, size_t k)
+{
+    page *p = st->p;
+    if (p->link_count == st->link_cap) {
+        size_t cap = st->link_cap ? st->link_cap * 2 : 16;
+        page_link *l = realloc(p->links, cap * sizeof *l);
+        if (!l)
+            return -1;
+        p->links = l;
+        st->link_cap = cap;
+    }
+    if (st->link_open == st->link_open_cap) {
+        size_t cap = st->link_open_cap ? st->link_open_cap * 2 : 4;
+        open_link *o = realloc(st->links, cap * sizeof *o);
+        if (!o)
+            return -1;
+        st->links = o;
+        st->link_open_cap = cap;
+    }
+    xmlNodePtr node = stand_in(st, "a", line, k);
+    char *h = strdup(href);
+    if (!node || !h) {
+        free(h);
+        return -1;
+    }
+    /* visible: nothing from the root down to the <a> itself hides it */
+    int visible = st->stack[st->depth - 1].hidden_all == 0;
+    p->links[p->link_count] = (page_link){h, NULL, node, visible};
+    st->links[st->link_open++] = (open_link){st->depth - 1, p->link_count, {0}};
+    p->link_count++;
+    return 0;
+}
+
+static void close_link(stream *st)
+{
+    open_link *l = &st->links[--st->link_open];
+    page *p = st->p;
+    char *norm = NULL;
+    if (!l->text.failed)
+        norm = text_normalize(l->text.out ? l->text.out : "", l->text.len, NULL, NULL);
+    free(l->text.out);
+    if (!norm) {
+        st->failed = 1;
+        norm = strdup("");
+    }
+    p->links[l->link].text = norm;
+}
+
+/* A start tag of a, article or body: how many of the same name came before it on
+   its line (page_tag_column finds its column from that). */
+static size_t count_on_line(stream *st, int line, size_t *counter)
+{
+    if (line != st->count_line) {
+        st->count_line = line;
+        st->count_a = st->count_article = st->count_body = 0;
+    }
+    return (*counter)++;
+}
+
+/* Skip a script or style body without libxml2 reading it character by character
+   (a quarter of the parse on pages with big scripts): nobody reads it on this path.
+   Called from the start tag's event, when the parser stands on the tag's '>'.
+   libxml2 (in recovery) ends the body at the first "</" followed by the element's
+   name in any case; the skip lands the parser on the last byte of the body, made
+   the '>' it expects, with the line count the bytes skipped would have given. The
+   body is left to libxml2 (no skip) unless all of it is in the parser's buffer,
+   holds no character libxml2 would complain about, and does not start with "</"
+   (libxml2 then reads an end tag first). */
+static void skip_raw_body(xmlParserCtxtPtr ctxt, const page *p, const char *name)
+{
+    xmlParserInputPtr in = ctxt->input;
+    const char *cur = (const char *)in->cur, *end = (const char *)in->end;
+    /* the buffer must be libxml2's own copy: the page's bytes stay as they are */
+    if (!in->cur || !in->end || cur >= end || *cur != '>' ||
+        (cur >= p->bytes && cur < p->bytes + p->len))
+        return;
+    const char *body = cur + 1;
+    if (end - body >= 2 && body[0] == '<' && body[1] == '/')
+        return;
+    size_t nlen = strlen(name);
+    const char *close = NULL;
+    for (const char *q = body; q < end; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+            return;
+        if (c == '<' && (size_t)(end - q) >= 2 + nlen && q[1] == '/' &&
+            strncasecmp(q + 2, name, nlen) == 0) {
+            close = q;
+            break;
+        }
+    }
+    if (!close || close - body < 1)
+        return;
+    int lines = 0;
+    const char *last_nl = NULL;
+    for (const char *q = cur; (q = memchr(q, '\n', (size_t)(close - q))) != NULL; q++) {
+        lines++;
+        last_nl = q;
+    }
+    xmlChar *gt = (xmlChar *)(uintptr_t)(close - 1);
+    *gt = '>';
+    in->cur = gt;
+    in->line += lines;
+    if (last_nl)
+        in->col = (int)(close - 1 - last_nl);
+}
+
+static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    stream *st = stream_of(ctx);
+    if (st->fallback || st->failed)
+        return;
+    int line = ctxt->input->line;
+    if (line >= BIG_LINE || (st->depth == 0 && st->root_seen)) {
+        give_up(st, ctxt);
+        return;
+    }
+    if (st->depth == st->stack_cap) {
+        size_t cap = st->stack_cap ? st->stack_cap * 2 : 64;
+        frame *f = realloc(st->stack, cap * sizeof *f);
+        if (!f) {
+            st->failed = 1;
+            return;
+        }
+        st->stack = f;
+        st->stack_cap = cap;
+    }
+    int hides = page_sax_hidden(name, atts);
+    int is_inline = page_is_inline(name);
+    size_t hidden_below = st->depth ? st->stack[st->depth - 1].hidden_all : 0;
+    if (st->depth) {
+        frame *parent = &st->stack[st->depth - 1];
+        parent->last_elem_line = line;
+        parent->last_is_text = 0;
+        /* a block boundary for each text that sees the parent, when this element
+           is not hidden (page_collect_text descends into it) */
+        if (!is_inline && !hides) {
+            if (page_sees(st))
+                st->text.pending_space = 1;
+            for (size_t i = 0; i < st->link_open; i++)
+                if (link_sees(st, &st->links[i]))
+                    st->links[i].text.pending_space = 1;
+        }
+    }
+    st->root_seen = 1;
+    st->stack[st->depth++] = (frame){name, line, is_inline, 0, 0, hidden_below + (hides != 0)};
+
+    const char *n = (const char *)name;
+    if (strcasecmp(n, "a") == 0) {
+        size_t k = count_on_line(st, line, &st->count_a);
+        const char *href = attr_of(atts, "href");
+        if (href && open_link_new(st, href, line, k) < 0)
+            st->failed = 1;
+    } else if (strcasecmp(n, "article") == 0) {
+        size_t k = count_on_line(st, line, &st->count_article);
+        if (!st->anchor_is_article) {
+            st->anchor_is_article = 1;
+            st->p->stream_anchor = stand_in(st, "article", line, k);
+            if (!st->p->stream_anchor)
+                st->failed = 1;
+        }
+    } else if (strcasecmp(n, "script") == 0 || strcasecmp(n, "style") == 0) {
+        skip_raw_body(ctxt, st->p, n);
+    } else if (strcasecmp(n, "body") == 0) {
+        size_t k = count_on_line(st, line, &st->count_body);
+        if (!st->p->stream_anchor) {
+            st->p->stream_anchor = stand_in(st, "body", line, k);
+            if (!st->p->stream_anchor)
+                st->failed = 1;
+        }
+    }
+}
+
+static void on_end(void *ctx, const xmlChar *name)
+{
+    stream *st = stream_of(ctx);
+    (void)name;
+    if (st->fallback || st->failed || st->depth == 0)
+        return;
+    frame *f = &st->stack[st->depth - 1];
+    while (st->link_open && st->links[st->link_open - 1].depth == st->depth - 1)
+        close_link(st);
+    st->depth--;
+    if (st->depth == 0)
+        return;
+    st->stack[st->depth - 1].last_is_text = 0;
+    /* leaving an element closes its block, hidden or not, for the texts that see
+       its parent */
+    if (!f->is_inline) {
+        if (page_sees(st))
+            st->text.pending_space = 1;
+        for (size_t i = 0; i < st->link_open; i++)
+            if (link_sees(st, &st->links[i]))
+                st->links[i].text.pending_space = 1;
+    }
+}
+
+static void on_characters(void *ctx, const xmlChar *ch, int len)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    stream *st = stream_of(ctx);
+    if (st->fallback || st->failed || st->depth == 0 || len <= 0)
+        return;   /* outside the root the tree builder drops text too */
+    if (memchr(ch, '\0', (size_t)len) || ctxt->input->line >= BIG_LINE) {
+        give_up(st, ctxt);
+        return;
+    }
+    frame *f = &st->stack[st->depth - 1];
+    page *p = st->p;
+    if (!f->last_is_text) {
+        /* a new text node: the line libxml2 would record on it, and the element
+           before it (else its parent) as the floor of its first line */
+        f->last_is_text = 1;
+        st->text_visible = page_sees(st);
+        st->text_has_run = 0;
+        if (st->text_visible) {
+            if (reserve(&p->stream_texts, &st->texts_cap, st->texts_len + 1) < 0) {
+                st->failed = 1;
+                return;
+            }
+            p->stream_texts[st->texts_len++] = '\0';   /* ends the previous text */
+        }
+        /* where this text begins and its lines, for the run made below */
+        st->text_rec_line = ctxt->input->line;
+        st->text_floor_line = f->last_elem_line > 1 ? f->last_elem_line : f->line;
+        st->text_start = st->texts_len;
+    }
+    if (st->text_visible) {
+        if (reserve(&p->stream_texts, &st->texts_cap, st->texts_len + (size_t)len + 1) < 0) {
+            st->failed = 1;
+            return;
+        }
+        size_t runs_before = p->run_count;
+        collect(&st->text, ch, (size_t)len, st, 1);
+        if (p->run_count > runs_before) {
+            text_run *r = &p->runs[p->run_count - 1];
+            r->content_off = st->text_start;
+            r->rec_line = st->text_rec_line;
+            r->floor_line = st->text_floor_line;
+        }
+        memcpy(p->stream_texts + st->texts_len, ch, (size_t)len);
+        st->texts_len += (size_t)len;
+        p->stream_texts[st->texts_len] = '\0';
+        if (st->text.failed)
+            st->failed = 1;
+    }
+    for (size_t i = 0; i < st->link_open; i++)
+        if (link_sees(st, &st->links[i])) {
+            collect(&st->links[i].text, ch, (size_t)len, st, 0);
+            if (st->links[i].text.failed)
+                st->failed = 1;
+        }
+}
+
+/* Script and style bodies: nobody reads them on this path. */
+static void on_cdata(void *ctx, const xmlChar *ch, int len)
+{
+    stream *st = stream_of(ctx);
+    (void)ch;
+    (void)len;
+    if (st->depth)
+        st->stack[st->depth - 1].last_is_text = 0;
+}
+
+static void on_comment(void *ctx, const xmlChar *value)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    stream *st = stream_of(ctx);
+    if (st->fallback || st->failed)
+        return;
+    if (ctxt->input->line >= BIG_LINE) {
+        give_up(st, ctxt);
+        return;
+    }
+    if (st->depth)
+        st->stack[st->depth - 1].last_is_text = 0;
+    /* kept for page_suppressions, which reads them as it reads a tree's comments */
+    page *p = st->p;
+    if (!value)
+        return;
+    if (p->stream_comment_count == st->comment_cap) {
+        size_t cap = st->comment_cap ? st->comment_cap * 2 : 8;
+        page_comment *c = realloc(p->stream_comments, cap * sizeof *c);
+        if (!c) {
+            st->failed = 1;
+            return;
+        }
+        p->stream_comments = c;
+        st->comment_cap = cap;
+    }
+    char *text = strdup((const char *)value);
+    if (!text) {
+        st->failed = 1;
+        return;
+    }
+    p->stream_comments[p->stream_comment_count++] = (page_comment){text, ctxt->input->line};
+}
+
+static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+    stream *st = stream_of(ctx);
+    (void)target;
+    (void)data;
+    if (st->depth)
+        st->stack[st->depth - 1].last_is_text = 0;
+}
+
+/* Drop whatever the events built (a fallback to the DOM, or a failure). */
+static void drop_views(page *p)
+{
+    free(p->raw);
+    free(p->runs);
+    free(p->norm);
+    free(p->norm_map);
+    p->raw = p->norm = NULL;
+    p->runs = NULL;
+    p->norm_map = NULL;
+    p->run_count = p->raw_len = p->norm_len = 0;
+    for (size_t i = 0; i < p->link_count; i++) {
+        free((char *)p->links[i].text);
+        free((char *)p->links[i].href);
+    }
+    free(p->links);
+    p->links = NULL;
+    p->link_count = 0;
+    page_stream_free(p);
+    p->text_done = p->links_done = 0;
+    p->streamed = 0;
+}
+
+int page_stream_parse(page *p)
+{
+    htmlParserCtxtPtr ctxt = page_parser_new(p);
+    if (!ctxt) {
+        snprintf(p->error, sizeof p->error, "out of memory");
+        return -1;
+    }
+    stream *st = calloc(1, sizeof *st);
+    if (!st) {
+        htmlFreeParserCtxt(ctxt);
+        snprintf(p->error, sizeof p->error, "out of memory");
+        return -1;
+    }
+    st->p = p;
+    p->streamed = 1;   /* the links own their hrefs from here on */
+    xmlSAXHandlerPtr sax = ctxt->sax;
+    sax->startDocument = NULL;
+    sax->endDocument = NULL;
+    sax->internalSubset = NULL;
+    sax->externalSubset = NULL;
+    sax->reference = NULL;
+    sax->startElement = on_start;
+    sax->endElement = on_end;
+    sax->characters = on_characters;
+    sax->cdataBlock = on_cdata;
+    sax->comment = on_comment;
+    sax->processingInstruction = on_pi;
+    page_guard_install(&st->guard, ctxt, &p->limits);   /* sets ctxt->_private */
+    htmlParseDocument(ctxt);
+    int conv_failed = page_conv_failed(ctxt);
+    if (ctxt->myDoc)   /* nothing should have made one; never leak it */
+        xmlFreeDoc(ctxt->myDoc);
+    ctxt->myDoc = NULL;
+    htmlFreeParserCtxt(ctxt);
+    int rc = 0;
+    if (st->guard.stopped) {
+        p->error_line = st->guard.line;
+        snprintf(p->error, sizeof p->error, "%s", st->guard.why);
+        rc = -1;
+    } else if (st->fallback) {
+        rc = PAGE_STREAM_FALLBACK;
+    } else if (st->failed || st->text.failed) {
+        snprintf(p->error, sizeof p->error, "out of memory");
+        rc = -1;
+    } else if (!st->root_seen || conv_failed) {
+        snprintf(p->error, sizeof p->error, "%s",
+                 conv_failed ? page_conv_message(p) : "page has no HTML content");
+        rc = -1;
+    }
+    /* links still open at the end (a stop) get their text so far */
+    while (st->link_open)
+        close_link(st);
+    if (rc == 0) {
+        p->raw = st->text.out ? st->text.out : strdup("");
+        st->text.out = NULL;
+        if (p->raw) {
+            p->raw[st->text.len] = '\0';
+            p->raw_len = st->text.len;
+            p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, &p->norm_map);
+        }
+        p->text_done = 1;
+        p->links_done = 1;
+    } else {
+        drop_views(p);
+    }
+    free(st->text.out);
+    free(st->links);
+    free(st->stack);
+    free(st);
+    return rc;
+}
+
+void page_stream_free(page *p)
+{
+    free(p->stream_texts);
+    p->stream_texts = NULL;
+    for (size_t i = 0; i < p->stream_node_count; i++)
+        free(p->stream_nodes[i]);
+    free(p->stream_nodes);
+    p->stream_nodes = NULL;
+    p->stream_node_count = 0;
+    p->stream_anchor = NULL;
+    for (size_t i = 0; i < p->stream_comment_count; i++)
+        free(p->stream_comments[i].text);
+    free(p->stream_comments);
+    p->stream_comments = NULL;
+    p->stream_comment_count = 0;
+}
