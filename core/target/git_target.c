@@ -18,8 +18,8 @@
 #define CONFIG_NAME "provcheck.lua"
 /* Pack-file mapping under --rev and --staged: windows of 4 MiB, at most 16 MiB
    mapped at once (see git_target_open). */
-#define PACK_WINDOW_BYTES (4u << 20)
-#define PACK_MAPPED_LIMIT_BYTES (16u << 20)
+#define PACK_WINDOW_BYTES (2u << 20)
+#define PACK_MAPPED_LIMIT_BYTES (8u << 20)
 
 static const char *git_message(void)
 {
