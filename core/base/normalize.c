@@ -30,7 +30,9 @@ static int nbuf_reserve(nbuf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
         return 0;
-    size_t cap = b->cap ? b->cap : 64;
+    /* the first reserve is the input's length, which ASCII never passes: exact,
+       not rounded up to a power of two (the map is four bytes per byte) */
+    size_t cap = b->cap ? b->cap * 2 : b->len + extra + 1;
     while (cap < b->len + extra + 1)
         cap *= 2;
     char *out = realloc(b->out, cap);
