@@ -315,6 +315,8 @@ char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
     return c.out;
 }
 
+#define RAW_TRIM_BYTES ((size_t)1 << 20)
+
 /* Build raw and normalized text once. An unparsable page has empty text. */
 static void build_text(page *p)
 {
@@ -328,8 +330,9 @@ static void build_text(page *p)
     if (!p->raw) {
         p->raw = strdup("");
         p->raw_len = 0;
-    } else {
-        /* the collector grows by doubling: give back up to half on a large page */
+    } else if (p->raw_len >= RAW_TRIM_BYTES) {
+        /* the collector grows by doubling: give back up to half on a large page
+           (small ones keep the sizes the allocator reuses from page to page) */
         char *fit = realloc(p->raw, p->raw_len + 1);
         if (fit)
             p->raw = fit;
