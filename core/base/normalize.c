@@ -26,12 +26,19 @@ typedef struct {
     size_t space_from;    /* input offset where that run began */
 } nbuf;
 
+#define NBUF_EXACT_BYTES ((size_t)1 << 20)
+
 static int nbuf_reserve(nbuf *b, size_t extra)
 {
     if (b->len + extra + 1 <= b->cap)
         return 0;
-    size_t cap = b->cap ? b->cap : 64;
-    while (cap < b->len + extra + 1)
+    /* a large input's first reserve is its length, which ASCII never passes:
+       exact, not rounded up to a power of two, which would waste megabytes (the
+       map is four bytes per byte); small ones keep the power-of-two sizes the
+       allocator reuses from page to page */
+    size_t need = b->len + extra + 1;
+    size_t cap = b->cap ? b->cap * 2 : need >= NBUF_EXACT_BYTES ? need : 64;
+    while (cap < need)
         cap *= 2;
     char *out = realloc(b->out, cap);
     if (!out)

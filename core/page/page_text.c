@@ -242,6 +242,8 @@ char *page_collect_text(xmlNodePtr root, size_t *len_out, text_run **runs_out,
     return c.out;
 }
 
+#define RAW_TRIM_BYTES ((size_t)1 << 20)
+
 /* Build raw and normalized text once. An unparsable page has empty text. */
 static void build_text(page *p)
 {
@@ -255,9 +257,27 @@ static void build_text(page *p)
     if (!p->raw) {
         p->raw = strdup("");
         p->raw_len = 0;
+    } else if (p->raw_len >= RAW_TRIM_BYTES) {
+        /* the collector grows by doubling: give back up to half on a large page
+           (small ones keep the sizes the allocator reuses from page to page) */
+        char *fit = realloc(p->raw, p->raw_len + 1);
+        if (fit)
+            p->raw = fit;
     }
+    /* no map here: it takes four bytes per text byte, and only a finding placed
+       with `at` needs it (page_text_locate builds it then) */
     if (p->raw)
-        p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, &p->norm_map);
+        p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, NULL);
+}
+
+/* The map from normalized text back to raw text, built on first use. */
+static const uint32_t *norm_map(page *p)
+{
+    if (!p->norm_map && p->raw) {
+        size_t len = 0;
+        free(text_normalize(p->raw, p->raw_len, &len, &p->norm_map));
+    }
+    return p->norm_map;
 }
 
 const char *page_raw_text(page *p, size_t *len_out)
@@ -314,7 +334,7 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out, int *lin
         *line_out = 0;
     if (column_out)
         *column_out = 0;
-    if (!p->norm || text_offset >= p->norm_len || p->run_count == 0)
+    if (!p->norm || text_offset >= p->norm_len || p->run_count == 0 || !norm_map(p))
         return -1;
     size_t raw = p->norm_map[text_offset];
     size_t lo = 0, hi = p->run_count;   /* last run with raw_off <= raw */

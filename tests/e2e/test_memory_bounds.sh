@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# Peak memory, measured by the kernel (GNU time's maximum resident set size),
+# stays bounded where it used to grow with the input:
+# - `check --rev` over a packed repository: libgit2 mapped the pack file in 1 GiB
+#   windows and every page read kept its part resident, so peak RSS grew with
+#   the pack (228 MiB on a 20,000-page revision). The same pages checked from a
+#   revision must cost no more than a few MiB above files mode.
+# - one large page: the map from normalized text back to raw text (four bytes per
+#   text byte) was built for every page, in a buffer rounded up to a power of two.
+# Memory is not load-sensitive, unlike time: these are real bounds, not timings.
+. "$(dirname "$0")/lib.sh"
+
+git_identity
+if ! [ -x /usr/bin/time ]; then
+  echo "GNU time (/usr/bin/time) is not installed (scripts/setup.sh installs it)" >&2
+  exit 1
+fi
+
+# peak_kb DIR ARGS...: run provcheck in DIR; its peak RSS in KiB into RSS_KB.
+peak_kb() {
+  local dir=$1
+  shift
+  (cd "$dir" && timeout 300 /usr/bin/time -f %M -o "$TMP/.rss" "$PROVCHECK" "$@") \
+    >"$TMP/.out" 2>"$TMP/.err"
+  STATUS=$?
+  OUT=$(cat "$TMP/.out")
+  ERR=$(cat "$TMP/.err")
+  check_sanitizers "$@"
+  RSS_KB=$(tail -1 "$TMP/.rss")
+}
+
+# --- --rev: a 48 MiB pack of pages that do not compress ---------------------
+R=$TMP/repo
+mkdir -p "$R"
+python3 - "$R" <<'PY'
+import base64, os, random, sys
+root = sys.argv[1]
+rng = random.Random(13)
+for i in range(64):
+    # 1 MiB of base64 words: zlib keeps about three quarters of it
+    words = base64.b64encode(rng.randbytes(3 << 18)).decode()
+    body = " ".join(words[k:k + 60] for k in range(0, len(words), 60))
+    os.makedirs(f"{root}/news", exist_ok=True)
+    with open(f"{root}/news/p{i:02d}.html", "w") as f:
+        f.write('<!DOCTYPE html><html><head><meta charset="utf-8"><title>P</title></head>'
+                f'<body><article><p>Source: reuters</p><p>{body}</p></article></body></html>\n')
+PY
+git -C "$R" init -q -b main
+git -C "$R" config gc.auto 0
+git -C "$R" add -A
+git -C "$R" commit -qm "64 pages"
+git -C "$R" gc -q   # one pack, as a clone has
+PACK_KB=$(du -k "$R"/.git/objects/pack/*.pack | cut -f1)
+[ "$PACK_KB" -gt 40000 ] && pass || fail "the pack is $PACK_KB KiB: too small to show anything"
+
+peak_kb "$R" check --no-cache -j1 -f json -o "$TMP/files.json"
+FILES_KB=$RSS_KB
+assert_status 1 "files mode: the pages have findings"
+peak_kb "$R" check --rev HEAD --no-cache -j1 -f json -o "$TMP/rev.json"
+REV_KB=$RSS_KB
+assert_status 1 "--rev HEAD: the pages have findings"
+assert_eq "$(json 'd["summary"]["pages"]' "$TMP/rev.json")" 64 "--rev checked every page"
+assert_eq "$(json '[(f["path"], f["rule"], f["line"], f["column"], f["message"]) for f in d["findings"]]' "$TMP/rev.json")" \
+  "$(json '[(f["path"], f["rule"], f["line"], f["column"], f["message"]) for f in d["findings"]]' "$TMP/files.json")" \
+  "--rev finds what files mode finds"
+# at most 8 MiB of the pack is mapped at once; 16 MiB leaves room for the git
+# objects and the page list, and is a third of the pack
+if [ "$REV_KB" -le $((FILES_KB + 16384)) ]; then pass; else
+  fail "--rev peaked at $REV_KB KiB, files mode at $FILES_KB KiB (pack $PACK_KB KiB)"
+fi
+# two workers hold two pages, two allocator arenas and two readers' windows in
+# use: against files mode -j2, with half the pack as the bound
+peak_kb "$R" check --no-cache -j2 -f json -o "$TMP/files2.json"
+FILES2_KB=$RSS_KB
+peak_kb "$R" check --rev HEAD --no-cache -j2 -f json -o "$TMP/rev2.json"
+REV2_KB=$RSS_KB
+if [ "$REV2_KB" -le $((FILES2_KB + 24576)) ]; then pass; else
+  fail "--rev -j2 peaked at $REV2_KB KiB, files mode -j2 at $FILES2_KB KiB (pack $PACK_KB KiB)"
+fi
+
+# --- one 5 MB page ------------------------------------------------------------
+# A sanitizer build has its own allocator overheads: the bound is for real builds.
+if ldd "$PROVCHECK" 2>/dev/null | grep -q libasan; then
+  echo "sanitizer build: the large-page bound is not measured" >&2
+else
+  python3 "$PROVCHECK_SRC/bench/gen_big_page.py" "$TMP/big" --findings 10
+  page_with "$TMP/small/a.html" '<article><p>Source: reuters</p></article>'
+  cp "$TMP/big/provcheck.lua" "$TMP/small/"
+  peak_kb "$TMP/small" check --no-cache -f json -o "$TMP/small.json"
+  SMALL_KB=$RSS_KB
+  peak_kb "$TMP/big" check --no-cache -f json -o "$TMP/big.json"
+  BIG_KB=$RSS_KB
+  assert_status 1 "the large page has its findings"
+  assert_eq "$(json '[f["rule"] for f in d["findings"]][:2]' "$TMP/big.json")" \
+    '["privacy-link","privacy-link"]' "the large page was checked"
+  PAGE_KB=$(( $(wc -c <"$TMP/big/big.html") / 1024 ))
+  # the page itself, its DOM, its raw and normalized text and Lua's copy of it:
+  # about 6x (the map made it 10x)
+  if [ $((BIG_KB - SMALL_KB)) -le $((PAGE_KB * 8)) ]; then pass; else
+    fail "a $PAGE_KB KiB page took $((BIG_KB - SMALL_KB)) KiB above a small one ($SMALL_KB KiB)"
+  fi
+fi
+
+finish
