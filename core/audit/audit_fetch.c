@@ -314,7 +314,7 @@ int audit_queue_page(audit_run *run, const char *url, const char *lastmod, int c
     int rc = 0;
     if (run->db && !run->args->against_rev) {
         long long id = 0;
-        rc = audit_db_cache_get(run->db, url, run->rs->digest, &etag, &lm, &id);
+        rc = audit_db_cache_get(run->db, url, run->reuse_key, &etag, &lm, &id);
         if (rc > 0)
             rc = audit_db_page_memory(run->db, id, url, &pj->links, &pj->targets);
         /* Ask "unchanged?" only when the old result still holds for an unchanged

@@ -450,6 +450,7 @@ int audit_site(audit_result *out, const audit_options *o, const config *cfg)
     run.args = o;
     run.cfg = cfg;
     run.rs = rs;
+    ruleset_reuse_key(rs, run.reuse_key);
     run.config_globs = audit_config_sets_globs(cfg);
     if (!(run.fetcher = http_fetcher_new(&hs)))
         goto cleanup;
@@ -516,7 +517,7 @@ int audit_site(audit_result *out, const audit_options *o, const config *cfg)
         char shard[32];
         snprintf(shard, sizeof shard, "%d/%d", o->shard_k, o->shard_n);
         audit_meta meta = {.site = site ? site : "", .started = started,
-                           .ruleset = rs->digest, .shard = o->shard_n > 1 ? shard : NULL};
+                           .ruleset = run.reuse_key, .shard = o->shard_n > 1 ? shard : NULL};
         if (audit_db_store(run.db, &meta, r, run.info, run.info_count, &id) < 0 ||
             (o->compare && audit_db_previous(run.db, meta.site, meta.shard, id, &out->previous) < 0) ||
             (o->compare && audit_db_compare(run.db, out->previous, id, &out->compare) < 0)) {

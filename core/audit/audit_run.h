@@ -19,6 +19,7 @@ typedef struct audit_run {
     const audit_options *args;
     const config *cfg;
     const ruleset *rs;
+    char reuse_key[65];      /* ruleset_reuse_key: the digest, and the clock if read */
     http_fetcher *fetcher;
     audit_db *db;
     http_page_store store;

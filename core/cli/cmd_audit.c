@@ -50,6 +50,9 @@ static const char audit_usage[] =
     "  -j, --jobs N            checking threads (default: number of CPUs)\n"
     "      --max-warnings N    also exit 1 when more than N warnings are found\n"
     "      --baseline FILE     findings in this JSON report are suppressed\n"
+    "      --now TIME          the clock rules read (page:now()): ISO 8601\n"
+    "                          (2026-08-02T00:00:00Z) or @SECONDS; default: the\n"
+    "                          run's start; wins over the config's `now`\n"
     "      --color WHEN        auto (default), always, never; NO_COLOR and\n"
     "                          FORCE_COLOR are read in auto mode\n"
     "  -q, --quiet             text: show errors only; no progress or notes on stderr\n"
@@ -134,7 +137,7 @@ static const char *audit_option_guess(const char *typed)
         "--sitemap", "--crawl", "--max-pages", "--timeout", "--rate", "--concurrency",
         "--user-agent", "--header", "--db", "--compare", "--against-rev", "--map", "--shard",
         "--config", "--format", "--output", "--fail-on", "--max-warnings", "--baseline",
-        "--color", "--jobs", "--quiet", "--verbose", "--help", NULL};
+        "--color", "--now", "--jobs", "--quiet", "--verbose", "--help", NULL};
     char name[65];
     snprintf(name, sizeof name, "%.*s", (int)strcspn(typed, "="), typed);
     suggestion s;
@@ -186,6 +189,9 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
             a->max_warnings = ca.max_warnings;
         } else if (VALUE_OPT("--baseline", "--baseline")) {
             a->baseline = v;
+        } else if (VALUE_OPT("--now", "--now")) {
+            if (cli_now_option("audit", v) < 0)
+                return -1;
         } else if (VALUE_OPT("--color", "--color")) {
             if (color_mode_parse(v, &a->color) < 0)
                 return cli_usage_error("audit", "--color takes auto, always or never, not '%s'",

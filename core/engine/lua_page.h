@@ -22,6 +22,9 @@ typedef struct lua_page_ctx {
     int node_cache_ref;     /* registry ref: light userdata -> node userdata */
     unsigned needs;         /* PAGE_NEED_* the running rule declared */
     const char *rule_id;    /* the running rule, for the error naming a missing need */
+    long long now;          /* page:now(): the run's clock, seconds since the epoch */
+    int now_fixed;          /* now was set (config, --now), not the start time */
+    int clock_read;         /* page:now() was called on this page */
 } lua_page_ctx;
 
 /* Raise a rule error when the running rule did not declare `need` (a PAGE_NEED_*
