@@ -1,59 +1,6 @@
 -- privacy-link: the page links to its privacy policy, and the link works.
 
--- "^%s*(.-)%s*$" would try the end of the string after every character (quadratic
--- in the href, and this runs on every link of every page); greedy .* backs off once.
-local function trim(s)
-  return s:match("^%s*(.*%S)") or ""
-end
-
-local function usable_href(href)
-  local h = trim(href)
-  if h == "" or h == "#" then
-    return false
-  end
-  return not h:lower():find("^javascript:")
-end
-
-local function matches(link, patterns)
-  local href = link.href:lower()
-  for _, p in ipairs(patterns) do
-    if link.text:find(p.text, 1, true) or href:find(p.href, 1, true) then
-      return true
-    end
-  end
-  return false
-end
-
-local function root_relative(href)
-  local h = trim(href)
-  return h:sub(1, 1) == "/" and h:sub(2, 2) ~= "/"
-end
-
--- When no root-relative link of the page resolves, the likely cause is not the
--- link but a site root that is not the folder the site is served from. Files and
--- git modes only (an audit asks the server); at most 20 links are tried.
-local function site_root_hint(page)
-  if page.url then
-    return ""
-  end
-  local tried = 0
-  for _, link in ipairs(page:links()) do
-    if root_relative(link.href) then
-      if page:target_exists(link.href) ~= false then
-        return ""
-      end
-      tried = tried + 1
-      if tried >= 20 then
-        break
-      end
-    end
-  end
-  if tried == 0 then
-    return ""
-  end
-  return " (no root-relative link on this page resolves: is the config's site_root"
-    .. " the folder the site is served from?)"
-end
+local required_link = require("lib.required_link")
 
 return {
   id = "privacy-link",
@@ -84,29 +31,10 @@ page's <article>, else <body>.
 Fix: add or repair the footer link, e.g. <a href="/privacy.html">Privacy</a>.
 ]],
   check = function(page, opts, report)
-    local patterns = {}
-    for i, p in ipairs(opts.patterns) do
-      patterns[i] = { text = page:normalize(p), href = p:lower() }
-    end
-    local broken = {}
-    for _, link in ipairs(page:links()) do
-      if link.visible and usable_href(link.href) and matches(link, patterns) then
-        if page:target_exists(link.href) == false then
-          broken[#broken + 1] = link
-        else
-          return   -- exists, or cannot be checked here (absolute URL): accepted
-        end
-      end
-    end
-    if #broken > 0 then
-      local hint = site_root_hint(page)
-      for _, link in ipairs(broken) do
-        report{ message = "the privacy link '" .. link.href
-          .. "' points to a page that does not exist" .. hint, node = link.node }
-      end
-      return
-    end
-    report{ message = "no visible link to the privacy policy (text or href containing '"
-      .. table.concat(opts.patterns, "' or '") .. "')" }
+    required_link.require(page, opts.patterns, report, {
+      name = "the privacy link",
+      missing = "no visible link to the privacy policy (text or href containing '"
+        .. table.concat(opts.patterns, "' or '") .. "')",
+    })
   end,
 }
