@@ -105,7 +105,10 @@ function M.source_lines(page, labels)
       if not s then
         break
       end
-      out[#out + 1] = { at = s, rest = text:sub(e + 1, e + 120) }
+      -- "Resource:" is not a source line: the label starts a word.
+      if s == 1 or not text:sub(s - 1, s - 1):find("%w") then
+        out[#out + 1] = { at = s, rest = text:sub(e + 1, e + 120) }
+      end
       init = e + 1
     end
   end
