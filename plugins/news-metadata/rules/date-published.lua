@@ -65,7 +65,8 @@ Fix: emit the CMS's publication time in ISO 8601 with its time zone, e.g.
       end
       if t > limit then
         report{ message = "the JSON-LD " .. field .. " " .. value .. " is in the future (the run's time is "
-          .. date.format(page:now()) .. "): correct the date or its time zone, or publish the article when it is due" }
+          .. date.format(page:now()) .. "): correct the date or its time zone"
+          .. (field == "datePublished" and ", or publish the article when it is due" or "") }
       end
       return t
     end
