@@ -25,9 +25,9 @@ static int mentions_now(const char *s, size_t len)
 
 int ruleset_may_read_clock(const ruleset *rs)
 {
+    /* every rule, whatever its base severity: an override may turn one on */
     for (size_t i = 0; i < rs->count; i++)
-        if (rs->base_sev[i] != SEV_OFF && mentions_now(rs->rules[i].source,
-                                                       rs->rules[i].source_len))
+        if (mentions_now(rs->rules[i].source, rs->rules[i].source_len))
             return 1;
     for (size_t i = 0; i < rs->module_count; i++)
         if (mentions_now(rs->module_sources[i], rs->module_lens[i]))

@@ -60,7 +60,7 @@ const rule_meta *ruleset_find(const ruleset *rs, const char *id);
  * was off runs at its default severity. -1 (err_set) for an unknown id. */
 int ruleset_only(ruleset *rs, char **ids, size_t count);
 
-/* rule_clock.c: whether a rule or module that runs may call page:now() (the word
+/* rule_clock.c: whether a rule or module may call page:now() (the word
  * `now` in its source), and the digest a cache that keeps whole-run results must key
  * on: rs->digest, with the clock added when it is set or may be read. out holds 65
  * bytes. */
