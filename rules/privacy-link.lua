@@ -1,46 +1,6 @@
 -- privacy-link: the page links to its privacy policy, and the link works.
 
--- The links are filtered in C (page:links{...}): only the candidates become Lua
--- values, with href_trimmed made there (a trim pattern on every href of every page
--- was the rule's main cost).
-local function usable_href(link)
-  local h = link.href_trimmed
-  if h == "" or h == "#" then
-    return false
-  end
-  return not h:lower():find("^javascript:")
-end
-
-local function root_relative(link)
-  local h = link.href_trimmed
-  return h:sub(1, 1) == "/" and h:sub(2, 2) ~= "/"
-end
-
--- When no root-relative link of the page resolves, the likely cause is not the
--- link but a site root that is not the folder the site is served from. Files and
--- git modes only (an audit asks the server); at most 20 links are tried.
-local function site_root_hint(page)
-  if page.url then
-    return ""
-  end
-  local tried = 0
-  for _, link in ipairs(page:links{}) do
-    if root_relative(link) then
-      if page:target_exists(link.href) ~= false then
-        return ""
-      end
-      tried = tried + 1
-      if tried >= 20 then
-        break
-      end
-    end
-  end
-  if tried == 0 then
-    return ""
-  end
-  return " (no root-relative link on this page resolves: is the config's site_root"
-    .. " the folder the site is served from?)"
-end
+local required_link = require("lib.required_link")
 
 return {
   id = "privacy-link",
@@ -72,27 +32,10 @@ page's <article>, else <body>.
 Fix: add or repair the footer link, e.g. <a href="/privacy.html">Privacy</a>.
 ]],
   check = function(page, opts, report)
-    local broken = {}
-    local candidates = page:links{ visible = true, href_contains = opts.patterns,
-                                   text_contains = opts.patterns }
-    for _, link in ipairs(candidates) do
-      if usable_href(link) then
-        if page:target_exists(link.href) == false then
-          broken[#broken + 1] = link
-        else
-          return   -- exists, or cannot be checked here (absolute URL): accepted
-        end
-      end
-    end
-    if #broken > 0 then
-      local hint = site_root_hint(page)
-      for _, link in ipairs(broken) do
-        report{ message = "the privacy link '" .. link.href
-          .. "' points to a page that does not exist" .. hint, node = link.node }
-      end
-      return
-    end
-    report{ message = "no visible link to the privacy policy (text or href containing '"
-      .. table.concat(opts.patterns, "' or '") .. "')" }
+    required_link.require(page, opts.patterns, report, {
+      name = "the privacy link",
+      missing = "no visible link to the privacy policy (text or href containing '"
+        .. table.concat(opts.patterns, "' or '") .. "')",
+    })
   end,
 }

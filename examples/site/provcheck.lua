@@ -9,8 +9,9 @@ return {
   -- Which files are pages, relative to the site root (** crosses folders).
   include = { "**/*.html", "**/*.htm" },
 
-  -- Drafts are not published; the rule fixtures under provcheck/ are not pages.
-  exclude = { "drafts/**", "provcheck/**" },
+  -- Drafts are not published; the rule fixtures under provcheck/ are not pages;
+  -- packs/ holds the rule packs' example pages, checked by examples/packs/*.lua.
+  exclude = { "drafts/**", "provcheck/**", "packs/**" },
 
   rules = {
     -- Every republished article names its outlet, and only outlets we have an
