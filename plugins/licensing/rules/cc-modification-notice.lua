@@ -38,8 +38,12 @@ Spanish article by CNN en Español; changes were made."
 ]],
   check = function(page, opts, report)
     local found = cc.resolve(page, opts)
-    if not found or found.problem then
-      return   -- cc-attribution reports a license it cannot read
+    if not found then
+      return
+    end
+    if found.problem then
+      report{ message = found.problem }
+      return
     end
     local elements = "-" .. found.license.elements .. "-"
     if found.license.elements == "zero" or elements:find("-nd-", 1, true) then
