@@ -78,6 +78,19 @@ local function occurs_within(page, phrase, first, last)
   return false
 end
 
+-- The element that holds the article: the first <article> with a headline
+-- (teaser cards in a sidebar are <article>s too), else the first <article>,
+-- else <main>, else [role="main"].
+local function main_article(page)
+  local articles = page:select("article")
+  for _, a in ipairs(articles) do
+    if #a:select("h1") > 0 then
+      return a
+    end
+  end
+  return articles[1] or page:select("main")[1] or page:select('[role="main"]')[1]
+end
+
 local function example_sentence(page)
   if provenance.page_lang(page, nil) == "es" then
     return '"Este artículo fue traducido automáticamente."'
@@ -153,8 +166,8 @@ A page is marked as machine-made when any of these holds:
 A marked page must show one of `phrases` (English, Spanish, German and French
 defaults such as "translated automatically", "machine-translated",
 "generated with AI", "traducido automáticamente", "generado con IA") in its
-visible text, inside the article (the first `<article>`, else `<main>`, else
-`[role="main"]`) or within `near` characters (default 100) of the article's
+visible text, inside the article (the first `<article>` holding an `<h1>`, else
+the first `<article>`, else `<main>`, else `[role="main"]`) or within `near` characters (default 100) of the article's
 text: a banner just above the headline or a note under the last paragraph. A
 notice only in the site footer or the masthead is not near the article. A page
 without any of those elements accepts the phrase anywhere visible.
@@ -177,8 +190,7 @@ right under the headline.
     end
     local why = "this page is marked as machine-translated or AI-generated ("
                 .. table.concat(reasons, "; ") .. ")"
-    local node = page:select("article")[1] or page:select("main")[1]
-                 or page:select('[role="main"]')[1]
+    local node = main_article(page)
     local first, last = 1, math.huge
     if node then
       first, last = article_span(page, node)
