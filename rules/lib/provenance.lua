@@ -144,7 +144,7 @@ function M.source_type_code(v)
   if not v then
     return nil
   end
-  local code = v:gsub("%s+$", ""):match("([^/#:%s]*)$"):lower()
+  local code = v:gsub("[%s/]+$", ""):match("([^/#:%s]*)$"):lower()
   if code:sub(-13) == "digitalsource" then
     code = code:sub(1, -14)
   end

@@ -29,6 +29,28 @@ local function declared(page, opts)
   return human, machine
 end
 
+-- Words after "translated by" that name no person ("translated by machine",
+-- "traducido por IA"), in the normalized (case-folded) text.
+local NOT_A_PERSON = {
+  machine = true, software = true, computer = true, ai = true, ia = true, bot = true,
+  algorithm = true, automatic = true, automatically = true, artificial = true,
+  ["máquina"] = true, ["automáticamente"] = true, maschine = true, ki = true,
+}
+
+local function names_software(name)
+  local n = 0
+  for word in name:gmatch("[^%s%-]+") do
+    if NOT_A_PERSON[word] then
+      return true
+    end
+    n = n + 1
+    if n == 4 then
+      return false
+    end
+  end
+  return false
+end
+
 -- The first visible credit of a person ("translated by jane doe"): one of
 -- `credits` followed by a name that is not an engine. Returns the credit as the
 -- normalized text shows it, and its position.
@@ -44,7 +66,7 @@ local function human_credit(page, opts)
       local after = text:sub(e + 1, e + 40)
       local name = after:match("^[%s:]*([^%.,;%(%)]*)") or ""
       name = name:gsub("%s+$", "")
-      if name ~= "" and not provenance.engine_in(after, opts.engines) then
+      if name ~= "" and not provenance.engine_in(after, opts.engines) and not names_software(name) then
         return text:sub(s, e) .. " " .. name, s
       end
       init = e + 1
@@ -98,7 +120,8 @@ Two contradictions are findings, each naming both sides:
   of `engines`, a `digitalSourceType` of `source_types`, or a
   `<meta name="generator">` naming an engine) but the visible text credits a
   person: one of `human_credits` ("translated by", "traducido por") followed
-  by a name that is not an engine.
+  by a name that is not an engine nor software ("machine", "AI", "IA",
+  "software", "an algorithm" are not people).
 
 A page that declares both a person and software (machine translation edited
 by a translator) is consistent with either wording. Search engines, archives
