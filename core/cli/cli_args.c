@@ -15,7 +15,7 @@
 enum opt_id {
     OPT_CONFIG, OPT_FORMAT, OPT_OUTPUT, OPT_FAIL_ON, OPT_MAX_WARNINGS, OPT_JOBS,
     OPT_RULE, OPT_BASELINE, OPT_REV, OPT_CHANGED_SINCE, OPT_CONFIG_FROM, OPT_SHARD, OPT_AUTOMATION_ID,
-    OPT_REPORT_HINT, OPT_COLOR,
+    OPT_REPORT_HINT, OPT_COLOR, OPT_NOW,
     /* flags */
     OPT_STAGED, OPT_ONLY_IN_SCOPE, OPT_RECORD, OPT_NO_CACHE, OPT_PRINT_CONFIG, OPT_QUIET,
     OPT_VERBOSE, OPT_HELP
@@ -44,6 +44,7 @@ static const struct opt_spec opt_specs[] = {
     {"automation-id", 0, 1, OPT_AUTOMATION_ID},
     {"report-hint", 0, 1, OPT_REPORT_HINT},
     {"color", 0, 1, OPT_COLOR},
+    {"now", 0, 1, OPT_NOW},
     {"staged", 0, 0, OPT_STAGED},
     {"only-in-scope", 0, 0, OPT_ONLY_IN_SCOPE},
     {"record", 0, 0, OPT_RECORD},
@@ -217,6 +218,8 @@ static int apply_option(check_args *a, const char *cmd, const struct opt_spec *o
         if (color_mode_parse(value, &a->color) < 0)
             return cli_usage_error(cmd, "--color takes auto, always or never, not '%s'", value);
         break;
+    case OPT_NOW:
+        return cli_now_option(cmd, value);
     case OPT_STAGED: a->staged = 1; break;
     case OPT_ONLY_IN_SCOPE: a->only_in_scope = 1; break;
     case OPT_RECORD: a->record = 1; break;

@@ -267,11 +267,17 @@ cleanup:
 }
 
 static const char test_rules_usage[] =
-    "usage: provcheck test-rules [-c FILE] [DIR...]\n"
+    "usage: provcheck test-rules [-c FILE] [--now TIME] [DIR...]\n"
     "\n"
     "Run rule fixtures. For each DIR/ID.lua, every page in DIR/ID/pass/ must give no\n"
     "finding of rule ID, and every page in DIR/ID/fail/ at least one (a page-error or\n"
     "rule-error fails either). Without DIR: the config's rule_paths.\n"
+    "\n"
+    "options:\n"
+    "  -c, --config FILE       options and severities from this config\n"
+    "      --now TIME          the clock rules read (page:now()): ISO 8601\n"
+    "                          (2026-08-02T00:00:00Z) or @SECONDS; default: the\n"
+    "                          run's start; wins over the config's `now`\n"
     "\n"
     "exit status: 0 every fixture holds, 1 some do not, 2 setup error\n";
 
@@ -339,6 +345,9 @@ int cmd_test_rules(int argc, char **argv)
                 goto cleanup;
             }
             config_path = value;
+        } else if (cli_option_value(argc, argv, &i, "", "--now", &value)) {
+            if (cli_now_option(argv[0], value) < 0)
+                goto cleanup;
         } else if (argv[i][0] == '-') {
             cli_usage_error(argv[0], "unknown option '%s'", argv[i]);
             goto cleanup;

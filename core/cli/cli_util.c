@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "cli_util.h"
+#include "datetime.h"
 #include "json_write.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -35,6 +36,18 @@ int cli_option_value(int argc, char **argv, int *i, const char *short_name,
         *value_out = arg + 2;
         return 1;
     }
+    return 0;
+}
+
+int cli_now_option(const char *cmd, const char *value)
+{
+    long long t;
+    const char *msg = NULL;
+    if (!value || datetime_parse_arg(value, &t, &msg) < 0)
+        return cli_usage_error(cmd, "--now takes an ISO 8601 time (2026-08-02T00:00:00Z) or "
+                               "@SECONDS, not '%s': %s", value ? value : "",
+                               msg ? msg : "missing time");
+    config_set_now_option(t);
     return 0;
 }
 

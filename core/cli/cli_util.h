@@ -20,6 +20,10 @@ int cli_option_value(int argc, char **argv, int *i, const char *short_name,
    with err_set naming the file (and line). */
 int cli_config_load(config **out, const char *config_path);
 
+/* --now TIME: parse it (ISO 8601 or @SECONDS) and make it the run's clock
+   (config_set_now_option). 0, or -1 after a usage message naming --now. */
+int cli_now_option(const char *cmd, const char *value);
+
 /* Append s as a JSON string literal. */
 void cli_json_string(buf *b, const char *s);
 /* Append v as a Lua literal, as a user would write it in provcheck.lua. */

@@ -77,6 +77,9 @@ static const char audit_usage[] =
     "  -j, --jobs N            checking threads (default: number of CPUs)\n"
     "      --max-warnings N    also exit 1 when more than N warnings are found\n"
     "      --baseline FILE     findings in this JSON report are suppressed\n"
+    "      --now TIME          the clock rules read (page:now()): ISO 8601\n"
+    "                          (2026-08-02T00:00:00Z) or @SECONDS; default: the\n"
+    "                          run's start; wins over the config's `now`\n"
     "      --color WHEN        auto (default), always, never; NO_COLOR and\n"
     "                          FORCE_COLOR are read in auto mode\n"
     "  -q, --quiet             text: show errors only; no progress or notes on stderr\n"
@@ -178,7 +181,7 @@ static const char *audit_option_guess(const char *typed)
         "--sitemap", "--crawl", "--max-pages", "--timeout", "--rate", "--concurrency",
         "--user-agent", "--header", "--db", "--compare", "--against-rev", "--map", "--shard",
         "--config", "--format", "--output", "--fail-on", "--max-warnings", "--baseline",
-        "--color", "--jobs", "--quiet", "--verbose", "--help", NULL};
+        "--color", "--now", "--jobs", "--quiet", "--verbose", "--help", NULL};
     char name[65];
     snprintf(name, sizeof name, "%.*s", (int)strcspn(typed, "="), typed);
     suggestion s;
@@ -230,6 +233,9 @@ static int audit_args_parse(audit_args *a, int argc, char **argv)
             a->max_warnings = ca.max_warnings;
         } else if (VALUE_OPT("--baseline", "--baseline")) {
             a->baseline = v;
+        } else if (VALUE_OPT("--now", "--now")) {
+            if (cli_now_option("audit", v) < 0)
+                return -1;
         } else if (VALUE_OPT("--color", "--color")) {
             if (color_mode_parse(v, &a->color) < 0)
                 return cli_usage_error("audit", "--color takes auto, always or never, not '%s'",
@@ -441,6 +447,7 @@ typedef struct audit_run {
     const audit_args *args;
     const config *cfg;
     const ruleset *rs;
+    char reuse_key[65];      /* ruleset_reuse_key: the digest, and the clock if read */
     http_fetcher *fetcher;
     audit_db *db;
     http_page_store store;
@@ -779,7 +786,7 @@ static int queue_page(audit_run *run, const char *url, const char *lastmod, int 
     int rc = 0;
     if (run->db && !run->args->against_rev) {
         long long id = 0;
-        rc = audit_db_cache_get(run->db, url, run->rs->digest, &etag, &lm, &id);
+        rc = audit_db_cache_get(run->db, url, run->reuse_key, &etag, &lm, &id);
         if (rc > 0)
             rc = audit_db_page_memory(run->db, id, url, &pj->links, &pj->targets);
         /* Ask "unchanged?" only when the old result still holds for an unchanged
@@ -1499,6 +1506,7 @@ int cmd_audit(int argc, char **argv)
     run.args = &a;
     run.cfg = cfg;
     run.rs = rs;
+    ruleset_reuse_key(rs, run.reuse_key);
     run.config_globs = config_sets_globs(cfg);
     if (!(run.fetcher = http_fetcher_new(&hs)))
         goto cleanup;
@@ -1565,7 +1573,7 @@ int cmd_audit(int argc, char **argv)
         char shard[32];
         snprintf(shard, sizeof shard, "%d/%d", a.shard_k, a.shard_n);
         audit_meta meta = {.site = site ? site : "", .started = started,
-                           .ruleset = rs->digest, .shard = a.shard_n > 1 ? shard : NULL};
+                           .ruleset = run.reuse_key, .shard = a.shard_n > 1 ? shard : NULL};
         if (audit_db_store(run.db, &meta, &r, run.info, run.info_count, &id) < 0 ||
             (a.compare && audit_db_previous(run.db, meta.site, meta.shard, id, &prev) < 0) ||
             (a.compare && audit_db_compare(run.db, prev, id, &cmp) < 0)) {

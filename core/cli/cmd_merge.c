@@ -209,12 +209,14 @@ typedef struct run_set {
     int count;                   /* N of the shards; 0 before the first shard */
     const char *count_file;
     shard_owner *owners; size_t owner_count;
+    char *now;                   /* the earliest run.now of the shards, or NULL */
 } run_set;
 
 static void run_set_free(run_set *rs)
 {
     free(rs->config_hash);
     free(rs->owners);
+    free(rs->now);
 }
 
 static int is_sha256_hex(const char *s)
@@ -285,6 +287,15 @@ static int take_run(run_set *rs, const cfgval *doc, const char *file)
                        "merge only shards of one run, with one config, rules and baseline",
                        file, rs->hash_file, hash, rs->config_hash);
     }
+    /* A set clock is in config_hash, so shards that ran with another --now were
+       refused above. Shards on the start time each took their own: the merged report
+       keeps the earliest (the fixed format sorts as text). */
+    const char *now = str_member(run, "now");
+    if (now && (!rs->now || strcmp(now, rs->now) < 0)) {
+        free(rs->now);
+        if (!(rs->now = strdup(now)))
+            return err_set("out of memory");
+    }
     const cfgval *shard = cfgval_get(run, "shard");
     if (shard && shard->kind == CV_STR)
         return add_shard_spec(rs, shard->s, file);
@@ -316,6 +327,8 @@ static int finish_runs(run_set *rs, report *r, int partial)
 {
     r->config_hash = rs->config_hash;
     rs->config_hash = NULL;
+    r->now = rs->now;
+    rs->now = NULL;
     if (!rs->count || rs->owner_count == (size_t)rs->count)
         return 0;
     qsort(rs->owners, rs->owner_count, sizeof *rs->owners, owner_cmp);

@@ -84,6 +84,7 @@ int main(int argc, char **argv)
        worker thread starts. */
     xmlInitParser();
     curl_global_init(CURL_GLOBAL_DEFAULT);
+    config_clock_start();   /* page:now(): one value for the whole run */
 
     err_clear();
     int rc = cmd->run(argc - 1, argv + 1);

@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <lauxlib.h>
 #include "buf.h"
 #include "cfgval_lua.h"
+#include "datetime.h"
 #include "suggest.h"
 #include "config.h"
 #include "err.h"
@@ -28,7 +30,7 @@
 
 static const char *const KNOWN_KEYS[] = {
     "site_root", "include", "exclude", "rules", "overrides", "rule_paths", "plugins",
-    "max_page_bytes", "limits", "audit", "baseline", "clean_urls", "url_map", NULL};
+    "max_page_bytes", "limits", "audit", "baseline", "clean_urls", "url_map", "now", NULL};
 static const char *const OVERRIDE_KEYS[] = {"files", "urls", "rules", NULL};
 
 typedef struct load_ctx {
@@ -89,6 +91,39 @@ static int set_default_include(config *c)
     return c->include[0] && c->include[1] ? 0 : -1;
 }
 
+static long long run_start;
+static int run_start_taken;
+static long long now_option;
+static int now_option_set;
+
+void config_clock_start(void)
+{
+    if (!run_start_taken) {
+        run_start = (long long)time(NULL);
+        run_start_taken = 1;
+    }
+}
+
+void config_set_now_option(long long t)
+{
+    now_option = t;
+    now_option_set = 1;
+}
+
+long long config_now(void)
+{
+    config_clock_start();
+    return now_option_set ? now_option : run_start;
+}
+
+static void apply_now_option(config *c)
+{
+    if (now_option_set) {
+        c->now = now_option;
+        c->now_origin = CONFIG_NOW_OPTION;
+    }
+}
+
 config *config_default(void)
 {
     config *c = calloc(1, sizeof *c);
@@ -102,6 +137,10 @@ config *config_default(void)
     c->max_depth = PAGE_DEFAULT_MAX_DEPTH;
     c->parse_seconds = PAGE_DEFAULT_PARSE_SECONDS;
     c->max_time_ms = DEFAULT_MAX_TIME_MS;
+    config_clock_start();
+    c->now = run_start;
+    c->now_origin = CONFIG_NOW_START;
+    apply_now_option(c);
     if (!c->dir || set_default_include(c) < 0) {
         config_free(c);
         return NULL;
@@ -406,6 +445,26 @@ static int read_limits(const load_ctx *lc, const cfgval *v, config *c)
     return 0;
 }
 
+/* `now = "TIME"`: the clock rules read, for reproducible runs (--now wins). */
+static int read_now(const load_ctx *lc, const cfgval *v, config *c)
+{
+    if (v->kind != CV_STR)
+        return config_error(lc, "now", "now", "must be a string: an ISO 8601 time "
+                            "(2026-08-02T00:00:00Z) or @SECONDS");
+    long long t;
+    const char *msg = NULL;
+    if (datetime_parse_arg(v->s, &t, &msg) < 0) {
+        char text[256];
+        snprintf(text, sizeof text, "'%.60s' is not a time: %s", v->s, msg);
+        return config_error(lc, "now", "now", text);
+    }
+    if (c->now_origin != CONFIG_NOW_OPTION) {
+        c->now = t;
+        c->now_origin = CONFIG_NOW_CONFIG;
+    }
+    return 0;
+}
+
 static int read_key(const load_ctx *lc, const char *key, const cfgval *v, config *c)
 {
     if (v->kind == CV_NIL)
@@ -447,6 +506,8 @@ static int read_key(const load_ctx *lc, const char *key, const cfgval *v, config
     }
     if (strcmp(key, "url_map") == 0)
         return read_url_map(lc, v, c);
+    if (strcmp(key, "now") == 0)
+        return read_now(lc, v, c);
     if (strcmp(key, "audit") == 0) {
         if (v->kind != CV_MAP && v->kind != CV_LIST)
             return config_error(lc, key, key, "must be a table");

@@ -1,5 +1,5 @@
 /* config.h: provcheck.lua, loaded in the rule sandbox, turned into plain C values.
- * Keys: site_root, include, exclude, rules, overrides, rule_paths, plugins, plus the
+ * Keys: site_root, include, exclude, rules, overrides, rule_paths, plugins, now, plus the
  * documented extras in docs/config.md (max_page_bytes, limits = {instructions,
  * memory, time_ms, attributes, depth, parse_seconds}). Unknown keys are setup errors naming file and line. */
 #ifndef PROVCHECK_CONFIG_H
@@ -41,9 +41,21 @@ typedef struct config {
     long max_time_ms;             /* per rule per page, CPU time; default 5000 */
     int clean_urls;               /* "/news/x" is the file news/x.html (url_map.h) */
     char **url_map_urls, **url_map_files; size_t url_map_count;   /* url_map, in key order */
+    long long now;                /* page:now(): seconds since the epoch, UTC */
+    int now_origin;               /* CONFIG_NOW_* : where `now` came from */
     cfgval *audit;                /* the `audit` table as written (user_agent, headers,
                                      cookies...), validated by the audit command; NULL */
 } config;
+
+enum { CONFIG_NOW_START = 0, CONFIG_NOW_CONFIG = 1, CONFIG_NOW_OPTION = 2 };
+/* The run's clock, one value per process so results do not depend on timing: the
+   time of the first call of config_clock_start (main calls it before anything
+   else), unless --now set it (config_set_now_option, which wins over the config's
+   `now`). Every config made afterwards carries it in `now`. */
+void config_clock_start(void);
+void config_set_now_option(long long t);
+/* The clock a config made now would carry, before its own `now` key. */
+long long config_now(void);
 
 /* The built-in defaults (no file). NULL only when out of memory. */
 config *config_default(void);

@@ -298,6 +298,8 @@ engine *engine_new(const ruleset *rs)
     sandbox_set_modules(e->sb, rs->module_names, rs->module_sources, rs->module_lens,
                         rs->module_count);
     lua_State *L = sandbox_state(e->sb);
+    e->ctx.now = c ? c->now : config_now();
+    e->ctx.now_fixed = c && c->now_origin != CONFIG_NOW_START;
     lua_page_register(L, &e->ctx);
     lua_node_register(L, &e->ctx);
     lua_pushlightuserdata(L, e);
@@ -651,12 +653,23 @@ static int fill_identity(page *p, finding_list *found)
     return 0;
 }
 
+int engine_page_read_clock(const engine *e)
+{
+    return e->ctx.clock_read;
+}
+
+int engine_page_reusable(const engine *e)
+{
+    return e->ctx.now_fixed || !e->ctx.clock_read;
+}
+
 int engine_check_page(engine *e, page *p, finding_list *out)
 {
     finding_list found = {0};
     unsigned char *ran = NULL;
     int rc = -1;
     const config *cfg = engine_config(e);
+    e->ctx.clock_read = 0;
     if (cfg)
         page_set_limits(p, &(page_limits){cfg->max_attributes, cfg->max_depth,
                                           cfg->parse_seconds});

@@ -1,7 +1,7 @@
 /* lua_page.c: the page userdata (lua_page.h): page.path, page.url,
  * page.site_path, page:text(), page:raw_text(), page:find(), page:contains(),
  * page:normalize(), page:select(), page:xpath(), page:links(), page:meta(),
- * page:jsonld(), page:target_exists(). Heavy work (search, selectors) stays in C;
+ * page:jsonld(), page:target_exists(), page:now(). Heavy work (search, selectors) stays in C;
  * the text strings are made once per page and kept in the userdata's user values,
  * so every rule on the page shares them. */
 #include <stdint.h>
@@ -45,6 +45,17 @@ static void push_cached_text(lua_State *L, page *p, int uv)
     lua_pushlstring(L, s ? s : "", s ? len : 0);
     lua_pushvalue(L, -1);
     lua_setiuservalue(L, 1, uv);
+}
+
+/* The run's clock, one value for every page and rule (config `now`, --now or the
+   start time), so findings never depend on when a page happened to be checked. */
+static int page_l_now(lua_State *L)
+{
+    check_page(L);
+    lua_page_ctx *ctx = ctx_of(L);
+    ctx->clock_read = 1;   /* a result that read the start time is not for later runs */
+    lua_pushinteger(L, (lua_Integer)ctx->now);
+    return 1;
 }
 
 static int page_l_text(lua_State *L)
@@ -295,7 +306,7 @@ void lua_page_register(lua_State *L, lua_page_ctx *ctx)
         {"hidden_text", page_l_hidden_text},
         {"select", page_l_select}, {"xpath", page_l_xpath}, {"links", page_l_links},
         {"meta", page_l_meta}, {"jsonld", page_l_jsonld},
-        {"target_exists", page_l_target_exists}, {NULL, NULL}};
+        {"target_exists", page_l_target_exists}, {"now", page_l_now}, {NULL, NULL}};
     luaL_newmetatable(L, LUA_PAGE_TYPE);
     lua_pushlightuserdata(L, ctx);
     lua_pushcclosure(L, page_tostring, 1);
@@ -323,6 +334,7 @@ void lua_page_begin(lua_State *L, lua_page_ctx *ctx, page *p)
 {
     ctx->p = p;
     ctx->gen++;
+    ctx->clock_read = 0;
     lua_newtable(L);
     lua_rawseti(L, LUA_REGISTRYINDEX, ctx->node_cache_ref);
 }

@@ -19,6 +19,9 @@ typedef struct lua_page_ctx {
     page *p;                /* the page being checked, NULL between pages */
     unsigned long gen;      /* bumped for every page */
     int node_cache_ref;     /* registry ref: light userdata -> node userdata */
+    long long now;          /* page:now(): the run's clock, seconds since the epoch */
+    int now_fixed;          /* now was set (config, --now), not the start time */
+    int clock_read;         /* page:now() was called on this page */
 } lua_page_ctx;
 
 /* Create both metatables in L, bound to ctx (which must outlive L's use). */

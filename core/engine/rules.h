@@ -60,6 +60,13 @@ const rule_meta *ruleset_find(const ruleset *rs, const char *id);
  * was off runs at its default severity. -1 (err_set) for an unknown id. */
 int ruleset_only(ruleset *rs, char **ids, size_t count);
 
+/* rule_clock.c: whether a rule or module that runs may call page:now() (the word
+ * `now` in its source), and the digest a cache that keeps whole-run results must key
+ * on: rs->digest, with the clock added when it is set or may be read. out holds 65
+ * bytes. */
+int ruleset_may_read_clock(const ruleset *rs);
+void ruleset_reuse_key(const ruleset *rs, char out[65]);
+
 typedef struct engine engine;
 /* A worker's engine: a new sandboxed state with every rule that can run compiled.
  * NULL with err_set on failure (a rule that does not compile is a setup error, found
@@ -72,5 +79,11 @@ void engine_free(engine *e);
  * and fingerprinting. Parses the page if needed: a page that fails to parse gets one
  * page-error finding. Appends to out. 0, or -1 only when out of memory. */
 int engine_check_page(engine *e, page *p, finding_list *out);
+/* Whether the findings of the last page checked may be kept for later runs: not
+ * when a rule read the clock and the clock is this run's start time (a later run
+ * has another). With a set `now` the result caches key on it instead. */
+int engine_page_reusable(const engine *e);
+/* Whether a rule called page:now() on the last page checked. */
+int engine_page_read_clock(const engine *e);
 
 #endif

@@ -52,6 +52,7 @@ void report_free(report *r)
     free(r->config_changed);
     free(r->shard);
     free(r->config_hash);
+    free(r->now);
     for (size_t i = 0; i < r->page_count; i++) {
         free(r->pages[i].path);
         free(r->pages[i].url);

@@ -37,6 +37,8 @@ typedef struct report {
     /* what ran (JSON "run"), so merge can refuse shard sets that do not add up */
     char *shard;          /* "K/N" (a merge with --partial: "K,K/N"); NULL = every page */
     char *config_hash;    /* hex SHA-256 of what decides the findings; NULL = unknown */
+    char *now;            /* the clock rules read ("YYYY-MM-DDTHH:MM:SSZ"): recorded when
+                             set by --now or config, or when a rule read it; else NULL */
     page_result *pages; size_t page_count;   /* sorted by path */
     finding_list findings;                   /* sorted (finding_list_sort) */
     report_rule *rules; size_t rule_count;   /* sorted by id */

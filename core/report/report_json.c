@@ -114,6 +114,10 @@ int report_write_json(const report *r, const report_options *o, buf *out)
     rc |= json_write_string(out, r->shard);
     rc |= buf_puts(out, ", \"config_hash\": ");
     rc |= json_write_string(out, r->config_hash);
+    if (r->now) {   /* only when the clock could decide findings: see report.h */
+        rc |= buf_puts(out, ", \"now\": ");
+        rc |= json_write_string(out, r->now);
+    }
     rc |= buf_printf(out,
                " },\n  \"summary\": { \"pages\": %zu, \"findings\": %zu, \"errors\": %zu, "
                "\"warnings\": %zu, \"suppressed\": %zu },\n  \"pages\": [",

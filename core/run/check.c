@@ -25,6 +25,7 @@
 #include <libxml/parser.h>
 #include "url_map.h"
 #include "check.h"
+#include "datetime.h"
 #include "err.h"
 #include "sha256.h"
 
@@ -46,6 +47,7 @@ typedef struct run {
     atomic_size_t next;       /* the next page index to hand out */
     atomic_int failed;        /* a worker could not start or ran out of memory */
     atomic_size_t done;       /* pages finished, for the progress hook */
+    atomic_int clock_read;    /* a rule called page:now(): the report records the clock */
 } run;
 
 typedef struct worker {
@@ -174,7 +176,9 @@ static int check_one(run *rn, engine *eng, source_reader *reader, size_t i,
     page_free(p);   /* the document and views go before the next page is read */
     if (rc < 0)
         return -1;
-    if (opt && opt->store)
+    if (engine_page_read_clock(eng))
+        atomic_store_explicit(&rn->clock_read, 1, memory_order_relaxed);
+    if (opt && opt->store && engine_page_reusable(eng))
         opt->store(opt->cache_ctx, ref, slot);
     return 0;
 }
@@ -383,6 +387,16 @@ static int assemble(report *out, run *rn, worker *workers, int jobs)
     finding_list_sort(&out->findings);
     if (assemble_rules(out, rn->rs) < 0)
         return -1;
+    /* The clock decides findings only where a rule read it, or where the user set it:
+       then it is recorded so the run can be reproduced with --now. Otherwise the
+       report stays the same bytes from one run to the next. */
+    const config *cfg = rn->rs ? rn->rs->cfg : NULL;
+    if (cfg && (cfg->now_origin != CONFIG_NOW_START || atomic_load(&rn->clock_read))) {
+        char when[40];
+        datetime_format(cfg->now, when);
+        if (!(out->now = strdup(when)))
+            return -1;
+    }
     report_recount(out);
     return 0;
 }
@@ -405,6 +419,7 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
     atomic_init(&rn.next, 0);
     atomic_init(&rn.failed, 0);
     atomic_init(&rn.done, 0);
+    atomic_init(&rn.clock_read, 0);
     worker *workers = NULL;
     int jobs = 0, rc = -1;
     if (compact_pages(out, &rn, &refs) < 0) {

@@ -38,6 +38,13 @@ int report_record_run(report *r, const ruleset *rs, const config *cfg, int shard
         hash_str(&h, cfg->site_root);
         hash_list(&h, "include", cfg->include, cfg->include_count);
         hash_list(&h, "exclude", cfg->exclude, cfg->exclude_count);
+        /* a set clock decides findings like options do: shards must agree on it. The
+           start time does not enter (each shard starts at its own second). */
+        if (cfg->now_origin != CONFIG_NOW_START) {
+            char when[40];
+            snprintf(when, sizeof when, "now:%lld", cfg->now);
+            hash_str(&h, when);
+        }
     }
     if (baseline_path) {
         char *text = NULL;

@@ -5,8 +5,8 @@
  *
  * What a chunk sees: the safe base functions (assert error ipairs next pairs
  * rawequal rawget rawlen rawset select setmetatable getmetatable tonumber tostring
- * type pcall xpcall, print as a no-op), read-only proxies of string, table, math and
- * utf8, a text-only `load` bound to its own environment, and a `require` limited to
+ * type pcall xpcall, print as a no-op), read-only proxies of string, table, math,
+ * utf8 and date (lua_date.h), a text-only `load` bound to its own environment, and a `require` limited to
  * the ruleset's helper modules. They live in a frozen base table that each chunk's
  * environment reads through a protected metatable (__index, __metatable = false):
  * a fresh environment is one small table, so the engine can give every rule a new
@@ -44,6 +44,7 @@
 #include <time.h>
 #include <lauxlib.h>
 #include <lualib.h>
+#include "lua_date.h"
 #include "lua_pattern.h"
 #include "sandbox.h"
 
@@ -626,6 +627,10 @@ static int sandbox_setup(lua_State *L)
         lua_setfield(L, -3, LIBS[i]);
         lua_pop(L, 1);
     }
+    lua_date_push(L);            /* dates without os.*: datetime.h */
+    sandbox_push_readonly(L, -1);
+    lua_setfield(L, -3, "date");
+    lua_pop(L, 1);
     lua_createtable(L, 0, 2);    /* every environment's metatable */
     lua_pushvalue(L, -2);
     lua_setfield(L, -2, "__index");

@@ -795,11 +795,14 @@ static int open_cache(check_target *t, git_target_state *s, const check_args *a)
     ruleset *rs = NULL;
     if (ruleset_load(&rs, t->cfg, &t->fs) < 0)
         return -1;   /* a config that does not load is a setup error anyway */
-    char material[256], key[65];
-    snprintf(material, sizeof material, "%s;%lld;%zu;%zu;%ld;%ld;%ld;%ld", rs->digest,
+    char material[300], key[65];
+    /* a set clock is part of the key; results that read the start time are never
+       stored (engine_page_reusable) */
+    snprintf(material, sizeof material, "%s;%lld;%zu;%zu;%ld;%ld;%ld;%ld;now:%lld", rs->digest,
              t->cfg->max_instructions, t->cfg->max_memory, t->cfg->max_page_bytes,
              t->cfg->max_time_ms, t->cfg->max_attributes, t->cfg->max_depth,
-             t->cfg->parse_seconds);
+             t->cfg->parse_seconds,
+             t->cfg->now_origin != CONFIG_NOW_START ? t->cfg->now : -1LL);
     ruleset_free(rs);
     result_cache_run_key(key, material, a->rules, a->rule_count);
     s->cache = result_cache_open(git_repository_path(s->repo), key);
