@@ -282,10 +282,12 @@ static void explain_rule(const rule_meta *m)
 }
 
 /* A rule the config does not enable may come with a plugin pack shipped with
-   provcheck: explain it from there, saying how to enable it. 1 when explained. */
-static int explain_from_shipped_pack(const char *id)
+   provcheck: explain it from there, saying how to enable it. 1 when explained;
+   `pack_id` gets PACK/ID when ID is a pack's rule named without its pack. */
+static int explain_from_shipped_pack(const char *id, char *pack_id, size_t pack_id_size)
 {
     int found = 0;
+    pack_id[0] = '\0';
     const char *dirs[SHIPPED_PLUGIN_DIR_COUNT];
     size_t dir_count = shipped_plugin_dirs(dirs);
     for (size_t d = 0; !found && d < dir_count; d++) {
@@ -312,6 +314,11 @@ static int explain_from_shipped_pack(const char *id)
                        de->d_name, de->d_name);
                 explain_rule(ruleset_find(rs, id));
                 found = 1;
+            } else if (rs && !strchr(id, '/') && !pack_id[0]) {
+                char full[512];
+                snprintf(full, sizeof full, "%s/%s", de->d_name, id);
+                if (ruleset_find(rs, full))
+                    snprintf(pack_id, pack_id_size, "%s", full);
             }
             unload_rules(cfg, &fs, rs);
         }
@@ -354,8 +361,14 @@ int cmd_explain(int argc, char **argv)
     if (load_rules(&cfg, &fs, &rs, sa.config_path) < 0)
         goto cleanup;
     const rule_meta *m = ruleset_find(rs, sa.positional);
-    if (!m && explain_from_shipped_pack(sa.positional)) {
+    char pack_id[600];
+    if (!m && explain_from_shipped_pack(sa.positional, pack_id, sizeof pack_id)) {
         rc = EXIT_CLEAN;
+        goto cleanup;
+    }
+    if (!m && pack_id[0]) {
+        err_set("unknown rule '%s' (did you mean '%s'? the rules of a plugin pack are "
+                "addressed as PACK/RULE)", sa.positional, pack_id);
         goto cleanup;
     }
     if (!m) {

@@ -12,6 +12,7 @@
 #include "builtin.h"
 #include "cfgval_lua.h"
 #include "err.h"
+#include "report.h"
 #include "rules_private.h"
 #include "sandbox.h"
 #include "sha256.h"
@@ -370,6 +371,32 @@ static int read_meta_l(lua_State *L)
     return 0;
 }
 
+/* A plugin pack's rule is addressed as PACK/RULE everywhere (config keys, --rule,
+   suppressions, reports, fingerprints), so two packs cannot collide and a report
+   says where a rule came from; the file and its table keep the bare id. Without a
+   url of its own, its documentation is docs/rules/RULE.md as before. */
+static int namespace_pack_rule(rule_meta *m, const char *origin)
+{
+    if (strncmp(origin, "plugin:", 7) != 0)
+        return 0;
+    buf id = BUF_INIT;
+    buf_printf(&id, "%s/%s", origin + 7, m->id);
+    char *full = buf_detach(&id, NULL);
+    if (!full)
+        return err_set("out of memory");
+    if (!m->url) {
+        buf url = BUF_INIT;
+        buf_printf(&url, "%s%s.md", RULE_DOCS_BASE, m->id);
+        if (!(m->url = buf_detach(&url, NULL))) {
+            free(full);
+            return err_set("out of memory");
+        }
+    }
+    free(m->id);
+    m->id = full;
+    return 0;
+}
+
 static int add_rule(loader *ld, const char *origin, const char *label,
                     const char *expect_id, const char *src, size_t len)
 {
@@ -421,7 +448,7 @@ static int add_rule(loader *ld, const char *origin, const char *label,
         goto cleanup;
     }
     rc = ma.rc;
-    if (rc < 0)
+    if (rc < 0 || (rc = namespace_pack_rule(m, origin)) < 0)
         goto cleanup;
     for (size_t i = 0; i + 1 < rs->count; i++) {
         if (strcmp(rs->rules[i].id, m->id) == 0) {
@@ -727,7 +754,17 @@ static int load_plugins(loader *ld, const vfs *fs)
    to the list. Returns a static buffer. */
 static const char *rule_id_hint(const ruleset *rs, const char *typed)
 {
-    static _Thread_local char hint[200];
+    static _Thread_local char hint[400];
+    /* a pack rule named without its pack: the id it has now (PACK/RULE) */
+    size_t tl = strlen(typed);
+    for (size_t i = 0; !strchr(typed, '/') && i < rs->count; i++) {
+        const char *id = rs->rules[i].id, *slash = strrchr(id, '/');
+        if (slash && strlen(slash + 1) == tl && strcmp(slash + 1, typed) == 0) {
+            snprintf(hint, sizeof hint, " (did you mean '%.150s'? the rules of a plugin "
+                     "pack are addressed as PACK/RULE)", id);
+            return hint;
+        }
+    }
     suggestion s;
     suggestion_init(&s, typed);
     for (size_t i = 0; i < rs->count; i++)

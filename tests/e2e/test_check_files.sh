@@ -400,7 +400,7 @@ return { plugins = { "newsroom" }, exclude = { "news/c.html", "plugins/**" } }
 LUA
 run_in "$S" check -f json
 assert_status 1 "plugin rule finds the page"
-assert_eq "$(json '[(f["rule"], f["path"]) for f in d["findings"]]')" '[["needs-h1","news/noh1.html"]]' "plugin pack rule runs"
+assert_eq "$(json '[(f["rule"], f["path"]) for f in d["findings"]]')" '[["newsroom/needs-h1","news/noh1.html"]]' "plugin pack rule runs"
 # the syndication pack shipped in plugins/: found without a local copy, options checked
 S=$(new_site shipped-plugin)
 page_with "$S/news/canon.html" "<article><h1>A</h1>$GOOD_BODY</article>"
@@ -410,18 +410,18 @@ page_with "$S/news/none.html" "<article><h1>C</h1>$GOOD_BODY</article>"
 cat >"$S/provcheck.lua" <<'LUA'
 return {
   plugins = { "syndication" },
-  rules = { ["original-link"] = { severity = "error", domains = { "cnn.com" } },
-            ["links-disclaimer"] = "off", ["translation-notice"] = "off" },
+  rules = { ["syndication/original-link"] = { severity = "error", domains = { "cnn.com" } },
+            ["syndication/links-disclaimer"] = "off", ["syndication/translation-notice"] = "off" },
   exclude = { "news/a.html", "news/b.html", "news/c.html", "privacy.html" },
 }
 LUA
 run_in "$S" check -f json
 assert_status 1 "the shipped pack's rule fails two pages"
 assert_eq "$(json '[(f["rule"], f["path"], f["severity"]) for f in d["findings"]]')" \
-  '[["original-link","news/elsewhere.html","error"],["original-link","news/none.html","error"]]' \
-  "original-link: a canonical to a subdomain of cnn.com counts, a link to another outlet does not"
+  '[["syndication/original-link","news/elsewhere.html","error"],["syndication/original-link","news/none.html","error"]]' \
+  "syndication/original-link: a canonical to a subdomain of cnn.com counts, a link to another outlet does not"
 assert_contains "$(json '[f["message"] for f in d["findings"]][0]')" "on cnn.com" "the message names the domains"
-printf 'return { plugins = { "syndication" }, rules = { ["original-link"] = { domains = "cnn.com" } } }\n' >"$S/provcheck.lua"
+printf 'return { plugins = { "syndication" }, rules = { ["syndication/original-link"] = { domains = "cnn.com" } } }\n' >"$S/provcheck.lua"
 run_in "$S" check
 assert_status 2 "a pack rule's option of the wrong type"
 assert_contains "$ERR" "domains" "the message names the option"

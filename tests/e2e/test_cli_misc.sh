@@ -66,6 +66,9 @@ run_in "$EMPTY" explain privacy-lnk
 assert_status 2 "explain an unknown rule"
 assert_contains "$ERR" "privacy-link" "close matches suggested"
 run_in "$EMPTY" explain original-link
+assert_status 2 "a pack's rule is PACK/RULE"
+assert_contains "$ERR" "unknown rule 'original-link' (did you mean 'syndication/original-link'? the rules of a plugin pack are addressed as PACK/RULE)" "explain suggests the namespaced id"
+run_in "$EMPTY" explain syndication/original-link
 assert_status 0 "explain a rule of a shipped pack the config does not enable"
 assert_contains "$OUT" "plugin pack 'syndication'" "names the pack it comes with"
 assert_contains "$OUT" 'plugins = { "syndication" }' "says how to enable it"

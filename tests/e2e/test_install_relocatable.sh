@@ -75,7 +75,7 @@ run_installed rules
 assert_contains "$OUT" "(installed copy)" "the packs are read from the install, not from the source tree"
 # explain finds a pack rule in the installed packs when the config does not enable it
 mkdir -p "$TMP/empty"
-(cd "$TMP/empty" && "$BIN" explain original-link) >"$TMP/.out" 2>"$TMP/.err"
+(cd "$TMP/empty" && "$BIN" explain syndication/original-link) >"$TMP/.out" 2>"$TMP/.err"
 STATUS=$?
 OUT=$(cat "$TMP/.out")
 assert_status 0 "explain a shipped pack's rule from the install"

@@ -125,5 +125,109 @@ assert_eq "$(json 'd["run"]["now"]')" "2026-08-01T00:00:00Z" "the merged report 
 run_in "$S" check -f json --rule source-attribution .
 assert_eq "$(json '"now" in d["run"]')" "false" "no clock read, none recorded"
 
+# --- fixtures with now, options and expected messages (test-rules) ---
+F=$TMP/authoring/rules
+mkdir -p "$F/no-future-date/pass" "$F/no-future-date/fail"
+cp "$S/rules/no-future-date.lua" "$F/"
+# written for "publication date not in the future": the fixture pins the clock
+cat >"$F/no-future-date/fixture.lua" <<'LUA'
+return { now = "2026-08-02T00:00:00Z" }
+LUA
+write_file "$F/no-future-date/pass/published.html" '<html><body><article>
+<time datetime="2026-08-01T23:00:00Z">1 August</time></article></body></html>'
+write_file "$F/no-future-date/fail/future.html" '<!-- provcheck-fixture { message = "published 2026-08-02T08:00:00Z, after the run'"'"'s clock 2026-08-02T00:00:00Z" } -->
+<html><body><article>
+<time datetime="2026-08-02T10:00+02:00">2 August</time></article></body></html>'
+write_file "$F/no-future-date/fail/graced.html" '<!-- provcheck-fixture {
+  options = { grace_days = 1 },
+  message = { "published 2026-08-05", "fix the datetime" },
+} -->
+<html><body><article><time datetime="2026-08-05">5 August</time></article></body></html>'
+write_file "$F/no-future-date/pass/grace.html" '<!-- provcheck-fixture { options = { grace_days = 30 } } -->
+<html><body><article><time datetime="2026-08-20">20 August</time></article></body></html>'
+write_file "$F/no-future-date/pass/later-clock.html" '<!-- provcheck-fixture { now = "2027-01-01" } -->
+<html><body><article><time datetime="2026-12-31T23:59:59Z">31 December</time></article></body></html>'
+
+run test-rules "$F"
+assert_status 0 "every fixture holds with the fixture's clock and options"
+assert_contains "$OUT" "ok   $F/no-future-date/fail/future.html (now=2026-08-02T00:00:00Z)" "the fixture.lua clock is shown"
+assert_contains "$OUT" "ok   $F/no-future-date/fail/graced.html (now=2026-08-02T00:00:00Z, options: grace_days=1)" "a page's options are shown"
+assert_contains "$OUT" "ok   $F/no-future-date/pass/grace.html (now=2026-08-02T00:00:00Z, options: grace_days=30)" "pass fixture with options"
+assert_contains "$OUT" "ok   $F/no-future-date/pass/later-clock.html (now=2027-01-01T00:00:00Z)" "a page's now wins over fixture.lua's"
+assert_contains "$OUT" "5 fixtures, 0 failed" "summary"
+
+# the date after the clock: the same pass fixture now fails
+cat >"$F/no-future-date/fixture.lua" <<'LUA'
+return { now = "2026-08-01T00:00:00Z" }
+LUA
+run test-rules "$F"
+assert_status 1 "a publication date after the fixture's clock fails the pass fixture"
+assert_contains "$OUT" "FAIL $F/no-future-date/pass/published.html (now=2026-08-01T00:00:00Z)" "names the fixture and its clock"
+assert_contains "$OUT" "published 2026-08-01T23:00:00Z, after the run's clock 2026-08-01T00:00:00Z" "lists the finding"
+assert_contains "$OUT" "FAIL $F/no-future-date/fail/future.html (now=2026-08-01T00:00:00Z): expected a message of no-future-date containing 'published 2026-08-02T08:00:00Z, after the run's clock 2026-08-02T00:00:00Z'; its messages:" "the expected message part is missing"
+assert_contains "$OUT" "line 3: error: published 2026-08-02T08:00:00Z, after the run's clock 2026-08-01T00:00:00Z: fix the datetime [no-future-date]" "the messages found are printed"
+# without any clock in the fixtures the run's clock (--now) decides
+rm "$F/no-future-date/fixture.lua" "$F/no-future-date/pass/grace.html" "$F/no-future-date/fail/graced.html"
+write_file "$F/no-future-date/fail/future.html" '<!-- provcheck-fixture { message = "after the run" } -->
+<html><body><article>
+<time datetime="2026-08-02T10:00+02:00">2 August</time></article></body></html>'
+run test-rules --now 2026-08-03 "$F"
+assert_status 1 "--now after the date: the fail fixture has no finding"
+assert_contains "$OUT" "FAIL $F/no-future-date/fail/future.html: expected a finding of no-future-date, got none" "the fail fixture fails"
+run test-rules --now 2026-08-02T07:00:00Z "$F"
+assert_status 0 "--now before it: all hold"
+
+# -c: the config's options are the fixtures' defaults; the fixture's win
+cat >"$TMP/authoring/provcheck.lua" <<'LUA'
+return { rule_paths = { "rules" }, rules = { ["no-future-date"] = { grace_days = 400 } } }
+LUA
+run test-rules --now 2026-08-02T07:00:00Z -c "$TMP/authoring/provcheck.lua" "$F"
+assert_status 1 "config grace_days=400 hides the future date"
+assert_contains "$OUT" "FAIL $F/no-future-date/fail/future.html (options: grace_days=400)" "the config's options are shown"
+write_file "$F/no-future-date/fail/future.html" '<!-- provcheck-fixture { options = { grace_days = 0 }, message = "after the run" } -->
+<html><body><article>
+<time datetime="2026-08-02T10:00+02:00">2 August</time></article></body></html>'
+run test-rules --now 2026-08-02T07:00:00Z -c "$TMP/authoring/provcheck.lua" "$F"
+assert_status 0 "the fixture's own option wins over the config's"
+assert_contains "$OUT" "ok   $F/no-future-date/fail/future.html (options: grace_days=0)" "and is shown"
+
+# setup errors: exit 2 naming file and line
+write_file "$F/no-future-date/fail/future.html" '
+<!-- provcheck-fixture { options = { grace_dayz = 1 } } -->
+<html><body><article><time datetime="2026-08-02">x</time></article></body></html>'
+run test-rules "$F"
+assert_status 2 "an unknown option"
+assert_contains "$ERR" "$F/no-future-date/fail/future.html:2: options: rule 'no-future-date' has no option 'grace_dayz'" "names file, line and option"
+write_file "$F/no-future-date/fail/future.html" '<!-- provcheck-fixture { options = { grace_days = "one" } } -->
+<html><body><article><time datetime="2026-08-02">x</time></article></body></html>'
+run test-rules "$F"
+assert_status 2 "an option of the wrong type"
+assert_contains "$ERR" "future.html:1: options: option 'grace_days' of rule 'no-future-date' must be a" "names the type"
+write_file "$F/no-future-date/pass/published.html" '<!-- provcheck-fixture { message = "x" } -->
+<html><body></body></html>'
+run test-rules "$F"
+assert_status 2 "message on a pass fixture"
+assert_contains "$ERR" "$F/no-future-date/pass/published.html:1: message is for fail/ fixtures" "says why"
+write_file "$F/no-future-date/pass/published.html" '<!-- provcheck-fixture { now = "2026-02-30" } -->
+<html><body></body></html>'
+run test-rules "$F"
+assert_status 2 "a bad fixture now"
+assert_contains "$ERR" "published.html:1: now: '2026-02-30' is not a time: no such day in that month" "names file and line"
+write_file "$F/no-future-date/pass/published.html" '<!-- provcheck-fixture { opts = { } } -->
+<html><body></body></html>'
+run test-rules "$F"
+assert_status 2 "an unknown key"
+assert_contains "$ERR" "published.html:1: unknown key 'opts' (expected options, now, message)" "names the key"
+write_file "$F/no-future-date/pass/published.html" '<!-- provcheck-fixture { options = { -->
+<html><body></body></html>'
+run test-rules "$F"
+assert_status 2 "a syntax error in the comment"
+assert_contains "$ERR" "published.html:1:" "names file and line"
+printf 'return {\n  now = "2026-08-02",\n  message = "x",\n}\n' >"$F/no-future-date/fixture.lua"
+write_file "$F/no-future-date/pass/published.html" '<html><body></body></html>'
+run test-rules "$F"
+assert_status 2 "message in fixture.lua"
+assert_contains "$ERR" "$F/no-future-date/fixture.lua:3: unknown key 'message' (expected options, now)" "fixture.lua names its line"
+
 echo "test_rule_clock_fixtures: $CHECKS checks, $FAILS failed"
 [ "$FAILS" -eq 0 ]

@@ -15,16 +15,17 @@ run_in "$SITE" rules -f json
 assert_status 0 "rules lists"
 printf '%s' "$OUT" >"$TMP/rules.json"
 ids=$(json '" ".join(r["id"] for r in d["rules"])' "$TMP/rules.json")
-for id in privacy-link original-link page-error rule-error fetch-error unused-suppression drift; do
+for id in privacy-link syndication/original-link page-error rule-error fetch-error unused-suppression drift; do
   assert_contains " $ids " " $id " "provcheck rules lists $id"
 done
 for id in $ids; do
-  assert_file_exists "$PROVCHECK_SRC/docs/rules/$id.md" "the documentation page of $id"
-  head -n 1 "$PROVCHECK_SRC/docs/rules/$id.md" >"$TMP/h1" 2>/dev/null
-  assert_eq "$(cat "$TMP/h1")" "# $id" "docs/rules/$id.md is about $id"
+  page=${id##*/}   # a pack's rule PACK/RULE is documented in docs/rules/RULE.md
+  assert_file_exists "$PROVCHECK_SRC/docs/rules/$page.md" "the documentation page of $id"
+  head -n 1 "$PROVCHECK_SRC/docs/rules/$page.md" >"$TMP/h1" 2>/dev/null
+  assert_eq "$(cat "$TMP/h1")" "# $id" "docs/rules/$page.md is about $id"
   run_in "$SITE" explain "$id"
   assert_status 0 "explain $id"
-  assert_contains "$OUT" "documentation: https://github.com/provcheck/provcheck/blob/main/docs/rules/$id.md" \
+  assert_contains "$OUT" "documentation: https://github.com/provcheck/provcheck/blob/main/docs/rules/$page.md" \
     "explain $id names its page"
 done
 
