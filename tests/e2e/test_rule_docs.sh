@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Rule documentation resolves: every id `provcheck rules` lists (built-in, the
-# syndication pack, the core's own: page-error ... drift) has docs/rules/<id>.md;
+# shipped packs (syndication, ai-transparency, licensing), the core's own: page-error ... drift) has docs/rules/<id>.md;
 # every SARIF helpUri points at a page that exists (or at the rule's own `url`);
 # explain names the same page; drift is a rule the config can set; the docs name
 # no file the repository lacks; one project URL.
@@ -8,7 +8,7 @@
 
 SITE=$TMP/site
 mkdir -p "$SITE"
-printf 'return { plugins = { "syndication" } }\n' >"$SITE/provcheck.lua"
+printf 'return { plugins = { "syndication", "ai-transparency", "licensing" } }\n' >"$SITE/provcheck.lua"
 good_page "$SITE/index.html"
 
 run_in "$SITE" rules -f json
