@@ -8,7 +8,7 @@
 
 SITE=$TMP/site
 mkdir -p "$SITE"
-printf 'return { plugins = { "syndication", "privacy-regional", "news-metadata" } }\n' >"$SITE/provcheck.lua"
+printf 'return { plugins = { "syndication", "privacy-regional", "news-metadata", "ai-transparency", "licensing" } }\n' >"$SITE/provcheck.lua"
 good_page "$SITE/index.html"
 
 run_in "$SITE" rules -f json
