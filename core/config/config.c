@@ -314,6 +314,12 @@ static int read_overrides(const load_ctx *lc, const cfgval *v, config *c)
     if (v->kind != CV_LIST)
         return config_error(lc, "overrides", "overrides",
                             "must be a list of { files = ..., rules = ... }");
+    /* The engine matches overrides through a 64-bit mask: one past it would be
+       ignored, and an ignored override that turns a rule on is a false pass. */
+    if (v->count > CONFIG_MAX_OVERRIDES)
+        return config_error(lc, "overrides", "overrides",
+                            "more than 64 entries; merge entries that share rules "
+                            "(one entry's files list takes any number of globs)");
     c->overrides = calloc(v->count ? v->count : 1, sizeof *c->overrides);
     if (!c->overrides)
         return err_set("out of memory");

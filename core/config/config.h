@@ -21,6 +21,9 @@ typedef struct config_override {
     rule_setting *rules; size_t rule_count;
 } config_override;
 
+/* Overrides a config may hold: the engine matches them through a 64-bit mask. */
+#define CONFIG_MAX_OVERRIDES 64
+
 typedef struct config {
     char *path;           /* the file as named, for messages; NULL = no config file */
     char *dir;            /* its folder ("." when none) */
@@ -29,7 +32,7 @@ typedef struct config {
     char **include; size_t include_count;   /* defaults: every .html and .htm page */
     char **exclude; size_t exclude_count;
     rule_setting *rules; size_t rule_count;
-    config_override *overrides; size_t override_count;
+    config_override *overrides; size_t override_count;   /* at most CONFIG_MAX_OVERRIDES */
     char **rule_paths; size_t rule_path_count;
     char **plugins; size_t plugin_count;
     size_t max_page_bytes;        /* default 16 MiB */

@@ -207,6 +207,23 @@ static void test_bad_values(void **state)
     expect_load_error("return { rules = { x = function() end } }", "function");
 }
 
+/* The engine matches overrides through a 64-bit mask: a 65th entry must be refused,
+   never ignored (an ignored entry that turns a rule on would be a false pass). */
+static void test_override_count_is_capped(void **state)
+{
+    (void)state;
+    static const char HEAD[] = "local o = {}\nfor i = 1, %d do\n"
+        "  o[i] = { files = { 'p' .. i .. '.html' }, rules = { ['privacy-link'] = 'warning' } }\n"
+        "end\nreturn {\n  overrides = o }\n";
+    char text[256];
+    snprintf(text, sizeof text, HEAD, 64);
+    config *c = load_ok(text);
+    assert_int_equal(c->override_count, 64);
+    config_free(c);
+    snprintf(text, sizeof text, HEAD, 65);
+    expect_load_error(text, "site/provcheck.lua:6: overrides: more than 64 entries");
+}
+
 static void test_unknown_rule_option_type(void **state)
 {
     (void)state;
@@ -255,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_unknown_key),
         cmocka_unit_test(test_hostile_config),
         cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_override_count_is_capped),
         cmocka_unit_test(test_unknown_rule_option_type),
         cmocka_unit_test(test_without_config),
     };
