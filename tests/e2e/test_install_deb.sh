@@ -94,9 +94,9 @@ assert_contains "$(MANWIDTH=80 man provcheck 2>/dev/null | col -b)" "--changed-s
 completion=$(cd "$SITE" && PATH=/usr/bin:/bin bash -c '
   . /usr/share/bash-completion/completions/provcheck
   COMP_WORDS=(provcheck check -f ""); COMP_CWORD=3; _provcheck; echo "${COMPREPLY[*]}"
-  COMP_WORDS=(provcheck check --rule links); COMP_CWORD=3; _provcheck; echo "${COMPREPLY[*]}"')
+  COMP_WORDS=(provcheck check --rule syndication/links); COMP_CWORD=3; _provcheck; echo "${COMPREPLY[*]}"')
 assert_contains "$completion" "sarif" "the installed bash completion offers formats"
-assert_contains "$completion" "links-disclaimer" "the installed bash completion offers the pack's rule ids"
+assert_contains "$completion" "syndication/links-disclaimer" "the installed bash completion offers the pack's rule ids"
 
 # --- the tarball, unpacked anywhere -------------------------------------------------
 mkdir -p "$TMP/anywhere"
