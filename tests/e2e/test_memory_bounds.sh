@@ -88,17 +88,27 @@ else
   cp "$TMP/big/provcheck.lua" "$TMP/small/"
   peak_kb "$TMP/small" check --no-cache -f json -o "$TMP/small.json"
   SMALL_KB=$RSS_KB
-  peak_kb "$TMP/big" check --no-cache -f json -o "$TMP/big.json"
-  BIG_KB=$RSS_KB
-  assert_status 1 "the large page has its findings"
-  assert_eq "$(json '[f["rule"] for f in d["findings"]][:2]' "$TMP/big.json")" \
-    '["privacy-link","privacy-link"]' "the large page was checked"
   PAGE_KB=$(( $(wc -c <"$TMP/big/big.html") / 1024 ))
-  # the page itself, its DOM, its raw and normalized text and Lua's copy of it:
-  # about 6x (the map made it 10x)
-  if [ $((BIG_KB - SMALL_KB)) -le $((PAGE_KB * 8)) ]; then pass; else
-    fail "a $PAGE_KB KiB page took $((BIG_KB - SMALL_KB)) KiB above a small one ($SMALL_KB KiB)"
-  fi
+  # Each page path on its own (PROVCHECK_PAGE_PATH is the test switch; the core
+  # rules need no tree, so this page streams by default).
+  # The tree path: the page, its DOM, its raw and normalized text and Lua's copy
+  # of it: about 6x (the map made it 10x).
+  # The streaming path: libxml2's two copies of the input (its buffer and the
+  # UTF-8 conversion) dominate; measured 8.8x. The goal is 4x; this bound stops
+  # it getting worse until libxml2 reads the page bytes in place.
+  for path_bound in dom:8 stream:10; do
+    path=${path_bound%%:*} bound=${path_bound##*:}
+    PROVCHECK_PAGE_PATH=$path peak_kb "$TMP/big" check --no-cache -f json -o "$TMP/big-$path.json"
+    BIG_KB=$RSS_KB
+    assert_status 1 "the large page has its findings ($path path)"
+    assert_eq "$(json '[f["rule"] for f in d["findings"]][:2]' "$TMP/big-$path.json")" \
+      '["privacy-link","privacy-link"]' "the large page was checked ($path path)"
+    if [ $((BIG_KB - SMALL_KB)) -le $((PAGE_KB * bound)) ]; then pass; else
+      fail "$path path: a $PAGE_KB KiB page took $((BIG_KB - SMALL_KB)) KiB above a small one ($SMALL_KB KiB), over ${bound}x"
+    fi
+  done
+  cmp -s "$TMP/big-dom.json" "$TMP/big-stream.json" && pass ||
+    fail "the large page's report differs between the page paths"
 fi
 
 finish
