@@ -1,7 +1,7 @@
 /* rule_load.c: the rule set (rules.h): built-in rules and helper modules, the
  * config's rule_paths and plugins, each rule's metadata read in a throwaway
- * sandbox, the config checked against the rules, and the digest result caches key
- * on. Uses sandbox.h, cfgval_lua.h, sha256.h, builtin.h and the vfs of source.h. */
+ * sandbox (rule_meta.c reads the table), and the config checked against the
+ * rules; rule_digest.c hashes the result. Uses sandbox.h, cfgval_lua.h, sha256.h, builtin.h and the vfs of source.h. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +21,6 @@
 #define META_INSTRUCTIONS 10000000LL
 #define META_MEMORY ((size_t)32 * 1024 * 1024)
 
-static const char *const RULE_KEYS[] = {"id", "summary", "severity", "options",
-                                        "docs", "url", "needs", "check", NULL};
-static const char *const OPTION_TYPES[] = {"string", "string[]", "number", "integer",
-                                           "boolean", NULL};
 
 typedef struct loader {
     ruleset_private *rp;
@@ -47,48 +43,6 @@ static char *dup_mem(const char *s, size_t len)
         out[len] = '\0';
     }
     return out;
-}
-
-int rule_option_type_ok(const char *type, const cfgval *v)
-{
-    if (!v || v->kind == CV_NIL)
-        return 1;     /* an absent value means the default */
-    if (strcmp(type, "string") == 0)
-        return v->kind == CV_STR;
-    if (strcmp(type, "number") == 0)
-        return v->kind == CV_NUM;
-    if (strcmp(type, "integer") == 0)
-        return v->kind == CV_NUM && v->n == (double)(long long)v->n;
-    if (strcmp(type, "boolean") == 0)
-        return v->kind == CV_BOOL;
-    if (strcmp(type, "string[]") == 0) {
-        if (v->kind != CV_LIST)
-            return 0;
-        for (size_t i = 0; i < v->count; i++)
-            if (v->items[i]->kind != CV_STR)
-                return 0;
-        return 1;
-    }
-    return 0;
-}
-
-static int valid_type(const char *t)
-{
-    for (int i = 0; OPTION_TYPES[i]; i++)
-        if (strcmp(OPTION_TYPES[i], t) == 0)
-            return 1;
-    return 0;
-}
-
-static int valid_rule_id(const char *id)
-{
-    if (!islower((unsigned char)id[0]) && !isdigit((unsigned char)id[0]))
-        return 0;
-    for (const char *p = id; *p; p++)
-        if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && *p != '-' &&
-            *p != '_' && *p != '.')
-            return 0;
-    return strlen(id) <= 100;
 }
 
 static void free_meta(rule_meta *m)
@@ -189,226 +143,6 @@ static char *module_name_of(const char *prefix, const char *rel)
     return buf_detach(&b, NULL);
 }
 
-static int meta_error(const char *chunk, const char *msg)
-{
-    return err_set("%s: %s", chunk + 1, msg);   /* chunk names start with '@' */
-}
-
-/* [-0, +1] t[k] without metamethods (t an absolute index). */
-static int raw_field(lua_State *L, int t, const char *k)
-{
-    lua_pushstring(L, k);
-    return lua_rawget(L, t);
-}
-
-static int read_options(lua_State *L, int idx, rule_meta *m)
-{
-    lua_Integer n = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        n++;
-        lua_pop(L, 1);
-    }
-    m->options = calloc((size_t)n + 1, sizeof *m->options);
-    if (!m->options)
-        return err_set("out of memory");
-    lua_pushnil(L);
-    while (lua_next(L, idx)) {
-        int val = lua_gettop(L);
-        char msg[256];
-        if (lua_type(L, -2) != LUA_TSTRING || !lua_istable(L, val)) {
-            lua_pop(L, 2);
-            return meta_error(m->chunkname, "options must map option names to "
-                                            "{ type = ..., default = ..., doc = ... }");
-        }
-        rule_option *o = &m->options[m->option_count++];
-        o->name = strdup(lua_tostring(L, -2));
-        lua_pushnil(L);
-        while (lua_next(L, val)) {
-            const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
-            if (strcmp(k, "type") && strcmp(k, "default") && strcmp(k, "doc")) {
-                snprintf(msg, sizeof msg, "option '%s': unknown field '%s' (expected "
-                         "type, default, doc)", o->name ? o->name : "?", k);
-                lua_pop(L, 4);
-                return meta_error(m->chunkname, msg);
-            }
-            lua_pop(L, 1);
-        }
-        raw_field(L, val, "type");
-        if (lua_type(L, -1) != LUA_TSTRING || !valid_type(lua_tostring(L, -1))) {
-            snprintf(msg, sizeof msg, "option '%s': type must be one of string, "
-                     "string[], number, integer, boolean", o->name ? o->name : "?");
-            lua_pop(L, 3);
-            return meta_error(m->chunkname, msg);
-        }
-        o->type = strdup(lua_tostring(L, -1));
-        lua_pop(L, 1);
-        raw_field(L, val, "doc");
-        if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING) {
-            snprintf(msg, sizeof msg, "option '%s': doc must be a string",
-                     o->name ? o->name : "?");
-            lua_pop(L, 3);
-            return meta_error(m->chunkname, msg);
-        }
-        o->doc = strdup(lua_isnil(L, -1) ? "" : lua_tostring(L, -1));
-        lua_pop(L, 1);
-        raw_field(L, val, "default");
-        char *err = NULL;
-        int rc = cfgval_lua_read(L, -1, "default", &o->def, &err);
-        lua_pop(L, 1);
-        if (rc < 0) {
-            snprintf(msg, sizeof msg, "option '%s': %s", o->name ? o->name : "?",
-                     err ? err : "bad default");
-            free(err);
-            lua_pop(L, 2);
-            return meta_error(m->chunkname, msg);
-        }
-        if (!o->name || !o->type || !o->doc) {
-            lua_pop(L, 2);
-            return err_set("out of memory");
-        }
-        if (!rule_option_type_ok(o->type, o->def)) {
-            snprintf(msg, sizeof msg, "option '%s': the default is not a %s", o->name,
-                     o->type);
-            lua_pop(L, 2);
-            return meta_error(m->chunkname, msg);
-        }
-        lua_pop(L, 1);
-    }
-    return 0;
-}
-
-/* needs = { "text", "links", ... }: what the rule reads of a page. Without it the
-   rule may read anything (PAGE_NEED_ALL), so a rule written before `needs` keeps
-   working, on the DOM path. */
-static int read_needs(lua_State *L, int t, rule_meta *m)
-{
-    char msg[256];
-    m->needs = PAGE_NEED_ALL;
-    raw_field(L, t, "needs");
-    if (lua_isnil(L, -1)) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    if (!lua_istable(L, -1))
-        return meta_error(m->chunkname, "needs must be a list of strings (\"text\", "
-                                        "\"links\", \"meta\", \"jsonld\", \"tree\")");
-    unsigned needs = 0;
-    lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
-    for (lua_Integer i = 1; i <= n; i++) {
-        lua_rawgeti(L, -1, i);
-        unsigned bit = lua_type(L, -1) == LUA_TSTRING ? page_need_parse(lua_tostring(L, -1))
-                                                      : 0;
-        if (!bit) {
-            snprintf(msg, sizeof msg, "needs: unknown value '%s' (expected \"text\", "
-                     "\"links\", \"meta\", \"jsonld\" or \"tree\")",
-                     lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
-                                                    : luaL_typename(L, -1));
-            return meta_error(m->chunkname, msg);
-        }
-        needs |= bit;
-        lua_pop(L, 1);
-    }
-    lua_pop(L, 1);
-    m->needs = needs;
-    return 0;
-}
-
-/* Read the metadata table at the top of the stack into m. Raw reads only, so no
-   metamethod of the rule's table runs; called protected (read_meta_l). */
-static int read_meta_table(lua_State *L, rule_meta *m, const char *expect_id)
-{
-    int t = lua_gettop(L);
-    char msg[256];
-    if (!lua_istable(L, t))
-        return meta_error(m->chunkname, "a rule file must return a table");
-    lua_pushnil(L);
-    while (lua_next(L, t)) {
-        lua_pop(L, 1);
-        int known = 0;
-        if (lua_type(L, -1) == LUA_TSTRING)
-            for (int i = 0; RULE_KEYS[i]; i++)
-                if (strcmp(RULE_KEYS[i], lua_tostring(L, -1)) == 0)
-                    known = 1;
-        if (!known) {
-            snprintf(msg, sizeof msg, "unknown field '%s' (expected id, summary, "
-                     "severity, options, docs, url, needs, check)",
-                     lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "?");
-            lua_pop(L, 1);
-            return meta_error(m->chunkname, msg);
-        }
-    }
-    raw_field(L, t, "id");
-    if (lua_type(L, -1) != LUA_TSTRING || !valid_rule_id(lua_tostring(L, -1)))
-        return meta_error(m->chunkname, "id must be a string of lowercase letters, "
-                                        "digits and '-'");
-    m->id = strdup(lua_tostring(L, -1));
-    lua_pop(L, 1);
-    if (m->id && expect_id && strcmp(m->id, expect_id) != 0) {
-        snprintf(msg, sizeof msg, "id '%s' differs from the file name '%s.lua'", m->id,
-                 expect_id);
-        return meta_error(m->chunkname, msg);
-    }
-    raw_field(L, t, "summary");
-    if (lua_type(L, -1) != LUA_TSTRING)
-        return meta_error(m->chunkname, "summary must be a string");
-    m->summary = strdup(lua_tostring(L, -1));
-    lua_pop(L, 1);
-    raw_field(L, t, "severity");
-    m->default_sev = SEV_WARNING;
-    if (!lua_isnil(L, -1) && (lua_type(L, -1) != LUA_TSTRING ||
-                              severity_parse(lua_tostring(L, -1), &m->default_sev) < 0))
-        return meta_error(m->chunkname, "severity must be \"off\", \"info\", "
-                                        "\"warning\" or \"error\"");
-    lua_pop(L, 1);
-    raw_field(L, t, "docs");
-    if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
-        return meta_error(m->chunkname, "docs must be a string");
-    m->docs = strdup(lua_isnil(L, -1) ? "" : lua_tostring(L, -1));
-    lua_pop(L, 1);
-    /* A rule documented elsewhere (a pack's own site) says where: explain prints it
-       and SARIF links it instead of the project's docs/rules/<id>.md. */
-    raw_field(L, t, "url");
-    if (!lua_isnil(L, -1)) {
-        const char *url = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
-        if (!url || (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0) ||
-            strpbrk(url, " \t\r\n\"<>"))
-            return meta_error(m->chunkname, "url must be an http:// or https:// URL");
-        if (!(m->url = strdup(url)))
-            return err_set("out of memory");
-    }
-    lua_pop(L, 1);
-    if (read_needs(L, t, m) < 0)
-        return -1;
-    raw_field(L, t, "check");
-    if (!lua_isfunction(L, -1))
-        return meta_error(m->chunkname, "check must be a function(page, opts, report)");
-    lua_pop(L, 1);
-    if (!m->id || !m->summary || !m->docs)
-        return err_set("out of memory");
-    raw_field(L, t, "options");
-    int rc = 0;
-    if (lua_istable(L, -1))
-        rc = read_options(L, lua_gettop(L), m);
-    else if (!lua_isnil(L, -1))
-        rc = meta_error(m->chunkname, "options must be a table");
-    lua_pop(L, 1);
-    return rc;
-}
-
-typedef struct meta_args {
-    rule_meta *m;
-    const char *expect_id;
-    int rc;
-} meta_args;
-
-static int read_meta_l(lua_State *L)
-{
-    meta_args *a = lua_touserdata(L, 1);
-    a->rc = read_meta_table(L, a->m, a->expect_id);
-    return 0;
-}
-
 /* A plugin pack's rule is addressed as PACK/RULE everywhere (config keys, --rule,
    suppressions, reports, fingerprints), so two packs cannot collide and a report
    says where a rule came from; the file and its table keep the bare id. Without a
@@ -473,7 +207,7 @@ static int add_rule(loader *ld, const char *origin, const char *label,
     sandbox_run_begin(sb);
     if (sandbox_pcall(sb, 0, 1, &msg) < 0) {
         if (sandbox_limit_hit(sb))
-            meta_error(m->chunkname, msg ? msg : "limit exceeded");
+            rule_meta_error(m->chunkname, msg ? msg : "limit exceeded");
         else
             err_set("%s", msg ? msg : "rule failed to load");
         goto cleanup;
@@ -481,8 +215,8 @@ static int add_rule(loader *ld, const char *origin, const char *label,
     /* read in the same budgeted run, protected: an allocation failure or a
        limit is an error naming the file, never an abort */
     meta_args ma = {m, expect_id, -1};
-    if (sandbox_cpcall(sb, read_meta_l, &ma, -1, &msg) < 0) {
-        rc = meta_error(m->chunkname, msg ? msg : "cannot read the rule's table");
+    if (sandbox_cpcall(sb, rule_meta_read_l, &ma, -1, &msg) < 0) {
+        rc = rule_meta_error(m->chunkname, msg ? msg : "cannot read the rule's table");
         goto cleanup;
     }
     rc = ma.rc;
@@ -900,122 +634,6 @@ static int apply_config(loader *ld)
     return 0;
 }
 
-static int cmp_cstr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* A canonical byte form of a value: maps with sorted keys, lengths spelled out. */
-static void digest_value(sha256_ctx *h, const cfgval *v)
-{
-    char tmp[64];
-    if (!v || v->kind == CV_NIL) {
-        sha256_update(h, "n;", 2);
-        return;
-    }
-    switch (v->kind) {
-    case CV_BOOL: sha256_update(h, v->b ? "t;" : "f;", 2); break;
-    case CV_NUM:
-        snprintf(tmp, sizeof tmp, "d%.17g;", v->n);
-        sha256_update(h, tmp, strlen(tmp));
-        break;
-    case CV_STR:
-        snprintf(tmp, sizeof tmp, "s%zu:", v->slen);
-        sha256_update(h, tmp, strlen(tmp));
-        sha256_update(h, v->s, v->slen);
-        break;
-    case CV_LIST:
-        snprintf(tmp, sizeof tmp, "l%zu:", v->count);
-        sha256_update(h, tmp, strlen(tmp));
-        for (size_t i = 0; i < v->count; i++)
-            digest_value(h, v->items[i]);
-        break;
-    case CV_MAP: {
-        snprintf(tmp, sizeof tmp, "m%zu:", v->count);
-        sha256_update(h, tmp, strlen(tmp));
-        const char **keys = malloc((v->count + 1) * sizeof *keys);
-        if (!keys)
-            break;
-        for (size_t i = 0; i < v->count; i++)
-            keys[i] = v->keys[i];
-        qsort(keys, v->count, sizeof *keys, cmp_cstr);
-        for (size_t i = 0; i < v->count; i++) {
-            digest_value(h, cfgval_get(v, keys[i]));
-            snprintf(tmp, sizeof tmp, "k%zu:", strlen(keys[i]));
-            sha256_update(h, tmp, strlen(tmp));
-            sha256_update(h, keys[i], strlen(keys[i]));
-        }
-        free(keys);
-        break;
-    }
-    default: break;
-    }
-}
-
-static void digest_str(sha256_ctx *h, const char *s, size_t len)
-{
-    char tmp[32];
-    snprintf(tmp, sizeof tmp, "%zu:", len);
-    sha256_update(h, tmp, strlen(tmp));
-    sha256_update(h, s, len);
-}
-
-static void digest_setting(sha256_ctx *h, const rule_setting *s)
-{
-    char tmp[16];
-    digest_str(h, s->id, strlen(s->id));
-    snprintf(tmp, sizeof tmp, "%d/%d;", s->has_severity, (int)s->sev);
-    sha256_update(h, tmp, strlen(tmp));
-    digest_value(h, s->options);
-}
-
-static void compute_digest(ruleset *rs, const ruleset_private *rp)
-{
-    sha256_ctx h;
-    sha256_init(&h);
-    digest_str(&h, "provcheck " PROVCHECK_VERSION, strlen("provcheck " PROVCHECK_VERSION));
-    /* what the engine makes of the same rules: bumped when that changes (v2: a
-       new instance per page, findings and messages capped) */
-    digest_str(&h, "engine 2", strlen("engine 2"));
-    for (size_t i = 0; i < rs->count; i++) {
-        char tmp[32];
-        digest_str(&h, rs->rules[i].id, strlen(rs->rules[i].id));
-        digest_str(&h, rs->rules[i].source, rs->rules[i].source_len);
-        snprintf(tmp, sizeof tmp, "sev%d;", (int)rs->base_sev[i]);
-        sha256_update(&h, tmp, strlen(tmp));
-        digest_value(&h, rs->base_options[i]);
-        if (rp->only)
-            sha256_update(&h, rp->only[i] ? "O" : "o", 1);
-    }
-    for (size_t i = 0; i < rs->module_count; i++) {
-        digest_str(&h, rs->module_names[i], strlen(rs->module_names[i]));
-        digest_str(&h, rs->module_sources[i], rs->module_lens[i]);
-    }
-    const config *c = rs->cfg;
-    for (size_t o = 0; c && o < c->override_count; o++) {
-        sha256_update(&h, "override;", 9);
-        for (size_t i = 0; i < c->overrides[o].file_count; i++)
-            digest_str(&h, c->overrides[o].files[i], strlen(c->overrides[o].files[i]));
-        sha256_update(&h, "urls;", 5);
-        for (size_t i = 0; i < c->overrides[o].url_count; i++)
-            digest_str(&h, c->overrides[o].urls[i], strlen(c->overrides[o].urls[i]));
-        for (size_t i = 0; i < c->overrides[o].rule_count; i++)
-            digest_setting(&h, &c->overrides[o].rules[i]);
-    }
-    /* the file <-> URL mapping decides which overrides a page gets */
-    sha256_update(&h, c && c->clean_urls ? "clean;" : "plain;", 6);
-    for (size_t i = 0; c && i < c->url_map_count; i++) {
-        digest_str(&h, c->url_map_urls[i], strlen(c->url_map_urls[i]));
-        digest_str(&h, c->url_map_files[i], strlen(c->url_map_files[i]));
-    }
-    char tmp[16];
-    snprintf(tmp, sizeof tmp, "u%d;", (int)rp->unused_sev);
-    sha256_update(&h, tmp, strlen(tmp));
-    unsigned char out[32];
-    sha256_final(&h, out);
-    sha256_hex(out, 32, rs->digest);
-}
-
 int ruleset_load(ruleset **out, const config *cfg, const vfs *fs)
 {
     *out = NULL;
@@ -1045,7 +663,7 @@ int ruleset_load(ruleset **out, const config *cfg, const vfs *fs)
         qsort(rs->rules, rs->count, sizeof *rs->rules, cmp_rules);
     if (apply_config(&ld) < 0)
         goto cleanup;
-    compute_digest(rs, ld.rp);
+    ruleset_compute_digest(rs, ld.rp);
     rc = 0;
 cleanup:
     config_free(owned_default);
@@ -1077,6 +695,6 @@ int ruleset_only(ruleset *rs, char **ids, size_t count)
             rs->base_sev[i] = rs->rules[i].default_sev != SEV_OFF
                                   ? rs->rules[i].default_sev : SEV_WARNING;
     }
-    compute_digest(rs, rp);
+    ruleset_compute_digest(rs, rp);
     return 0;
 }
