@@ -112,7 +112,8 @@ static int index_line(page *p, int line)
             col++;
     }
     sorting_bytes = p->bytes;
-    qsort(p->tags, p->tag_count, sizeof *p->tags, tag_order);
+    if (p->tag_count)   /* a line without tags: p->tags may still be NULL */
+        qsort(p->tags, p->tag_count, sizeof *p->tags, tag_order);
     p->tags_line = line;
     return 0;
 }

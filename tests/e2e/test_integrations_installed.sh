@@ -136,7 +136,9 @@ ghrun install "$V"
 if [ "$?" -ne 0 ]; then pass; else fail "a tampered cached tarball was installed"; fi
 # A download that does not match SHA256SUMS fails the step.
 cp "$REL/download/v$VERSION/SHA256SUMS" "$TMP/sums.good"
-sed -i 's/^[0-9a-f]/0/; s/^0/1/' "$REL/download/v$VERSION/SHA256SUMS"
+# change the first digit of every sum, whatever it was (0 -> 1, anything else -> 0)
+sed -i 's/^0/X/; s/^[1-9a-f]/0/; s/^X/1/' "$REL/download/v$VERSION/SHA256SUMS"
+cmp -s "$TMP/sums.good" "$REL/download/v$VERSION/SHA256SUMS" && fail "the tampered SHA256SUMS is unchanged"
 rm -rf "$GH/runner/provcheck-release-$VERSION"
 ghrun download "$V"
 if [ "$?" -ne 0 ]; then pass; else fail "a download with a wrong checksum passed"; fi
