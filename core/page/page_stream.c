@@ -310,7 +310,10 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     if (st->fallback || st->failed)
         return;
     int line = ctxt->input->line;
-    if (line >= BIG_LINE || (st->depth == 0 && st->root_seen)) {
+    /* a prefixed name ("di:b"): the tree builder splits it, which this path does
+       not mirror (found by fuzz_page) */
+    if (line >= BIG_LINE || (st->depth == 0 && st->root_seen) ||
+        (name && strchr((const char *)name, ':'))) {
         give_up(st, ctxt);
         return;
     }
