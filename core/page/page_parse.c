@@ -17,6 +17,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
 #include <libxml/parserInternals.h>
+#include "json_write.h"
 #include "page_guard.h"
 #include "page_priv.h"
 
@@ -364,16 +365,10 @@ static int utf8_valid(const char *s, size_t len)
             u++;
             continue;
         }
-        size_t n = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC2 ? 1 : 0;
-        if (!n || c > 0xF4 || (size_t)(end - u) <= n)
+        size_t n = utf8_valid_seq(u, (size_t)(end - u));   /* json_write.h */
+        if (!n)
             return 0;
-        for (size_t k = 1; k <= n; k++)
-            if ((u[k] & 0xC0) != 0x80)
-                return 0;
-        if ((c == 0xE0 && u[1] < 0xA0) || (c == 0xED && u[1] > 0x9F) ||
-            (c == 0xF0 && u[1] < 0x90) || (c == 0xF4 && u[1] > 0x8F))
-            return 0;
-        u += n + 1;
+        u += n;
     }
     return 1;
 }
