@@ -31,16 +31,21 @@ static int set_error(page *p, const char *msg)
     return -1;
 }
 
-/* Length of the valid UTF-8 prefix of s. */
-static size_t utf8_valid_prefix(const unsigned char *s, size_t len)
+/* Length of the valid UTF-8 prefix of s; *controls is set when that prefix holds
+   a C0 control character other than white space (libxml2 reports and skips
+   those, in ways the event path does not mirror). One pass does both because it
+   runs over every page. */
+static size_t utf8_scan(const unsigned char *s, size_t len, int *controls)
 {
+    const uint64_t high = 0x8080808080808080ULL, ones = 0x0101010101010101ULL;
     size_t i = 0;
     while (i < len) {
-        /* eight ASCII bytes at a time: most pages are mostly ASCII */
+        /* eight printable ASCII bytes at a time: most pages are mostly ASCII */
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            if (w & 0x8080808080808080ULL)
+            /* a byte with the high bit set, or a byte below 0x20 */
+            if ((w & high) || ((w - ones * 0x20) & ~w & high))
                 break;
             i += 8;
         }
@@ -48,6 +53,8 @@ static size_t utf8_valid_prefix(const unsigned char *s, size_t len)
             break;
         unsigned char c = s[i];
         if (c < 0x80) {
+            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+                *controls = 1;
             i++;
             continue;
         }
@@ -72,6 +79,12 @@ static size_t utf8_valid_prefix(const unsigned char *s, size_t len)
         i += n;
     }
     return i;
+}
+
+static size_t utf8_valid_prefix(const unsigned char *s, size_t len)
+{
+    int controls = 0;
+    return utf8_scan(s, len, &controls);
 }
 
 /* A copy of s with every invalid UTF-8 byte replaced by U+FFFD, as browsers
@@ -352,25 +365,11 @@ static int parse_dom(page *p)
     return 0;
 }
 
-/* Whether s[0..len) is well-formed UTF-8 (no overlongs, surrogates or code
-   points past U+10FFFF) without C0 control characters besides white space. */
-static int utf8_valid(const char *s, size_t len)
+/* Whether the event path may read s: well-formed UTF-8 without control characters. */
+static int stream_readable(const char *s, size_t len)
 {
-    const unsigned char *u = (const unsigned char *)s, *end = u + len;
-    while (u < end) {
-        unsigned c = *u;
-        if (c < 0x80) {
-            if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
-                return 0;   /* a control character: libxml2 reports and skips it */
-            u++;
-            continue;
-        }
-        size_t n = utf8_valid_seq(u, (size_t)(end - u));   /* json_write.h */
-        if (!n)
-            return 0;
-        u += n;
-    }
-    return 1;
+    int controls = 0;
+    return utf8_scan((const unsigned char *)s, len, &controls) == len && !controls;
 }
 
 int page_parse(page *p)
@@ -391,12 +390,17 @@ int page_parse(page *p)
     const char *input = p->bytes + skip;
     size_t input_len = p->len - skip;
     char *utf8 = NULL;
+    int readable = -1;   /* unknown until the bytes are final */
     if (strcmp(enc, "UTF-8") == 0) {
-        if (utf8_valid_prefix((const unsigned char *)input, input_len) != input_len) {
+        int controls = 0;
+        if (utf8_scan((const unsigned char *)input, input_len, &controls) != input_len) {
             utf8 = utf8_sanitize((const unsigned char *)input, input_len, &input_len);
             if (!utf8)
                 return set_error(p, "out of memory");
-        } else if (skip) {
+        } else {
+            readable = !controls;
+        }
+        if (!utf8 && skip) {
             /* drop the byte order mark so that columns on line 1 are right */
             memmove(p->bytes, p->bytes + skip, input_len);
             p->len = input_len;
@@ -431,7 +435,8 @@ int page_parse(page *p)
     /* Bytes that are not UTF-8, and control characters, make libxml2 recover in
        ways the event path does not mirror yet (found by fuzz_page): such pages
        take the tree. */
-    if (p->stream_wanted && !page_stream_off() && utf8_valid(input, input_len)) {
+    if (p->stream_wanted && !page_stream_off() &&
+        (readable < 0 ? stream_readable(input, input_len) : readable)) {
         int rc = page_stream_parse(p);
         if (rc != PAGE_STREAM_FALLBACK) {
             page_path_trace(p, "stream");
