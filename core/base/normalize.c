@@ -170,6 +170,57 @@ static size_t normalize_cluster(nbuf *b, const unsigned char *s, size_t len, siz
     return pos - i;
 }
 
+#define BYTES_ONES 0x0101010101010101ULL
+#define BYTES_HIGH 0x8080808080808080ULL
+
+/* The bytes of w (all below 0x80) equal to c, as a mask of their high bits. */
+static inline uint64_t bytes_equal(uint64_t w, unsigned char c)
+{
+    uint64_t t = w ^ (BYTES_ONES * c);
+    return ~(((t & ~BYTES_HIGH) + ~BYTES_HIGH) | t) & BYTES_HIGH;
+}
+
+/* Eight ASCII bytes at s[i] in one step, when they need nothing but lowercasing:
+ * no byte at or above 0x80 (nor one after them: it could be a combining mark), no
+ * control or white space byte but single spaces between other bytes. Most of a
+ * page's text is like that, and the byte loop costs several times more. Returns 0
+ * (nothing written) for a chunk the byte loop must take. */
+static int ascii_chunk(nbuf *b, const unsigned char *s, size_t len, size_t i)
+{
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    if (w & BYTES_HIGH)
+        return 0;
+    if (i + 8 < len && s[i + 8] >= 0x80)
+        return 0;
+    if ((w - BYTES_ONES * 0x20) & ~w & BYTES_HIGH)   /* a byte below 0x20 */
+        return 0;
+    uint64_t spaces = bytes_equal(w, ' ');
+    if (spaces & (spaces << 8))                       /* two spaces in a row */
+        return 0;
+    int leading = (spaces & 0x80) != 0, trailing = (spaces >> 63) != 0;
+    if (leading && (b->pending_space || b->len == 0))
+        return 0;                                     /* part of a run, or a leading space */
+    if (b->len + 10 > b->cap && nbuf_reserve(b, 10) < 0)
+        return 0;
+    nbuf_flush_space(b);
+    /* 'A'..'Z' to 'a'..'z': bit 0x20 on where the byte is at least 'A' and at most 'Z' */
+    uint64_t at_least_a = w + BYTES_ONES * (0x80 - 'A');
+    uint64_t above_z = w + BYTES_ONES * (0x80 - 'Z' - 1);
+    w |= (at_least_a & ~above_z & BYTES_HIGH) >> 2;
+    memcpy(b->out + b->len, &w, 8);
+    size_t kept = trailing ? 7 : 8;    /* a last space waits: the next byte may extend it */
+    if (b->map)
+        for (size_t k = 0; k < kept; k++)
+            b->map[b->len + k] = (uint32_t)(i + k);
+    b->len += kept;
+    if (trailing) {
+        b->pending_space = 1;
+        b->space_from = i + 7;
+    }
+    return 1;
+}
+
 char *text_normalize(const char *str, size_t len, size_t *len_out, uint32_t **map_out)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -186,7 +237,9 @@ char *text_normalize(const char *str, size_t len, size_t *len_out, uint32_t **ma
         /* the hot loop: ASCII not followed by a non-ASCII byte (which could be a
          * combining mark) needs no Unicode work, and never grows the output past
          * the input consumed, so the capacity reserved above holds */
-        while (i < len && s[i] < 0x80 && (i + 1 == len || s[i + 1] < 0x80)) {
+        while (i + 8 <= len && ascii_chunk(&b, s, len, i))
+            i += 8;
+        if (i < len && s[i] < 0x80 && (i + 1 == len || s[i + 1] < 0x80)) {
             unsigned char c = s[i];
             if (c == ' ' || (c >= '\t' && c <= '\r')) {
                 if (!b.pending_space) {
@@ -204,6 +257,7 @@ char *text_normalize(const char *str, size_t len, size_t *len_out, uint32_t **ma
                 b.out[b.len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
             }
             i++;
+            continue;
         }
         if (i >= len)
             break;

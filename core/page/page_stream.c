@@ -19,6 +19,7 @@
  * past libxml2's 16-bit range (the tree then reports them in its own way), NUL
  * characters in text (the tree's strings end there), and elements outside the
  * root. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,9 @@
 #include "page_priv.h"
 
 #define BIG_LINE 65534
+
+#define WORD_ONES 0x0101010101010101ULL
+#define WORD_HIGH 0x8080808080808080ULL
 
 /* A text being collected: the page's visible text, or one link's text. */
 typedef struct collector {
@@ -84,11 +88,6 @@ int page_stream_off(void)
     return v && strcmp(v, "dom") == 0;
 }
 
-static int is_space(int c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
 static stream *stream_of(void *ctx)
 {
     return ((xmlParserCtxtPtr)ctx)->_private;
@@ -115,45 +114,90 @@ static int reserve(char **buf, size_t *cap, size_t need)
     return 0;
 }
 
-/* Append a chunk of a text node, collapsing white space as page_text.c does. */
+/* White space as page_text.c collapses it, as a table: collect() looks up every
+   text byte. */
+static const unsigned char space_byte[256] = {
+    ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1, [' '] = 1,
+};
+
+/* Record where the current text node's first visible character lands in the
+   page text (its lines are filled in by on_characters). */
+static int start_run(stream *st, size_t text_off)
+{
+    page *p = st->p;
+    st->text_has_run = 1;
+    if (p->run_count == st->run_cap) {
+        size_t cap = st->run_cap ? st->run_cap * 2 : 64;
+        text_run *r = realloc(p->runs, cap * sizeof *r);
+        if (!r)
+            return -1;
+        p->runs = r;
+        st->run_cap = cap;
+    }
+    p->runs[p->run_count++] = (text_run){text_off, NULL, 0, 0, 0};
+    return 0;
+}
+
+/* Append a chunk of a text node, collapsing white space as page_text.c does.
+   One byte at a time with a table: the words are short, so a loop that finds
+   word ends and copies them costs more than it saves. */
 static void collect(collector *c, const xmlChar *s, size_t n, stream *st, int runs)
 {
     if (c->failed || reserve(&c->out, &c->cap, c->len + n + 2) < 0) {
         c->failed = 1;
         return;
     }
-    size_t i = 0;
-    while (i < n) {
-        if (is_space(s[i])) {
-            c->pending_space = 1;
-            i++;
+    char *out = c->out;
+    size_t len = c->len;
+    int pending = c->pending_space;
+    int want_run = runs && !st->text_has_run;
+    for (size_t i = 0; i < n; i++) {
+        /* eight bytes at once while they hold no white space but single spaces
+           between words, which stay as they are */
+        while (!want_run && i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w - WORD_ONES * 0x20) & ~w & WORD_HIGH)   /* a byte below 0x20 */
+                break;
+            uint64_t t = w ^ (WORD_ONES * ' ');
+            uint64_t spaces = ~(((t & ~WORD_HIGH) + ~WORD_HIGH) | t) & WORD_HIGH;
+            if ((spaces & (spaces << 8)) || ((spaces & 0x80) && (pending || len == 0)))
+                break;
+            if (pending) {
+                if (len > 0)
+                    out[len++] = ' ';
+                pending = 0;
+            }
+            memcpy(out + len, &w, 8);
+            int trailing = (spaces >> 63) != 0;   /* it waits: the next byte may extend it */
+            len += trailing ? 7 : 8;
+            pending = trailing;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char ch = s[i];
+        if (space_byte[ch]) {
+            pending = 1;
             continue;
         }
-        size_t start = i;
-        while (i < n && !is_space(s[i]))
-            i++;
-        if (c->pending_space && c->len > 0)
-            c->out[c->len++] = ' ';
-        c->pending_space = 0;
-        if (runs && !st->text_has_run) {
-            page *p = st->p;
-            st->text_has_run = 1;
-            if (p->run_count == st->run_cap) {
-                size_t cap = st->run_cap ? st->run_cap * 2 : 64;
-                text_run *r = realloc(p->runs, cap * sizeof *r);
-                if (!r) {
-                    c->failed = 1;
-                    return;
-                }
-                p->runs = r;
-                st->run_cap = cap;
-            }
-            /* where the text's content starts and its lines: on_characters */
-            p->runs[p->run_count++] = (text_run){c->len, NULL, 0, 0, 0};
+        if (pending) {
+            if (len > 0)
+                out[len++] = ' ';
+            pending = 0;
         }
-        memcpy(c->out + c->len, s + start, i - start);
-        c->len += i - start;
+        if (want_run) {
+            want_run = 0;
+            if (start_run(st, len) < 0) {
+                c->len = len;
+                c->failed = 1;
+                return;
+            }
+        }
+        out[len++] = (char)ch;
     }
+    c->len = len;
+    c->pending_space = pending;
 }
 
 /* Whether text (or an element start) at the current depth is inside link l's
@@ -588,7 +632,8 @@ int page_stream_parse(page *p)
         if (p->raw) {
             p->raw[st->text.len] = '\0';
             p->raw_len = st->text.len;
-            p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, &p->norm_map);
+            /* no map: page_text_locate builds it when a finding is placed with `at` */
+            p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, NULL);
         }
         p->text_done = 1;
         p->links_done = 1;
