@@ -23,13 +23,11 @@ static const char *style_reason(const char *style)
     return strstr(compact, "display:none") ? "display:none" : "visibility:hidden";
 }
 
-/* Why an element page_element_hidden() hides is hidden, or NULL when it is one
-   of the parts of a page that never show (head, script, style). */
-static const char *hidden_reason(xmlNodePtr n)
+/* Why an element hidden by its name or attributes is hidden, or NULL when it is
+   one of the parts of a page that never show (head, script, style). `style` is
+   the style attribute's value ("" for one without a value), NULL without one. */
+static const char *why_hidden(const char *name, int hidden_attr, const char *style)
 {
-    if (n->type == XML_COMMENT_NODE)
-        return "an HTML comment";
-    const char *name = (const char *)n->name;
     if (strcasecmp(name, "head") == 0 || strcasecmp(name, "script") == 0 ||
         strcasecmp(name, "style") == 0)
         return NULL;
@@ -37,17 +35,52 @@ static const char *hidden_reason(xmlNodePtr n)
         return "<template>";
     if (strcasecmp(name, "noscript") == 0)
         return "<noscript>";
-    if (xmlHasProp(n, (const xmlChar *)"hidden"))
+    if (hidden_attr)
         return "the hidden attribute";
-    xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
-    if (style) {
-        const char *why = style_reason((const char *)style);
-        xmlFree(style);
-        return why;
-    }
+    if (style)
+        return style_reason(style);
     return "aria-hidden=\"true\"";
 }
 
+static const char *hidden_reason(xmlNodePtr n)
+{
+    if (n->type == XML_COMMENT_NODE)
+        return "an HTML comment";
+    xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
+    const char *why = why_hidden((const char *)n->name,
+                                 xmlHasProp(n, (const xmlChar *)"hidden") != NULL,
+                                 style ? (const char *)style : NULL);
+    xmlFree(style);
+    return why;
+}
+
+const char *page_sax_hidden_why(const xmlChar *name, const xmlChar **atts)
+{
+    int hidden_attr = 0;
+    const char *style = NULL;
+    for (size_t i = 0; atts && atts[i]; i += 2) {
+        /* the first of a name counts, as in the tree (the parser drops repeats) */
+        if (!hidden_attr && strcmp((const char *)atts[i], "hidden") == 0)
+            hidden_attr = 1;
+        else if (!style && strcmp((const char *)atts[i], "style") == 0)
+            style = atts[i + 1] ? (const char *)atts[i + 1] : "";
+    }
+    return why_hidden((const char *)name, hidden_attr, style);
+}
+
+/* Whether the needle is in text once normalized. */
+static int text_holds(const char *text, size_t len, const char *needle)
+{
+    size_t nlen = 0;
+    char *norm = text ? text_normalize(text, len, &nlen, NULL) : NULL;
+    int found = norm && strstr(norm, needle) != NULL;
+    free(norm);
+    return found;
+}
+
+/* The first hidden part in document order that holds the needle: an element's
+   text as the page text would read it shown (blocks apart, its own hidden parts
+   left out), a comment's text as it is. */
 static const char *search(xmlNodePtr n, const char *needle)
 {
     for (; n; n = n->next) {
@@ -57,14 +90,16 @@ static const char *search(xmlNodePtr n, const char *needle)
             const char *why = hidden_reason(n);
             if (!why)
                 continue;
-            xmlChar *content = xmlNodeGetContent(n);
-            size_t len = 0;
-            char *norm = content ? text_normalize((const char *)content,
-                                                  strlen((const char *)content), &len, NULL)
-                                 : NULL;
-            int found = norm && strstr(norm, needle) != NULL;
-            free(norm);
-            xmlFree(content);
+            int found;
+            if (n->type == XML_COMMENT_NODE) {
+                const char *c = (const char *)n->content;
+                found = c && text_holds(c, strlen(c), needle);
+            } else {
+                size_t len = 0;
+                char *text = page_collect_text(n, &len, NULL, NULL);
+                found = text_holds(text, len, needle);
+                free(text);
+            }
             if (found)
                 return why;
             continue;
@@ -80,7 +115,7 @@ static const char *search(xmlNodePtr n, const char *needle)
 
 const char *page_hidden_reason(page *p, const char *text, size_t len)
 {
-    if (page_parse(p) < 0 || !page_doc(p) || !len)
+    if (page_parse(p) < 0 || !len)
         return NULL;
     size_t nlen = 0;
     char *needle = text_normalize(text, len, &nlen, NULL);
@@ -88,7 +123,17 @@ const char *page_hidden_reason(page *p, const char *text, size_t len)
         free(needle);
         return NULL;
     }
-    const char *why = search(xmlDocGetRootElement(p->doc), needle);
+    const char *why = NULL;
+    if (p->streamed) {
+        /* the event path kept the hidden parts: no tree to build for them */
+        for (size_t i = 0; i < p->stream_hidden_count && !why; i++) {
+            const page_hidden_part *h = &p->stream_hidden[i];
+            if (text_holds(h->text, h->len, needle))
+                why = h->why;
+        }
+    } else if (page_doc(p)) {
+        why = search(xmlDocGetRootElement(p->doc), needle);
+    }
     free(needle);
     return why;
 }

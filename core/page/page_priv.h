@@ -19,6 +19,16 @@ typedef struct page_comment {
     long line;
 } page_comment;
 
+/* A part of a streamed page that readers do not see, for page:hidden_text()
+ * without a tree (page_hidden.c): an outermost hidden element (not <head>, a
+ * script or a style) with its text as the page text would read it shown, or a
+ * comment with its text. */
+typedef struct page_hidden_part {
+    const char *why;          /* what hides it (a static string) */
+    char *text;
+    size_t len;
+} page_hidden_part;
+
 /* A piece of visible text: raw text from raw_off on came from `node` (DOM path), or
  * from the text at p->stream_texts + content_off, which libxml2 would have put in a
  * text node recorded on rec_line after an element on floor_line (event path). */
@@ -68,6 +78,8 @@ struct page {
     xmlNodePtr stream_anchor;
     struct page_comment *stream_comments;   /* every comment, in document order */
     size_t stream_comment_count;
+    page_hidden_part *stream_hidden;        /* in document order */
+    size_t stream_hidden_count;
 
     int text_done;            /* raw and normalized text built (or failed) */
     char *raw;
@@ -139,6 +151,9 @@ int page_attr_true(const xmlChar *v);
 /* Whether an element with this name and attributes (SAX form, name/value pairs,
  * NULL-terminated) hides itself; same answer as page_element_hidden. */
 int page_sax_hidden(const xmlChar *name, const xmlChar **atts);
+/* What hides an element page_sax_hidden() hides, as page:hidden_text() says it,
+ * or NULL for the parts of a page that never show (head, script, style). */
+const char *page_sax_hidden_why(const xmlChar *name, const xmlChar **atts);
 
 /* Views free their own state (page.c calls these from page_free). */
 void page_text_free_views(page *p);

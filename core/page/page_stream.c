@@ -77,6 +77,12 @@ typedef struct stream {
 
     size_t comment_cap;
 
+    int hid_open;        /* a hidden part is being collected (page_hidden_part) */
+    size_t hid_depth;    /* stack index of its element */
+    const char *hid_why;
+    collector hid_text;
+    size_t hidden_cap;
+
     int count_line;      /* start tags of a, article, body seen on this line */
     size_t count_a, count_article, count_body;
     int anchor_is_article;
@@ -205,6 +211,45 @@ static void collect(collector *c, const xmlChar *s, size_t n, stream *st, int ru
 static int link_sees(const stream *st, const open_link *l)
 {
     return st->stack[st->depth - 1].hidden_all == st->stack[l->depth].hidden_all;
+}
+
+/* Whether the open hidden part sees the current depth: inside its element with
+   nothing hidden between (what page_collect_text collects from that element). */
+static int hid_sees(const stream *st)
+{
+    return st->stack[st->depth - 1].hidden_all == st->stack[st->hid_depth].hidden_all;
+}
+
+/* Keep a hidden part (taking `text`, which may be NULL for an empty one). */
+static int add_hidden_part(stream *st, const char *why, char *text, size_t len)
+{
+    page *p = st->p;
+    if (p->stream_hidden_count == st->hidden_cap) {
+        size_t cap = st->hidden_cap ? st->hidden_cap * 2 : 8;
+        page_hidden_part *h = realloc(p->stream_hidden, cap * sizeof *h);
+        if (!h) {
+            free(text);
+            return -1;
+        }
+        p->stream_hidden = h;
+        st->hidden_cap = cap;
+    }
+    p->stream_hidden[p->stream_hidden_count++] = (page_hidden_part){why, text, len};
+    return 0;
+}
+
+static void close_hidden(stream *st)
+{
+    st->hid_open = 0;
+    if (st->hid_text.failed) {
+        free(st->hid_text.out);
+        st->failed = 1;
+        return;
+    }
+    if (st->hid_text.out)
+        st->hid_text.out[st->hid_text.len] = '\0';
+    if (add_hidden_part(st, st->hid_why, st->hid_text.out, st->hid_text.len) < 0)
+        st->failed = 1;
 }
 
 /* Whether the page text sees the current depth: nothing hidden below the root
@@ -386,10 +431,22 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
             for (size_t i = 0; i < st->link_open; i++)
                 if (link_sees(st, &st->links[i]))
                     st->links[i].text.pending_space = 1;
+            if (st->hid_open && hid_sees(st))
+                st->hid_text.pending_space = 1;
         }
     }
     st->root_seen = 1;
     st->stack[st->depth++] = (frame){name, line, is_inline, 0, 0, hidden_below + (hides != 0)};
+    /* an outermost hidden element: page:hidden_text() searches its text */
+    if (hides && hidden_below == 0 && !st->hid_open) {
+        const char *why = page_sax_hidden_why(name, atts);
+        if (why) {
+            st->hid_open = 1;
+            st->hid_depth = st->depth - 1;
+            st->hid_why = why;
+            st->hid_text = (collector){0};
+        }
+    }
 
     const char *n = (const char *)name;
     if (strcasecmp(n, "a") == 0) {
@@ -426,6 +483,8 @@ static void on_end(void *ctx, const xmlChar *name)
     frame *f = &st->stack[st->depth - 1];
     while (st->link_open && st->links[st->link_open - 1].depth == st->depth - 1)
         close_link(st);
+    if (st->hid_open && st->hid_depth == st->depth - 1)
+        close_hidden(st);
     st->depth--;
     if (st->depth == 0)
         return;
@@ -438,6 +497,8 @@ static void on_end(void *ctx, const xmlChar *name)
         for (size_t i = 0; i < st->link_open; i++)
             if (link_sees(st, &st->links[i]))
                 st->links[i].text.pending_space = 1;
+        if (st->hid_open && hid_sees(st))
+            st->hid_text.pending_space = 1;
     }
 }
 
@@ -496,6 +557,8 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
             if (st->links[i].text.failed)
                 st->failed = 1;
         }
+    if (st->hid_open && hid_sees(st))
+        collect(&st->hid_text, ch, (size_t)len, st, 0);
 }
 
 /* Script and style bodies: nobody reads them on this path. */
@@ -540,6 +603,13 @@ static void on_comment(void *ctx, const xmlChar *value)
         return;
     }
     p->stream_comments[p->stream_comment_count++] = (page_comment){text, ctxt->input->line};
+    /* page:hidden_text() searches the comments outside hidden elements (and those
+       after the root, not those before it: the tree's search starts at the root) */
+    if (st->depth ? st->stack[st->depth - 1].hidden_all == 0 : st->root_seen) {
+        char *copy = strdup(text);
+        if (!copy || add_hidden_part(st, "an HTML comment", copy, strlen(copy)) < 0)
+            st->failed = 1;
+    }
 }
 
 static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
@@ -626,6 +696,12 @@ int page_stream_parse(page *p)
     /* links still open at the end (a stop) get their text so far */
     while (st->link_open)
         close_link(st);
+    if (st->hid_open)
+        close_hidden(st);
+    if (rc == 0 && st->failed) {
+        snprintf(p->error, sizeof p->error, "out of memory");
+        rc = -1;
+    }
     if (rc == 0) {
         p->raw = st->text.out ? st->text.out : strdup("");
         st->text.out = NULL;
@@ -662,4 +738,9 @@ void page_stream_free(page *p)
     free(p->stream_comments);
     p->stream_comments = NULL;
     p->stream_comment_count = 0;
+    for (size_t i = 0; i < p->stream_hidden_count; i++)
+        free(p->stream_hidden[i].text);
+    free(p->stream_hidden);
+    p->stream_hidden = NULL;
+    p->stream_hidden_count = 0;
 }

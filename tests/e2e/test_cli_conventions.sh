@@ -149,6 +149,15 @@ printf 'return { rules = { ["third-party-disclaimer"] = { text = "Our partners w
 page_with "$HID/a.html" '<p>Source: cnnespanol</p><a href="/privacy.html">Privacy</a><p hidden>Our partners wrote this.</p>'
 run check -c "$TMP/text.lua" "$HID/a.html"
 assert_contains "$OUT" "is in the page but hidden by the hidden attribute" "the configured text, hidden"
+# hidden text reads as the page text would shown (blocks apart, scripts out),
+# the same on the event path (no tree) and on the tree path
+page_with "$HID/a.html" '<p>Source: cnnespanol</p><a href="/privacy.html">Privacy</a>
+<div aria-hidden="true"><p>Our partners</p><p>wrote this.</p><script>var x;</script></div>'
+for path in stream dom; do
+  PROVCHECK_PAGE_PATH=$path "$PROVCHECK" check -c "$TMP/text.lua" "$HID/a.html" >"$TMP/d.out" 2>"$TMP/d.err"
+  assert_contains "$(cat "$TMP/d.err")" "page-path: $path" "a.html read on the $path path"
+  assert_contains "$(cat "$TMP/d.out")" "the third-party disclaimer is in the page but hidden by aria-hidden=\"true\"" "a text hidden in two blocks is named ($path)"
+done
 
 # ---- site_root hint: no root-relative link of the page resolves ----
 ROOTED=$TMP/rooted
