@@ -9,6 +9,7 @@
 #include <string.h>
 #include <utf8proc.h>
 #include "normalize.h"
+#include "word_scan.h"
 
 /* A cluster longer than this (Zalgo text) is cut, which bounds the buffers below. */
 #define CLUSTER_MAX_CPS 32
@@ -170,16 +171,6 @@ static size_t normalize_cluster(nbuf *b, const unsigned char *s, size_t len, siz
     return pos - i;
 }
 
-#define BYTES_ONES 0x0101010101010101ULL
-#define BYTES_HIGH 0x8080808080808080ULL
-
-/* The bytes of w (all below 0x80) equal to c, as a mask of their high bits. */
-static inline uint64_t bytes_equal(uint64_t w, unsigned char c)
-{
-    uint64_t t = w ^ (BYTES_ONES * c);
-    return ~(((t & ~BYTES_HIGH) + ~BYTES_HIGH) | t) & BYTES_HIGH;
-}
-
 /* Eight ASCII bytes at s[i] in one step, when they need nothing but lowercasing:
  * no byte at or above 0x80 (nor one after them: it could be a combining mark), no
  * control or white space byte but single spaces between other bytes. Most of a
@@ -187,15 +178,14 @@ static inline uint64_t bytes_equal(uint64_t w, unsigned char c)
  * (nothing written) for a chunk the byte loop must take. */
 static int ascii_chunk(nbuf *b, const unsigned char *s, size_t len, size_t i)
 {
-    uint64_t w;
-    memcpy(&w, s + i, 8);
-    if (w & BYTES_HIGH)
+    uint64_t w = word_load(s + i);
+    if (w & WORD_HIGH)
         return 0;
     if (i + 8 < len && s[i + 8] >= 0x80)
         return 0;
-    if ((w - BYTES_ONES * 0x20) & ~w & BYTES_HIGH)   /* a byte below 0x20 */
+    if (word_has_below(w, 0x20))                      /* control or white space */
         return 0;
-    uint64_t spaces = bytes_equal(w, ' ');
+    uint64_t spaces = word_equal_mask(w, ' ');
     if (spaces & (spaces << 8))                       /* two spaces in a row */
         return 0;
     int leading = (spaces & 0x80) != 0, trailing = (spaces >> 63) != 0;
@@ -205,9 +195,9 @@ static int ascii_chunk(nbuf *b, const unsigned char *s, size_t len, size_t i)
         return 0;
     nbuf_flush_space(b);
     /* 'A'..'Z' to 'a'..'z': bit 0x20 on where the byte is at least 'A' and at most 'Z' */
-    uint64_t at_least_a = w + BYTES_ONES * (0x80 - 'A');
-    uint64_t above_z = w + BYTES_ONES * (0x80 - 'Z' - 1);
-    w |= (at_least_a & ~above_z & BYTES_HIGH) >> 2;
+    uint64_t at_least_a = w + WORD_ONES * (0x80 - 'A');
+    uint64_t above_z = w + WORD_ONES * (0x80 - 'Z' - 1);
+    w |= (at_least_a & ~above_z & WORD_HIGH) >> 2;
     memcpy(b->out + b->len, &w, 8);
     size_t kept = trailing ? 7 : 8;    /* a last space waits: the next byte may extend it */
     if (b->map)

@@ -17,7 +17,7 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
 #include <libxml/parserInternals.h>
-#include "json_write.h"
+#include "word_scan.h"
 #include "page_guard.h"
 #include "page_priv.h"
 
@@ -37,15 +37,12 @@ static int set_error(page *p, const char *msg)
    runs over every page. */
 static size_t utf8_scan(const unsigned char *s, size_t len, int *controls)
 {
-    const uint64_t high = 0x8080808080808080ULL, ones = 0x0101010101010101ULL;
     size_t i = 0;
     while (i < len) {
         /* eight printable ASCII bytes at a time: most pages are mostly ASCII */
         while (i + 8 <= len) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            /* a byte with the high bit set, or a byte below 0x20 */
-            if ((w & high) || ((w - ones * 0x20) & ~w & high))
+            uint64_t w = word_load(s + i);
+            if ((w & WORD_HIGH) || word_has_below(w, 0x20))
                 break;
             i += 8;
         }

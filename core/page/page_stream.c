@@ -27,11 +27,10 @@
 #include "normalize.h"
 #include "page_guard.h"
 #include "page_priv.h"
+#include "word_scan.h"
 
 #define BIG_LINE 65534
 
-#define WORD_ONES 0x0101010101010101ULL
-#define WORD_HIGH 0x8080808080808080ULL
 
 /* A text being collected: the page's visible text, or one link's text. */
 typedef struct collector {
@@ -161,12 +160,10 @@ static void collect(collector *c, const xmlChar *s, size_t n, stream *st, int ru
         /* eight bytes at once while they hold no white space but single spaces
            between words, which stay as they are */
         while (!want_run && i + 8 <= n) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if ((w - WORD_ONES * 0x20) & ~w & WORD_HIGH)   /* a byte below 0x20 */
+            uint64_t w = word_load(s + i);
+            if (word_has_below(w, 0x20))   /* white space other than ' ', or control */
                 break;
-            uint64_t t = w ^ (WORD_ONES * ' ');
-            uint64_t spaces = ~(((t & ~WORD_HIGH) + ~WORD_HIGH) | t) & WORD_HIGH;
+            uint64_t spaces = word_equal_mask(w, ' ');
             if ((spaces & (spaces << 8)) || ((spaces & 0x80) && (pending || len == 0)))
                 break;
             if (pending) {
