@@ -36,8 +36,40 @@ static int same_folder(const char *a, const char *b)
            sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+/* Whether `path` (absolute) or a folder above it holds a ".git" entry: without
+   one, no repository can be found from it, and starting libgit2 (which reads the
+   system's TLS certificates, some 15 ms) is not needed to learn that. */
+static int git_entry_above(const char *path)
+{
+    size_t n = strlen(path);
+    char *probe = malloc(n + sizeof "/.git");
+    if (!probe)
+        return 1;   /* unsure: let libgit2 look */
+    memcpy(probe, path, n + 1);
+    int found = 0;
+    for (;;) {
+        size_t len = strlen(probe);
+        int root = len == 1 && probe[0] == '/';
+        memcpy(probe + (root ? 0 : len), "/.git", sizeof "/.git");
+        struct stat st;
+        if (lstat(probe, &st) == 0) {
+            found = 1;
+            break;
+        }
+        probe[len] = '\0';
+        char *slash = strrchr(probe, '/');
+        if (root || !slash)
+            break;
+        slash[slash == probe ? 1 : 0] = '\0';
+    }
+    free(probe);
+    return found;
+}
+
 char *git_work_tree_of(const char *path)
 {
+    if (path[0] == '/' && !git_entry_above(path))
+        return NULL;
     git_libgit2_init();
     git_repository *repo = NULL;
     char *out = NULL;
