@@ -354,14 +354,9 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out, int *lin
     return 0;
 }
 
-/* Knuth-Morris-Pratt, skipping with memchr while nothing matches: linear in the
- * worst case, and about memchr speed on real text. */
-static long search(const char *hay, size_t hlen, const char *nd, size_t nlen, size_t from)
+/* Knuth-Morris-Pratt from `from`: linear in the worst case. */
+static long search_kmp(const char *hay, size_t hlen, const char *nd, size_t nlen, size_t from)
 {
-    if (nlen == 0)
-        return from <= hlen ? (long)from : -1;
-    if (from >= hlen || nlen > hlen - from)
-        return -1;
     size_t *fail = malloc(nlen * sizeof *fail);
     if (!fail)
         return -1;
@@ -393,6 +388,48 @@ static long search(const char *hay, size_t hlen, const char *nd, size_t nlen, si
     }
     free(fail);
     return found;
+}
+
+/* How common a byte is in normalized (lowercased) text, roughly: the search
+   looks for the needle's rarest byte, so memchr stops as seldom as it can. */
+static int byte_commonness(unsigned char c)
+{
+    static const char by_frequency[] = " etaoinsrhldcumfpgwybvkxjqz";
+    const char *at = c ? strchr(by_frequency, c) : NULL;
+    if (at)
+        return 100 - (int)(at - by_frequency);
+    return c >= 0x80 ? 60 : 50;   /* UTF-8 bytes, digits and punctuation */
+}
+
+/* The needle's first occurrence at or after `from`, or -1. memchr for its rarest
+ * byte and a compare at each place it lands, which is about memchr's speed on
+ * real text; once the compares have cost twice the text (a page built to make
+ * them match often), Knuth-Morris-Pratt takes over, so it stays linear. */
+static long search(const char *hay, size_t hlen, const char *nd, size_t nlen, size_t from)
+{
+    if (nlen == 0)
+        return from <= hlen ? (long)from : -1;
+    if (from >= hlen || nlen > hlen - from)
+        return -1;
+    size_t anchor = 0;
+    for (size_t j = 1; j < nlen; j++)
+        if (byte_commonness((unsigned char)nd[j]) < byte_commonness((unsigned char)nd[anchor]))
+            anchor = j;
+    size_t budget = 2 * hlen + 64;
+    size_t i = from;   /* the next start to try */
+    while (i + nlen <= hlen) {
+        const char *c = memchr(hay + i + anchor, nd[anchor], hlen - nlen + 1 - i);
+        if (!c)
+            return -1;
+        size_t start = (size_t)(c - hay) - anchor;
+        if (memcmp(hay + start, nd, nlen) == 0)
+            return (long)start;
+        if (budget < nlen)
+            return search_kmp(hay, hlen, nd, nlen, start + 1);
+        budget -= nlen;
+        i = start + 1;
+    }
+    return -1;
 }
 
 long page_text_find(page *p, const char *needle, size_t needle_len, size_t from)

@@ -97,6 +97,42 @@ static void test_find_is_linear_on_repetitive_text(void **state)
     free(html);
 }
 
+/* The search against a plain scan, on texts of few letters where candidates
+   abound and the rarest-byte search falls back to Knuth-Morris-Pratt. */
+static void test_find_agrees_with_a_plain_scan(void **state)
+{
+    (void)state;
+    const char *alphabets[] = {"ab", "aab", "abc", "aaaab"};
+    unsigned seed = 12345;
+    for (int round = 0; round < 400; round++) {
+        const char *al = alphabets[round % 4];
+        size_t al_len = strlen(al);
+        char body[400], needle[24], html[480];
+        size_t blen = 1 + (seed = seed * 1103515245u + 12345u) % 300;
+        for (size_t i = 0; i < blen; i++)
+            body[i] = al[((seed = seed * 1103515245u + 12345u) >> 16) % al_len];
+        body[blen] = '\0';
+        snprintf(html, sizeof html, "<body><p>%s</p></body>", body);
+        page *p = page_of(html, "t.html");
+        size_t tlen;
+        const char *text = page_text(p, &tlen);
+        for (int q = 0; q < 20; q++) {
+            size_t nlen = 1 + (seed = seed * 1103515245u + 12345u) % 20;
+            for (size_t i = 0; i < nlen; i++)
+                needle[i] = al[((seed = seed * 1103515245u + 12345u) >> 16) % al_len];
+            size_t from = ((seed = seed * 1103515245u + 12345u) >> 16) % (tlen + 1);
+            long expect = -1;
+            for (size_t i = from; i + nlen <= tlen; i++)
+                if (memcmp(text + i, needle, nlen) == 0) {
+                    expect = (long)i;
+                    break;
+                }
+            assert_int_equal(page_text_find(p, needle, nlen, from), expect);
+        }
+        page_free(p);
+    }
+}
+
 static void test_lines_of_text_and_elements(void **state)
 {
     (void)state;
@@ -379,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_block_and_inline_boundaries),
         cmocka_unit_test(test_entities_decoded_then_normalized),
         cmocka_unit_test(test_find_is_linear_on_repetitive_text),
+        cmocka_unit_test(test_find_agrees_with_a_plain_scan),
         cmocka_unit_test(test_lines_of_text_and_elements),
         cmocka_unit_test(test_lines_past_65535),
         cmocka_unit_test(test_links_meta_anchor),
