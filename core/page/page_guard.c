@@ -36,9 +36,7 @@ static int is_bad_char(unsigned char c)
     return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
 }
 
-/* The first bad character in [s, e), or NULL. Words of 8 bytes with no control
-   character at all (the usual case) are passed with one test each. */
-static const char *first_bad_char(const char *s, const char *e)
+const char *page_first_bad_char(const char *s, const char *e)
 {
     for (; e - s >= 8; s += 8)
         if (word_has_below(word_load(s), 0x20))
@@ -60,7 +58,7 @@ static const char *skip_to(const char *s, const char *end, const char *close, in
     char lead = raw ? '<' : close[0];
     while (s < end) {
         const char *c = memchr(s, lead, (size_t)(end - s));
-        const char *bad = first_bad_char(s, c ? c : end);
+        const char *bad = page_first_bad_char(s, c ? c : end);
         if (bad)
             return bad;
         if (!c)

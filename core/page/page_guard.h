@@ -11,6 +11,11 @@
 int page_guard_prescan(const char *bytes, size_t len, const page_limits *lim, char *msg,
                        size_t msize, int *line_out);
 
+/* The first byte in [s, e) that is not a character of XML 1.0 (a control byte
+   other than tab, line feed and carriage return), or NULL: libxml2 reports such
+   a byte and may end a comment or raw text early there. A word at a time. */
+const char *page_first_bad_char(const char *s, const char *e);
+
 /* Watches one parse through its SAX callbacks (depth, deadline); lives on the
    parser's stack frame. */
 typedef struct page_guard {

@@ -363,15 +363,19 @@ static void skip_raw_body(xmlParserCtxtPtr ctxt, const page *p, const char *name
         return;
     size_t nlen = strlen(name);
     const char *close = NULL;
-    for (const char *q = body; q < end; q++) {
-        unsigned char c = (unsigned char)*q;
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+    for (const char *q = body; q < end;) {
+        /* from one '<' to the next: scripts are long, and most of them is code */
+        const char *lt = memchr(q, '<', (size_t)(end - q));
+        if (page_first_bad_char(q, lt ? lt : end))
             return;
-        if (c == '<' && (size_t)(end - q) >= 2 + nlen && q[1] == '/' &&
-            strncasecmp(q + 2, name, nlen) == 0) {
-            close = q;
+        if (!lt)
+            break;
+        if ((size_t)(end - lt) >= 2 + nlen && lt[1] == '/' &&
+            strncasecmp(lt + 2, name, nlen) == 0) {
+            close = lt;
             break;
         }
+        q = lt + 1;
     }
     if (!close || close - body < 1)
         return;
