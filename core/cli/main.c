@@ -1,5 +1,8 @@
 /* main.c: global options and dispatch to a command of the `commands` table. */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <string.h>
 #include <curl/curl.h>
@@ -52,8 +55,24 @@ static const char *command_guess(const char *typed)
     return suggestion_best(&s);
 }
 
+/* Every page allocates and frees the same few buffers. With glibc's defaults the
+   heap's top is given back to the kernel after each page and taken again for the
+   next (brk thousands of times a run), and every page of it comes back zeroed by
+   a page fault: a third of the CPU time of a check went to the kernel. Keeping
+   freed memory (up to 64 MiB above what is in use) and serving buffers up to
+   32 MiB from the heap makes the buffers reused from page to page; peak memory
+   is the same, since it is what the largest page needed. */
+static void tune_allocator(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
+}
+
 int main(int argc, char **argv)
 {
+    tune_allocator();
     if (argc < 2) {
         print_usage(stderr);
         return EXIT_SETUP;
