@@ -32,6 +32,10 @@ typedef struct finding {
     char *suppress_reason;   /* inline suppression reason, or NULL */
     char *extra_json;        /* NULL, or JSON object members ("\"introduced\":{...}")
                                 that the JSON reporter appends verbatim (blame) */
+    /* 1: path, commit and blob are not this finding's own copies but its report's
+       strings (the page's path and blob, the run's commit), shared by every
+       finding of a run (check.c): finding_free leaves them to the report. */
+    int shares_ids;
 } finding;
 
 typedef struct finding_list {

@@ -48,6 +48,7 @@ typedef struct run {
     atomic_int failed;        /* a worker could not start or ran out of memory */
     atomic_size_t done;       /* pages finished, for the progress hook */
     atomic_int clock_read;    /* a rule called page:now(): the report records the clock */
+    const char *commit;       /* the report's commit, or NULL */
 } run;
 
 typedef struct worker {
@@ -183,6 +184,41 @@ static int check_one(run *rn, engine *eng, source_reader *reader, size_t i,
     return 0;
 }
 
+/* The report's string for a finding's copy of an id, or NULL when the copy is
+   not the same (then the finding keeps its own). */
+static int same_id(const char *own, const char *report_s)
+{
+    return !own || (report_s && strcmp(own, report_s) == 0);
+}
+
+/* Point a page's findings at the report's path, blob and commit instead of a copy
+ * in each: on a large site the kept findings were a third of what grew with the
+ * page count. Audit pages are left alone (an audit drops pages from its report). */
+static void share_ids(finding_list *page_found, const page_result *pr, const char *commit)
+{
+    if (pr->url)
+        return;
+    for (size_t i = 0; i < page_found->count; i++) {
+        finding *f = &page_found->items[i];
+        if (f->shares_ids || !same_id(f->path, pr->path) || !same_id(f->blob, pr->blob) ||
+            !same_id(f->commit, commit))
+            continue;
+        if (f->path) {
+            free(f->path);
+            f->path = pr->path;
+        }
+        if (f->blob) {
+            free(f->blob);
+            f->blob = pr->blob;
+        }
+        if (f->commit) {
+            free(f->commit);
+            f->commit = (char *)commit;
+        }
+        f->shares_ids = 1;
+    }
+}
+
 /* Move the page's findings to the worker's list; the page list keeps its array for
  * the next page. */
 static int keep_findings(finding_list *dst, finding_list *page_found)
@@ -226,8 +262,10 @@ static void *worker_main(void *arg)
         size_t i = atomic_fetch_add_explicit(&rn->next, 1, memory_order_relaxed);
         if (i >= rn->count)
             break;
-        if (check_one(rn, eng, reader, i, &page_found) < 0 ||
-            keep_findings(&w->found, &page_found) < 0) {
+        int checked = check_one(rn, eng, reader, i, &page_found);
+        if (checked == 0)
+            share_ids(&page_found, &rn->pages[i], rn->commit);
+        if (checked < 0 || keep_findings(&w->found, &page_found) < 0) {
             snprintf(w->error, sizeof w->error, "out of memory while checking %s",
                      rn->pages[i].path);
             atomic_store(&rn->failed, 1);
@@ -375,8 +413,7 @@ static int assemble(report *out, run *rn, worker *workers, int jobs)
     out->kind = strdup(src->kind ? src->kind : "files");
     out->root = strdup(src->root ? src->root : "");
     out->rev = dup_or_null(src->rev);
-    out->commit = src->commit[0] ? strdup(src->commit) : NULL;
-    if (!out->kind || !out->root || (src->rev && !out->rev) || (src->commit[0] && !out->commit))
+    if (!out->kind || !out->root || (src->rev && !out->rev))
         return -1;
     /* The page texts are gone; only findings remain. */
     free_extras(rn->extra, rn->count);
@@ -422,7 +459,10 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
     atomic_init(&rn.clock_read, 0);
     worker *workers = NULL;
     int jobs = 0, rc = -1;
-    if (compact_pages(out, &rn, &refs) < 0) {
+    /* set before the pages are checked: their findings share it */
+    out->commit = src->commit[0] ? strdup(src->commit) : NULL;
+    rn.commit = out->commit;
+    if (compact_pages(out, &rn, &refs) < 0 || (src->commit[0] && !out->commit)) {
         err_set("out of memory");
         goto cleanup;
     }

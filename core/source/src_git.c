@@ -42,8 +42,10 @@ static uint64_t path_hash(const char *s, size_t len)
 
 static int path_set_build(path_set *set, const char **paths, size_t count)
 {
+    /* at most three quarters full: linear probing stays short, and the slots
+       are a pointer per file of the whole tree */
     size_t cap = 16;
-    while (cap < count * 2 + 1)
+    while (cap < count + count / 3 + 1)
         cap *= 2;
     set->slots = calloc(cap, sizeof *set->slots);
     if (!set->slots)
@@ -209,8 +211,8 @@ int git_src_add_item(git_src *g, const char *site_path, const git_oid *oid, unsi
     if (!it->site_path)
         return -1;
     git_oid_cpy(&it->oid, oid);
-    it->mode = mode;
-    it->unmerged = unmerged;
+    it->mode = (uint16_t)mode;
+    it->unmerged = unmerged != 0;
     g->count++;
     return 0;
 }
@@ -509,6 +511,14 @@ static int check_paths_exist(const git_src *g, const char *where)
 
 int git_src_finish(git_src *g, const char *where)
 {
+    /* the list lives as long as the run: give back what doubling reserved */
+    if (g->count && g->count < g->cap) {
+        tree_item *fit = realloc(g->items, g->count * sizeof *fit);
+        if (fit) {
+            g->items = fit;
+            g->cap = g->count;
+        }
+    }
     qsort(g->items, g->count, sizeof *g->items, item_cmp);
     const char **files = malloc((g->count ? g->count : 1) * sizeof *files);
     if (!files)

@@ -3,13 +3,14 @@
  * over a commit's tree, over the index). Not for outside source/. */
 #ifndef PROVCHECK_SRC_GIT_PRIV_H
 #define PROVCHECK_SRC_GIT_PRIV_H
+#include <stdint.h>
 #include "src_git.h"
 
-typedef struct tree_item {
+typedef struct tree_item {   /* 32 bytes: a tree may list many thousands */
     char *site_path;
     git_oid oid;
-    unsigned mode;
-    int unmerged;
+    uint16_t mode;              /* a git_filemode_t: all fit in 16 bits */
+    unsigned char unmerged;
 } tree_item;
 
 typedef struct path_set {
