@@ -49,6 +49,7 @@ typedef struct run {
     atomic_size_t done;       /* pages finished, for the progress hook */
     atomic_int clock_read;    /* a rule called page:now(): the report records the clock */
     const char *commit;       /* the report's commit, or NULL */
+    int pooled;               /* the pages' strings are in the report's page_pool */
 } run;
 
 typedef struct worker {
@@ -378,6 +379,9 @@ static int compact_pages(report *out, run *rn, page_ref_list *refs)
     rn->extra = need_extras ? calloc(n, sizeof *rn->extra) : NULL;
     if (!out->pages || (need_extras && !rn->extra))
         return -1;
+    out->page_pool = refs->pool;   /* the strings moved below live there, if set */
+    refs->pool = NULL;
+    rn->pooled = out->page_pool != NULL;
     for (size_t i = 0; i < n; i++) {
         page_ref *ref = &refs->items[i];
         page_result *pr = &out->pages[i];
@@ -398,9 +402,9 @@ static int compact_pages(report *out, run *rn, page_ref_list *refs)
     return 0;
 }
 
-static void free_extras(page_extra *extra, size_t count)
+static void free_extras(page_extra *extra, size_t count, int pooled)
 {
-    for (size_t i = 0; extra && i < count; i++) {
+    for (size_t i = 0; extra && !pooled && i < count; i++) {
         free(extra[i].site_path);
         free(extra[i].error);
     }
@@ -416,7 +420,7 @@ static int assemble(report *out, run *rn, worker *workers, int jobs)
     if (!out->kind || !out->root || (src->rev && !out->rev))
         return -1;
     /* The page texts are gone; only findings remain. */
-    free_extras(rn->extra, rn->count);
+    free_extras(rn->extra, rn->count, rn->pooled);
     rn->extra = NULL;
     for (int j = 0; j < jobs; j++)
         if (finding_list_splice(&out->findings, &workers[j].found) < 0)
@@ -445,6 +449,12 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
     if (shard_n && (shard_k < 1 || shard_k > shard_n))
         return err_set("--shard %d/%d: K must be between 1 and N", shard_k, shard_n);
     page_ref_list refs = {0};
+    /* One pool for the page list's strings, kept by the report. Not for an audit
+       (it drops pages from its report) nor a shard (most of the list is dropped). */
+    if (shard_n <= 1 && !(src->kind && strcmp(src->kind, "audit") == 0) &&
+        !(refs.pool = strpool_new())) {
+        return err_set("out of memory");
+    }
     if (src->list(src, &refs) < 0) {
         page_ref_list_free(&refs);
         return -1;
@@ -503,7 +513,7 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
 cleanup:
     if (rc < 0)
         report_free(out);
-    free_extras(rn.extra, rn.count);
+    free_extras(rn.extra, rn.count, rn.pooled);
     for (int j = 0; workers && j < jobs; j++)
         finding_list_free(&workers[j].found);
     free(workers);

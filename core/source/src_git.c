@@ -207,7 +207,7 @@ int git_src_add_item(git_src *g, const char *site_path, const git_oid *oid, unsi
         g->cap = cap;
     }
     tree_item *it = &g->items[g->count];
-    it->site_path = strdup(site_path);
+    it->site_path = g->pool ? strpool_dup(g->pool, site_path) : NULL;
     if (!it->site_path)
         return -1;
     git_oid_cpy(&it->oid, oid);
@@ -410,8 +410,7 @@ void git_src_free(source *base)
     git_src *g = (git_src *)base;
     if (!g)
         return;
-    for (size_t i = 0; i < g->count; i++)
-        free(g->items[i].site_path);
+    strpool_free(g->pool);   /* the items' paths */
     free(g->items);
     path_set_free(&g->files);
     path_set_free(&g->only);
@@ -473,7 +472,8 @@ git_src *git_src_new(const src_git_options *o)
     g->has_only = o->has_only;
     g->only_paths = copy_strings(o->only, o->only_count);
     g->only_count = o->only_count;
-    if (!g->base.root || (o->rev && !g->base.rev) || !g->gitdir || !g->prefix ||
+    g->pool = strpool_new();
+    if (!g->pool || !g->base.root || (o->rev && !g->base.rev) || !g->gitdir || !g->prefix ||
         !g->paths || !g->only_paths) {
         git_src_free(&g->base);
         return NULL;
