@@ -390,9 +390,11 @@ static int drop_skipped(report *r, const http_page_store *store)
     for (size_t i = 0; i < r->page_count; i++) {
         page_result *pr = &r->pages[i];
         if (pr->url && url_set_has(&skipped, pr->url)) {
-            free(pr->path);
-            free(pr->url);
-            free(pr->blob);
+            if (!r->page_pool) {   /* else the pool holds them */
+                free(pr->path);
+                free(pr->url);
+                free(pr->blob);
+            }
             continue;
         }
         r->pages[kept++] = *pr;

@@ -424,6 +424,15 @@ int page_parse(page *p)
         input = utf8;
     }
 
+    /* the bytes end in a NUL, as libxml2's own buffers do; this also gives back
+       the sanitizer's reserve (three times the page) */
+    char *ended = realloc(p->bytes, p->len + 1);
+    if (!ended)
+        return set_error(p, "out of memory");
+    ended[p->len] = '\0';
+    p->bytes = ended;
+    input = ended;
+
     char over[200];
     if (page_guard_prescan(input, input_len, &p->limits, over, sizeof over,
                            &p->error_line) < 0)

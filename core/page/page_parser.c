@@ -34,20 +34,24 @@ static void page_quiet_parser(xmlParserCtxtPtr ctxt)
 htmlParserCtxtPtr page_parser_new(page *p)
 {
     /* Not htmlCtxtReadMemory: it drops XML_PARSE_BIG_LINES for HTML, and with it
-       every line number past 65535. Set on the context, text nodes keep theirs. */
+       every line number past 65535. Set on the context, text nodes keep theirs.
+       The memory context copies the bytes once. libxml2 2.9's in-place (static)
+       input cannot be used: shrinking it moves the read position back, and the
+       parser reads the end of a large page twice. */
     htmlParserCtxtPtr ctxt = htmlCreateMemoryParserCtxt(p->bytes, (int)p->len);
-    xmlCharEncodingHandlerPtr utf8_handler = xmlFindCharEncodingHandler("UTF-8");
-    if (!ctxt || !utf8_handler || !ctxt->input) {
+    if (!ctxt || !ctxt->input) {
         if (ctxt)
             htmlFreeParserCtxt(ctxt);
         return NULL;
     }
     page_quiet_parser(ctxt);
-    htmlCtxtUseOptions(ctxt, PAGE_PARSE_OPTIONS);
+    htmlCtxtUseOptions(ctxt, PAGE_PARSE_OPTIONS | HTML_PARSE_IGNORE_ENC);
     ctxt->options |= XML_PARSE_BIG_LINES;
-    /* the bytes are UTF-8 already: a <meta charset> must not switch again */
-    xmlSwitchToEncoding(ctxt, utf8_handler);
-    xmlFree((xmlChar *)ctxt->input->encoding);
+    /* The bytes are UTF-8 already (page_parse.c decodes everything else): the
+       parser reads them as they are. A UTF-8 decoder would copy the whole input
+       again into a buffer twice its size; naming the encoding (and
+       HTML_PARSE_IGNORE_ENC) keeps a <meta charset> from installing one. */
+    ctxt->charset = XML_CHAR_ENCODING_UTF8;
     ctxt->input->encoding = xmlStrdup(BAD_CAST "UTF-8");
     if (!ctxt->input->filename)
         ctxt->input->filename = (char *)xmlStrdup(BAD_CAST p->path);

@@ -622,6 +622,17 @@ static void on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
         st->stack[st->depth - 1].last_is_text = 0;
 }
 
+/* The text buffers grow by doubling: on a large page give back what the text
+   did not use (small ones keep the sizes the allocator reuses page to page). */
+static void trim_to_fit(char **buf, size_t used)
+{
+    if (!*buf || used < ((size_t)1 << 20))
+        return;
+    char *fit = realloc(*buf, used);
+    if (fit)
+        *buf = fit;
+}
+
 /* Drop whatever the events built (a fallback to the DOM, or a failure). */
 static void drop_views(page *p)
 {
@@ -709,7 +720,10 @@ int page_stream_parse(page *p)
         if (p->raw) {
             p->raw[st->text.len] = '\0';
             p->raw_len = st->text.len;
-            /* no map: page_text_locate builds it when a finding is placed with `at` */
+            trim_to_fit(&p->raw, p->raw_len + 1);
+            trim_to_fit(&p->stream_texts, st->texts_len + 1);
+            /* no map: four bytes per text byte, built only when a finding is
+               placed with `at` (page_text.c) */
             p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, NULL);
         }
         p->text_done = 1;

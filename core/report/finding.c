@@ -98,6 +98,7 @@ int finding_list_add(finding_list *list, const finding *f)
     copy.blob = dup_or_null(f->blob, &failed);
     copy.suppress_reason = dup_or_null(f->suppress_reason, &failed);
     copy.extra_json = dup_or_null(f->extra_json, &failed);
+    copy.shares_ids = 0;   /* the copy owns its strings */
     if (failed || finding_list_grow(list) < 0) {
         finding_free(&copy);
         return -1;
@@ -165,14 +166,17 @@ void finding_free(finding *f)
         return;
     free(f->rule);
     free(f->message);
-    free(f->path);
+    if (!f->shares_ids) {
+        free(f->path);
+        free(f->commit);
+        free(f->blob);
+    }
     free(f->url);
-    free(f->commit);
-    free(f->blob);
     free(f->suppress_reason);
     free(f->extra_json);
     f->rule = f->message = f->path = f->url = NULL;
     f->commit = f->blob = f->suppress_reason = f->extra_json = NULL;
+    f->shares_ids = 0;
 }
 
 void finding_list_free(finding_list *list)

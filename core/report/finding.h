@@ -28,6 +28,11 @@ typedef struct finding {
     int line;                /* 1-based; 0 = null */
     int column;              /* 1-based; 0 = null */
     char fingerprint[33];    /* 32 hex + NUL; see finding_fingerprint_page */
+    /* 1: path, commit and blob are not this finding's own copies but its report's
+       strings (the page's path and blob, the run's commit), shared by the
+       findings of a run (check.c): finding_free leaves them to the report.
+       Here, it takes no room (the padding after fingerprint). */
+    unsigned char shares_ids;
     suppression_kind suppression;
     char *suppress_reason;   /* inline suppression reason, or NULL */
     char *extra_json;        /* NULL, or JSON object members ("\"introduced\":{...}")

@@ -53,11 +53,12 @@ void report_free(report *r)
     free(r->shard);
     free(r->config_hash);
     free(r->now);
-    for (size_t i = 0; i < r->page_count; i++) {
+    for (size_t i = 0; !r->page_pool && i < r->page_count; i++) {
         free(r->pages[i].path);
         free(r->pages[i].url);
         free(r->pages[i].blob);
     }
+    strpool_free(r->page_pool);
     free(r->pages);
     finding_list_free(&r->findings);
     for (size_t i = 0; i < r->rule_count; i++) {

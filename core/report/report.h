@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "fileio.h"   /* write_file_atomic, for the writers of report files */
 #include "finding.h"
+#include "strpool.h"
 
 typedef struct page_result {
     char *path;
@@ -41,6 +42,9 @@ typedef struct report {
     char *now;            /* the clock rules read ("YYYY-MM-DDTHH:MM:SSZ"): recorded when
                              set by --now or config, or when a rule read it; else NULL */
     page_result *pages; size_t page_count;   /* sorted by path */
+    /* NULL, or where every page's path, url and blob live (check.c): then
+       report_free frees the pool, not the strings one by one */
+    strpool *page_pool;
     finding_list findings;                   /* sorted (finding_list_sort) */
     report_rule *rules; size_t rule_count;   /* sorted by id */
     size_t errors, warnings, infos, suppressed, unsuppressed;

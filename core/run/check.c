@@ -48,6 +48,8 @@ typedef struct run {
     atomic_int failed;        /* a worker could not start or ran out of memory */
     atomic_size_t done;       /* pages finished, for the progress hook */
     atomic_int clock_read;    /* a rule called page:now(): the report records the clock */
+    const char *commit;       /* the report's commit, or NULL */
+    int pooled;               /* the pages' strings are in the report's page_pool */
 } run;
 
 typedef struct worker {
@@ -183,6 +185,41 @@ static int check_one(run *rn, engine *eng, source_reader *reader, size_t i,
     return 0;
 }
 
+/* The report's string for a finding's copy of an id, or NULL when the copy is
+   not the same (then the finding keeps its own). */
+static int same_id(const char *own, const char *report_s)
+{
+    return !own || (report_s && strcmp(own, report_s) == 0);
+}
+
+/* Point a page's findings at the report's path, blob and commit instead of a copy
+ * in each: on a large site the kept findings were a third of what grew with the
+ * page count. Audit pages are left alone (an audit drops pages from its report). */
+static void share_ids(finding_list *page_found, const page_result *pr, const char *commit)
+{
+    if (pr->url)
+        return;
+    for (size_t i = 0; i < page_found->count; i++) {
+        finding *f = &page_found->items[i];
+        if (f->shares_ids || !same_id(f->path, pr->path) || !same_id(f->blob, pr->blob) ||
+            !same_id(f->commit, commit))
+            continue;
+        if (f->path) {
+            free(f->path);
+            f->path = pr->path;
+        }
+        if (f->blob) {
+            free(f->blob);
+            f->blob = pr->blob;
+        }
+        if (f->commit) {
+            free(f->commit);
+            f->commit = (char *)commit;
+        }
+        f->shares_ids = 1;
+    }
+}
+
 /* Move the page's findings to the worker's list; the page list keeps its array for
  * the next page. */
 static int keep_findings(finding_list *dst, finding_list *page_found)
@@ -226,8 +263,10 @@ static void *worker_main(void *arg)
         size_t i = atomic_fetch_add_explicit(&rn->next, 1, memory_order_relaxed);
         if (i >= rn->count)
             break;
-        if (check_one(rn, eng, reader, i, &page_found) < 0 ||
-            keep_findings(&w->found, &page_found) < 0) {
+        int checked = check_one(rn, eng, reader, i, &page_found);
+        if (checked == 0)
+            share_ids(&page_found, &rn->pages[i], rn->commit);
+        if (checked < 0 || keep_findings(&w->found, &page_found) < 0) {
             snprintf(w->error, sizeof w->error, "out of memory while checking %s",
                      rn->pages[i].path);
             atomic_store(&rn->failed, 1);
@@ -340,6 +379,9 @@ static int compact_pages(report *out, run *rn, page_ref_list *refs)
     rn->extra = need_extras ? calloc(n, sizeof *rn->extra) : NULL;
     if (!out->pages || (need_extras && !rn->extra))
         return -1;
+    out->page_pool = refs->pool;   /* the strings moved below live there, if set */
+    refs->pool = NULL;
+    rn->pooled = out->page_pool != NULL;
     for (size_t i = 0; i < n; i++) {
         page_ref *ref = &refs->items[i];
         page_result *pr = &out->pages[i];
@@ -360,9 +402,9 @@ static int compact_pages(report *out, run *rn, page_ref_list *refs)
     return 0;
 }
 
-static void free_extras(page_extra *extra, size_t count)
+static void free_extras(page_extra *extra, size_t count, int pooled)
 {
-    for (size_t i = 0; extra && i < count; i++) {
+    for (size_t i = 0; extra && !pooled && i < count; i++) {
         free(extra[i].site_path);
         free(extra[i].error);
     }
@@ -375,11 +417,10 @@ static int assemble(report *out, run *rn, worker *workers, int jobs)
     out->kind = strdup(src->kind ? src->kind : "files");
     out->root = strdup(src->root ? src->root : "");
     out->rev = dup_or_null(src->rev);
-    out->commit = src->commit[0] ? strdup(src->commit) : NULL;
-    if (!out->kind || !out->root || (src->rev && !out->rev) || (src->commit[0] && !out->commit))
+    if (!out->kind || !out->root || (src->rev && !out->rev))
         return -1;
     /* The page texts are gone; only findings remain. */
-    free_extras(rn->extra, rn->count);
+    free_extras(rn->extra, rn->count, rn->pooled);
     rn->extra = NULL;
     for (int j = 0; j < jobs; j++)
         if (finding_list_splice(&out->findings, &workers[j].found) < 0)
@@ -408,6 +449,12 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
     if (shard_n && (shard_k < 1 || shard_k > shard_n))
         return err_set("--shard %d/%d: K must be between 1 and N", shard_k, shard_n);
     page_ref_list refs = {0};
+    /* One pool for the page list's strings, kept by the report. Not for an audit
+       (it drops pages from its report) nor a shard (most of the list is dropped). */
+    if (shard_n <= 1 && !(src->kind && strcmp(src->kind, "audit") == 0) &&
+        !(refs.pool = strpool_new())) {
+        return err_set("out of memory");
+    }
     if (src->list(src, &refs) < 0) {
         page_ref_list_free(&refs);
         return -1;
@@ -422,7 +469,10 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
     atomic_init(&rn.clock_read, 0);
     worker *workers = NULL;
     int jobs = 0, rc = -1;
-    if (compact_pages(out, &rn, &refs) < 0) {
+    /* set before the pages are checked: their findings share it */
+    out->commit = src->commit[0] ? strdup(src->commit) : NULL;
+    rn.commit = out->commit;
+    if (compact_pages(out, &rn, &refs) < 0 || (src->commit[0] && !out->commit)) {
         err_set("out of memory");
         goto cleanup;
     }
@@ -463,7 +513,7 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
 cleanup:
     if (rc < 0)
         report_free(out);
-    free_extras(rn.extra, rn.count);
+    free_extras(rn.extra, rn.count, rn.pooled);
     for (int j = 0; workers && j < jobs; j++)
         finding_list_free(&workers[j].found);
     free(workers);

@@ -8,6 +8,7 @@
 #ifndef PROVCHECK_SOURCE_H
 #define PROVCHECK_SOURCE_H
 #include <stddef.h>
+#include "strpool.h"
 
 /* One page found by a source. */
 typedef struct page_ref {
@@ -19,11 +20,16 @@ typedef struct page_ref {
     char *error;       /* non-NULL: the page was found but cannot be read (symlink
                           out of the root, over the size cap, submodule...): it is
                           reported as a page-error with this message */
+    int pooled;        /* the strings live in the list's pool, not one malloc each */
 } page_ref;
 
 typedef struct page_ref_list {
     page_ref *items;
     size_t count, cap;
+    /* NULL, or where page_ref_list_add copies the strings (check.c sets it: a
+       large site's paths and blob ids then cost their bytes, not an allocation
+       each); page_ref_list_free frees it unless someone took it */
+    strpool *pool;
 } page_ref_list;
 
 int page_ref_list_add(page_ref_list *l, const char *path, const char *site_path,

@@ -26,6 +26,10 @@
 
 void page_ref_clear(page_ref *r)
 {
+    if (r->pooled) {   /* the list's pool frees them */
+        memset(r, 0, sizeof *r);
+        return;
+    }
     if (r->site_path != r->path)
         free(r->site_path);
     free(r->path);
@@ -48,17 +52,29 @@ int page_ref_list_add(page_ref_list *l, const char *path, const char *site_path,
     }
     page_ref *r = &l->items[l->count];
     memset(r, 0, sizeof *r);
-    r->path = strdup(path);
-    /* In most sources the two are the same: one copy keeps big lists small. */
-    if (!site_path || strcmp(site_path, path) == 0)
-        r->site_path = r->path;
-    else
-        r->site_path = strdup(site_path);
-    r->url = url ? strdup(url) : NULL;
-    r->error = error ? strdup(error) : NULL;
-    r->blob = blob && *blob ? strdup(blob) : NULL;
+    if (!blob || !*blob)
+        blob = NULL;
+    if (l->pool) {
+        r->pooled = 1;
+        r->path = strpool_dup(l->pool, path);
+        r->site_path = !site_path || strcmp(site_path, path) == 0
+                           ? r->path : strpool_dup(l->pool, site_path);
+        r->url = strpool_dup(l->pool, url);
+        r->error = strpool_dup(l->pool, error);
+        r->blob = strpool_dup(l->pool, blob);
+    } else {
+        r->path = strdup(path);
+        /* In most sources the two are the same: one copy keeps big lists small. */
+        if (!site_path || strcmp(site_path, path) == 0)
+            r->site_path = r->path;
+        else
+            r->site_path = strdup(site_path);
+        r->url = url ? strdup(url) : NULL;
+        r->error = error ? strdup(error) : NULL;
+        r->blob = blob ? strdup(blob) : NULL;
+    }
     if (!r->path || !r->site_path || (url && !r->url) || (error && !r->error) ||
-        (blob && *blob && !r->blob)) {
+        (blob && !r->blob)) {
         page_ref_clear(r);
         return -1;
     }
@@ -74,7 +90,9 @@ void page_ref_list_free(page_ref_list *l)
     for (size_t i = 0; i < l->count; i++)
         page_ref_clear(&l->items[i]);
     free(l->items);
+    strpool_free(l->pool);
     l->items = NULL;
+    l->pool = NULL;
     l->count = l->cap = 0;
 }
 

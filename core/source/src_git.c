@@ -42,8 +42,10 @@ static uint64_t path_hash(const char *s, size_t len)
 
 static int path_set_build(path_set *set, const char **paths, size_t count)
 {
+    /* at most three quarters full: linear probing stays short, and the slots
+       are a pointer per file of the whole tree */
     size_t cap = 16;
-    while (cap < count * 2 + 1)
+    while (cap < count + count / 3 + 1)
         cap *= 2;
     set->slots = calloc(cap, sizeof *set->slots);
     if (!set->slots)
@@ -205,12 +207,12 @@ int git_src_add_item(git_src *g, const char *site_path, const git_oid *oid, unsi
         g->cap = cap;
     }
     tree_item *it = &g->items[g->count];
-    it->site_path = strdup(site_path);
+    it->site_path = g->pool ? strpool_dup(g->pool, site_path) : NULL;
     if (!it->site_path)
         return -1;
     git_oid_cpy(&it->oid, oid);
-    it->mode = mode;
-    it->unmerged = unmerged;
+    it->mode = (uint16_t)mode;
+    it->unmerged = unmerged != 0;
     g->count++;
     return 0;
 }
@@ -408,8 +410,7 @@ void git_src_free(source *base)
     git_src *g = (git_src *)base;
     if (!g)
         return;
-    for (size_t i = 0; i < g->count; i++)
-        free(g->items[i].site_path);
+    strpool_free(g->pool);   /* the items' paths */
     free(g->items);
     path_set_free(&g->files);
     path_set_free(&g->only);
@@ -471,7 +472,8 @@ git_src *git_src_new(const src_git_options *o)
     g->has_only = o->has_only;
     g->only_paths = copy_strings(o->only, o->only_count);
     g->only_count = o->only_count;
-    if (!g->base.root || (o->rev && !g->base.rev) || !g->gitdir || !g->prefix ||
+    g->pool = strpool_new();
+    if (!g->pool || !g->base.root || (o->rev && !g->base.rev) || !g->gitdir || !g->prefix ||
         !g->paths || !g->only_paths) {
         git_src_free(&g->base);
         return NULL;
@@ -509,6 +511,14 @@ static int check_paths_exist(const git_src *g, const char *where)
 
 int git_src_finish(git_src *g, const char *where)
 {
+    /* the list lives as long as the run: give back what doubling reserved */
+    if (g->count && g->count < g->cap) {
+        tree_item *fit = realloc(g->items, g->count * sizeof *fit);
+        if (fit) {
+            g->items = fit;
+            g->cap = g->count;
+        }
+    }
     qsort(g->items, g->count, sizeof *g->items, item_cmp);
     const char **files = malloc((g->count ? g->count : 1) * sizeof *files);
     if (!files)

@@ -3,13 +3,14 @@
  * over a commit's tree, over the index). Not for outside source/. */
 #ifndef PROVCHECK_SRC_GIT_PRIV_H
 #define PROVCHECK_SRC_GIT_PRIV_H
+#include <stdint.h>
 #include "src_git.h"
 
-typedef struct tree_item {
-    char *site_path;
+typedef struct tree_item {   /* 32 bytes: a tree may list many thousands */
+    char *site_path;            /* in the source's pool */
     git_oid oid;
-    unsigned mode;
-    int unmerged;
+    uint16_t mode;              /* a git_filemode_t: all fit in 16 bits */
+    unsigned char unmerged;
 } tree_item;
 
 typedef struct path_set {
@@ -23,6 +24,7 @@ typedef struct git_src {
     char *prefix;
     const config *cfg;
     tree_item *items; size_t count, cap;
+    strpool *pool;              /* the items' paths */
     path_set files;
     char **paths; size_t path_count;
     int has_only;
