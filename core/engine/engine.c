@@ -297,6 +297,7 @@ engine *engine_new(const ruleset *rs)
         e->chunk_ref[i] = e->opts_ref[i] = LUA_NOREF;
     sandbox_set_modules(e->sb, rs->module_names, rs->module_sources, rs->module_lens,
                         rs->module_count);
+    sandbox_set_module_shipped(e->sb, rs->module_shipped);
     lua_State *L = sandbox_state(e->sb);
     e->ctx.now = c ? c->now : config_now();
     e->ctx.now_fixed = c && c->now_origin != CONFIG_NOW_START;
@@ -503,8 +504,10 @@ static int run_rule(engine *e, size_t i, severity sev, int opts_ref, int page_id
     lua_rawgeti(L, LUA_REGISTRYINDEX, opts_ref);
     lua_rawgeti(L, LUA_REGISTRYINDEX, e->report_ref);
     char *msg = NULL;
+    sandbox_keep_modules(e->sb, e->rs->rules[i].shipped ? (int)i + 1 : 0);
     sandbox_run_begin(e->sb);
     int rc = sandbox_pcall(e->sb, 4, 0, &msg);
+    sandbox_keep_modules(e->sb, 0);
     int ok = finding_list_splice(found, &e->cur) == 0;
     *failed_out = rc < 0;
     int line = 0, column = 0;

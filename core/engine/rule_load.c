@@ -27,6 +27,7 @@ typedef struct loader {
     size_t rule_cap, module_cap;
     const config *cfg;
     const char *cfg_label;
+    int shipped;          /* what is being loaded ships with provcheck */
 } loader;
 
 static int has_suffix(const char *s, const char *suffix)
@@ -81,6 +82,7 @@ void ruleset_free(ruleset *rs)
     free(rs->module_names);
     free(rs->module_sources);
     free(rs->module_lens);
+    free(rs->module_shipped);
     free(rs->base_sev);
     free(rs->base_options);
     free(rp->only);
@@ -114,7 +116,10 @@ static int add_module(loader *ld, const char *name, const char *src, size_t len,
         size_t *lens = realloc(rs->module_lens, cap * sizeof *lens);
         if (lens)
             rs->module_lens = lens;
-        if (!names || !srcs || !lens)
+        unsigned char *shipped = realloc(rs->module_shipped, cap);
+        if (shipped)
+            rs->module_shipped = shipped;
+        if (!names || !srcs || !lens || !shipped)
             return err_set("out of memory");
         ld->module_cap = cap;
     }
@@ -127,6 +132,7 @@ static int add_module(loader *ld, const char *name, const char *src, size_t len,
     rs->module_names[rs->module_count] = n;
     rs->module_sources[rs->module_count] = s;
     rs->module_lens[rs->module_count] = len;
+    rs->module_shipped[rs->module_count] = (unsigned char)ld->shipped;
     rs->module_count++;
     return 0;
 }
@@ -188,6 +194,7 @@ static int add_rule(loader *ld, const char *origin, const char *label,
     buf_printf(&cn, "@%s", label);
     m->chunkname = buf_detach(&cn, NULL);
     m->origin = strdup(origin);
+    m->shipped = ld->shipped;
     m->source = dup_mem(src, len);
     m->source_len = len;
     if (!m->chunkname || !m->origin || !m->source)
@@ -235,7 +242,8 @@ cleanup:
     return rc;
 }
 
-static int load_builtins(loader *ld)
+/* The rules and helper modules compiled into the binary. */
+static int load_builtin_files(loader *ld)
 {
     for (int pass = 0; pass < 2; pass++) {   /* modules first: rules may require them */
         for (const builtin_file *f = builtin_files; f->path; f++) {
@@ -263,6 +271,14 @@ static int load_builtins(loader *ld)
         }
     }
     return 0;
+}
+
+static int load_builtins(loader *ld)
+{
+    ld->shipped = 1;
+    int rc = load_builtin_files(ld);
+    ld->shipped = 0;
+    return rc;
 }
 
 /* Every NAME.lua of a folder: helper modules (prefix.NAME) or rules. A missing
@@ -504,8 +520,11 @@ static int load_plugins(loader *ld, const vfs *fs)
                 vfs inst;
                 if (vfs_fs_open(&inst, dirs[d]) < 0)
                     continue;
-                if (inst.read(inst.ctx, inst_manifest, &text, &len) == 0)
+                if (inst.read(inst.ctx, inst_manifest, &text, &len) == 0) {
+                    ld->shipped = 1;
                     rc = load_plugin_from(ld, &inst, NULL, name, text, len);
+                    ld->shipped = 0;
+                }
                 vfs_fs_close(&inst);
             }
             if (rc == 1)

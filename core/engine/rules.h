@@ -31,12 +31,14 @@ typedef struct rule_meta {
     char *chunkname;      /* "@rules/privacy-link.lua" for messages */
     char *source; size_t source_len;   /* Lua source text, compiled per worker */
     unsigned needs;       /* PAGE_NEED_* bits it declared; PAGE_NEED_ALL without `needs` */
+    int shipped;          /* built in, or from a pack installed with provcheck: our code */
 } rule_meta;
 
 typedef struct ruleset {
     rule_meta *rules; size_t count;    /* sorted by id */
     /* helper modules visible to require(): name -> source */
     char **module_names; char **module_sources; size_t *module_lens; size_t module_count;
+    unsigned char *module_shipped;     /* per module: built in or from a shipped pack */
     const config *cfg;                 /* borrowed */
     /* per rule: the effective base setting (config applied), parallel to rules */
     severity *base_sev;                /* SEV_OFF = not run */

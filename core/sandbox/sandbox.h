@@ -42,6 +42,17 @@ lua_State *sandbox_state(sandbox *sb);
 void sandbox_set_modules(sandbox *sb, char *const *names, char *const *sources,
                          const size_t *lens, size_t count);
 
+/* Which of those modules ship with provcheck (borrowed, parallel to the names;
+ * NULL = none). Such a module keeps no state, so a rule whose code also ships
+ * with provcheck (sandbox_keep_modules) runs it once per worker, not once per
+ * page. */
+void sandbox_set_module_shipped(sandbox *sb, const unsigned char *shipped);
+/* Until set otherwise: require() of a shipped module keeps its instance for the
+ * rule `slot` (> 0; 0 = run every module anew, as for a site's own rules). The
+ * first run of such a module counts against no limit, so a rule's budget is the
+ * same on every page whichever worker ran it first. */
+void sandbox_keep_modules(sandbox *sb, int slot);
+
 /* [-0, +1] Push a fresh environment table: its own _G and a text-only load bound
  * to it; everything else (safe functions, read-only library proxies, require)
  * is read through a protected metatable from the frozen base. */

@@ -28,6 +28,14 @@ return { id = "counter", summary = "keeps state between pages", severity = "info
     pages = (pages or 0) + 1
     report{ message = "upvalue " .. seen .. " global " .. pages }
   end }'
+# a shipped helper module is kept across pages only for shipped rules: a site
+# rule gets a new one on every page, so what it leaves in one cannot carry over
+write_file "$H/libstate.lua" 'local d = require("lib.disclaimer")
+return { id = "libstate", summary = "keeps state in a shipped module", severity = "info",
+  check = function(page, opts, report)
+    d.visits = (d.visits or 0) + 1
+    report{ message = "module visits " .. d.visits }
+  end }'
 write_file "$H/meddler.lua" 'local _, M = pairs(require("lib.disclaimer"))
 return { id = "meddler", summary = "switches another rule off", severity = "info",
   check = function(page, opts, report)
@@ -126,6 +134,8 @@ assert_eq "$(core_findings "$H1")" "$core_plain" "the core rules' findings are u
 assert_eq "$(json 'sorted(set(f["message"] for f in d["findings"] if f["rule"] == "counter"))' "$H1")" \
   '["upvalue 1 global 1"]' "no state survives a page"
 assert_eq "$(json 'sum(1 for f in d["findings"] if f["rule"] == "counter")' "$H1")" 21 "counter ran on every page"
+assert_eq "$(json 'sorted(set(f["message"] for f in d["findings"] if f["rule"] == "libstate"))' "$H1")" \
+  '["module visits 1"]' "a site rule's helper module is new on every page"
 for r in handler closer pattern; do
   assert_eq "$(json "sum(1 for f in d['findings'] if f['rule'] == 'rule-error' and
     f['message'].startswith('rule $r failed on this page: instruction limit exceeded (limits.instructions = 2000000)'))" "$H1")" \
