@@ -1,7 +1,7 @@
 /* lua_page.c: the page userdata (lua_page.h): page.path, page.url,
  * page.site_path, page:text(), page:raw_text(), page:find(), page:contains(),
  * page:normalize(), page:select(), page:xpath(), page:links(), page:meta(),
- * page:jsonld(), page:target_exists(), page:now(). Heavy work (search, selectors) stays in C;
+ * page:jsonld(), page:lang(), page:link_elements(), page:target_exists(), page:now(). Heavy work (search, selectors) stays in C;
  * the text strings are made once per page and kept in the userdata's user values,
  * so every rule on the page shares them. */
 #include <stdint.h>
@@ -258,6 +258,41 @@ static int page_l_jsonld(lua_State *L)
     return 1;
 }
 
+/* page:lang(): the root <html>'s lang attribute as written, or nil. */
+static int page_l_lang(lua_State *L)
+{
+    page *p = check_page_for(L, PAGE_NEED_HEAD, "page:lang()");
+    const char *lang = page_lang(p);
+    if (lang)
+        lua_pushstring(L, lang);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* page:link_elements(): a fresh list of { rel, href, node } for every <link rel>. */
+static int page_l_link_elements(lua_State *L)
+{
+    lua_page_ctx *ctx = ctx_of(L);
+    page *p = check_page_for(L, PAGE_NEED_HEAD, "page:link_elements()");
+    size_t count = 0;
+    const page_link_element *links = page_link_elements(p, &count);
+    lua_createtable(L, (int)count, 0);
+    for (size_t i = 0; links && i < count; i++) {
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, links[i].rel);
+        lua_setfield(L, -2, "rel");
+        if (links[i].href) {
+            lua_pushstring(L, links[i].href);
+            lua_setfield(L, -2, "href");
+        }
+        lua_node_push(L, ctx, links[i].node);
+        lua_setfield(L, -2, "node");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
 /* page:target_exists(href): true, false, or nil when it cannot be checked here
    (absolute URLs, mailto:, fragments). */
 static int page_l_target_exists(lua_State *L)
@@ -317,7 +352,8 @@ void lua_page_register(lua_State *L, lua_page_ctx *ctx)
         {"contains", page_l_contains}, {"normalize", page_l_normalize},
         {"hidden_text", page_l_hidden_text},
         {"select", page_l_select}, {"xpath", page_l_xpath}, {"links", page_l_links},
-        {"meta", page_l_meta}, {"jsonld", page_l_jsonld},
+        {"meta", page_l_meta}, {"jsonld", page_l_jsonld}, {"lang", page_l_lang},
+        {"link_elements", page_l_link_elements},
         {"target_exists", page_l_target_exists}, {"now", page_l_now}, {NULL, NULL}};
     luaL_newmetatable(L, LUA_PAGE_TYPE);
     lua_pushlightuserdata(L, ctx);

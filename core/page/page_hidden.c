@@ -3,7 +3,6 @@
  * display:none" instead of only "missing". Only what an author hides counts:
  * hidden elements, comments, <template> and <noscript>; not <head>, scripts or
  * styles. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,41 +10,18 @@
 #include "page.h"
 #include "page_priv.h"
 
-/* The style declaration that hides, as the author would recognise it. */
-static const char *style_reason(const char *style)
-{
-    char compact[256];
-    size_t n = 0;
-    for (const char *s = style; *s && n + 1 < sizeof compact; s++)
-        if (!isspace((unsigned char)*s))
-            compact[n++] = (char)tolower((unsigned char)*s);
-    compact[n] = '\0';
-    return strstr(compact, "display:none") ? "display:none" : "visibility:hidden";
-}
-
-/* Why an element page_element_hidden() hides is hidden, or NULL when it is one
-   of the parts of a page that never show (head, script, style). */
+/* Why an element page_element_hidden() hides is hidden (page_hide_reason), for
+   the tree. */
 static const char *hidden_reason(xmlNodePtr n)
 {
     if (n->type == XML_COMMENT_NODE)
         return "an HTML comment";
-    const char *name = (const char *)n->name;
-    if (strcasecmp(name, "head") == 0 || strcasecmp(name, "script") == 0 ||
-        strcasecmp(name, "style") == 0)
-        return NULL;
-    if (strcasecmp(name, "template") == 0)
-        return "<template>";
-    if (strcasecmp(name, "noscript") == 0)
-        return "<noscript>";
-    if (xmlHasProp(n, (const xmlChar *)"hidden"))
-        return "the hidden attribute";
     xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
-    if (style) {
-        const char *why = style_reason((const char *)style);
-        xmlFree(style);
-        return why;
-    }
-    return "aria-hidden=\"true\"";
+    const char *why = page_hide_reason((const char *)n->name,
+                                xmlHasProp(n, (const xmlChar *)"hidden") != NULL,
+                                (const char *)style);
+    xmlFree(style);
+    return why;
 }
 
 static const char *search(xmlNodePtr n, const char *needle)
@@ -78,9 +54,26 @@ static const char *search(xmlNodePtr n, const char *needle)
     return NULL;
 }
 
+/* The event path's hidden parts, in document order: the first that holds the
+   needle, normalized once each (page_hidden_start and the others below). */
+static const char *search_streamed(page *p, const char *needle)
+{
+    for (size_t i = 0; i < p->hidden_count; i++) {
+        page_hidden_part *h = &p->hidden[i];
+        if (!h->norm)
+            h->norm = text_normalize(h->text, h->len, NULL, NULL);
+        if (h->norm && strstr(h->norm, needle))
+            return h->why;
+    }
+    return NULL;
+}
+
 const char *page_hidden_reason(page *p, const char *text, size_t len)
 {
-    if (page_parse(p) < 0 || !page_doc(p) || !len)
+    if (page_parse(p) < 0 || !len)
+        return NULL;
+    int streamed = p->hidden_streamed && !p->hidden_incomplete;
+    if (!streamed && !page_doc(p))
         return NULL;
     size_t nlen = 0;
     char *needle = text_normalize(text, len, &nlen, NULL);
@@ -88,7 +81,8 @@ const char *page_hidden_reason(page *p, const char *text, size_t len)
         free(needle);
         return NULL;
     }
-    const char *why = search(xmlDocGetRootElement(p->doc), needle);
+    const char *why = streamed ? search_streamed(p, needle)
+                               : search(xmlDocGetRootElement(p->doc), needle);
     free(needle);
     return why;
 }

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include "page.h"
 
+struct buf;
+
 /* The libxml2 HTML parser options of every page parse (bench/parse_floor.c uses
  * them too, so the benchmark floor is the same parse). XML_PARSE_BIG_LINES keeps
  * text node line numbers past 65535. */
@@ -88,6 +90,33 @@ struct page {
     int jsonld_done;
     cfgval *jsonld;
 
+    /* The head views (page_head.c): on the event path gathered while parsing when
+       head_wanted (head_streamed then), else read from the tree. */
+    int head_wanted;
+    int head_streamed;
+    struct page_meta_tag *metas;       /* event path: every <meta>, in order */
+    size_t meta_count, meta_cap;
+    char **jsonld_bodies;              /* event path: each ld+json script's text */
+    size_t jsonld_body_count, jsonld_body_cap;
+    int jsonld_open;                   /* an ld+json script is being read */
+    struct buf *jsonld_text;           /* its text so far (made on first use) */
+    size_t jsonld_open_depth;          /* its stack index */
+    int lang_done;
+    char *lang;                        /* owned on the event path, else borrowed */
+    int link_elements_done;
+    page_link_element *link_elements;  /* strings owned on the event path */
+    size_t link_element_count, link_element_cap;
+
+    /* The hidden parts of the event path (page_hidden.c), when hidden_wanted. */
+    int hidden_wanted;
+    int hidden_streamed, hidden_incomplete;
+    struct page_hidden_part *hidden;
+    size_t hidden_count, hidden_cap;
+    int hidden_open;                   /* inside the outermost hidden element */
+    size_t hidden_depth;               /* its stack index */
+    const char *hidden_why;            /* its reason; NULL: head, script, style */
+    struct buf *hidden_text;           /* its text so far (made on first use) */
+
     int supp_done;
     page_suppression *supps;
     size_t supp_count;
@@ -111,6 +140,50 @@ int page_stream_off(void);
 /* With PROVCHECK_PAGE_PATH set (dom or stream), one line on stderr per page saying
  * which path read it ("page-path: stream news/a.html"): what the tests count. */
 void page_path_trace(const page *p, const char *path);
+/* A <meta> as the event path saw it: each attribute's value, NULL when absent. */
+typedef struct page_meta_tag {
+    char *name, *property, *content;
+} page_meta_tag;
+
+/* The event path's side of the head views (page_head.c), called from its handlers
+   when p->head_wanted. page_head_start: an element started at stack index `depth`
+   (`link_node`: its stand-in when it is a <link>, made by the caller); returns 1
+   when it is an ld+json script, whose body must then reach page_head_cdata.
+   page_head_end: the element at `depth` ended. 0, or -1 when out of memory. */
+int page_head_start(page *p, const xmlChar *name, const xmlChar **atts, size_t depth,
+                    int *is_jsonld);
+int page_head_link(page *p, const xmlChar **atts, xmlNodePtr node);
+int page_head_cdata(page *p, size_t depth, const xmlChar *ch, int len);
+int page_head_end(page *p, size_t depth);
+/* Whether the element about to start is a <link rel> (it then needs a stand-in). */
+int page_head_is_link(const xmlChar *name, const xmlChar **atts);
+void page_head_free(page *p);
+/* Whether a script's type attribute says application/ld+json (any case, leading
+   white space and parameters allowed). */
+int page_jsonld_type(const char *type);
+
+/* A part of the page hidden from readers, as page_hidden_reason searches it: the
+   outermost hidden element's text (all of it, as xmlNodeGetContent gives it) or a
+   comment outside any, and what hides it. */
+typedef struct page_hidden_part {
+    const char *why;
+    char *text;
+    size_t len;
+    char *norm;          /* normalized on first search */
+} page_hidden_part;
+
+/* The event path's side of page_hidden_reason (page_hidden.c), when
+   p->hidden_wanted: an element starts at stack index `depth` (`hides`: it hides
+   itself, page_sax_hidden), characters under the root, an element at `depth` ends,
+   a comment (`counts`: under the root or after it, where the tree's search looks).
+   0, or -1 when out of memory. */
+int page_hidden_start(page *p, const xmlChar *name, const xmlChar **atts, size_t depth,
+                      int hides);
+int page_hidden_chars(page *p, const xmlChar *ch, size_t len);
+int page_hidden_end(page *p, size_t depth);
+int page_hidden_comment(page *p, const char *value, int counts);
+void page_hidden_free(page *p);
+
 /* A stand-in node of the event path (no document behind it). */
 static inline int page_stream_node(const page *p, xmlNodePtr node)
 {
@@ -139,6 +212,11 @@ int page_attr_true(const xmlChar *v);
 /* Whether an element with this name and attributes (SAX form, name/value pairs,
  * NULL-terminated) hides itself; same answer as page_element_hidden. */
 int page_sax_hidden(const xmlChar *name, const xmlChar **atts);
+/* Why an element that hides itself is hidden ("<template>", "the hidden
+   attribute", "display:none"...), from its name, whether it has the hidden
+   attribute and its style attribute (NULL when absent); NULL for the parts of a
+   page that never show (head, script, style). page:hidden_text() reports it. */
+const char *page_hide_reason(const char *name, int has_hidden, const char *style);
 
 /* Views free their own state (page.c calls these from page_free). */
 void page_text_free_views(page *p);

@@ -73,8 +73,8 @@ typedef struct stream {
 
     size_t comment_cap;
 
-    int count_line;      /* start tags of a, article, body seen on this line */
-    size_t count_a, count_article, count_body;
+    int count_line;      /* start tags of a, article, body, link seen on this line */
+    size_t count_a, count_article, count_body, count_link;
     int anchor_is_article;
 } stream;
 
@@ -250,7 +250,7 @@ static size_t count_on_line(stream *st, int line, size_t *counter)
 {
     if (line != st->count_line) {
         st->count_line = line;
-        st->count_a = st->count_article = st->count_body = 0;
+        st->count_a = st->count_article = st->count_body = st->count_link = 0;
     }
     return (*counter)++;
 }
@@ -303,6 +303,24 @@ static void skip_raw_body(xmlParserCtxtPtr ctxt, const page *p, const char *name
         in->col = (int)(close - 1 - last_nl);
 }
 
+/* The head views' part of a start tag (page_head.c), at the element's future
+   stack index st->depth; a <link rel> gets a stand-in for report{node =}. */
+static int head_start(stream *st, const xmlChar *name, const xmlChar **atts, int line,
+                      int *is_jsonld)
+{
+    page *p = st->p;
+    if (page_head_start(p, name, atts, st->depth, is_jsonld) < 0)
+        return -1;
+    if (strcasecmp((const char *)name, "link") != 0)
+        return 0;
+    /* every <link> counts for the column, with rel or not */
+    size_t k = count_on_line(st, line, &st->count_link);
+    if (!page_head_is_link(name, atts))
+        return 0;
+    xmlNodePtr node = stand_in(st, "link", line, k);
+    return node ? page_head_link(p, atts, node) : -1;
+}
+
 static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
 {
     xmlParserCtxtPtr ctxt = ctx;
@@ -345,6 +363,15 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
         }
     }
     st->root_seen = 1;
+    if (st->p->hidden_wanted && page_hidden_start(st->p, name, atts, st->depth, hides) < 0) {
+        st->failed = 1;
+        return;
+    }
+    int is_jsonld = 0;
+    if (st->p->head_wanted && head_start(st, name, atts, line, &is_jsonld) < 0) {
+        st->failed = 1;
+        return;
+    }
     st->stack[st->depth++] = (frame){name, line, is_inline, 0, 0, hidden_below + (hides != 0)};
 
     const char *n = (const char *)name;
@@ -361,7 +388,7 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
             if (!st->p->stream_anchor)
                 st->failed = 1;
         }
-    } else if (strcasecmp(n, "script") == 0 || strcasecmp(n, "style") == 0) {
+    } else if ((strcasecmp(n, "script") == 0 && !is_jsonld) || strcasecmp(n, "style") == 0) {
         skip_raw_body(ctxt, st->p, n);
     } else if (strcasecmp(n, "body") == 0) {
         size_t k = count_on_line(st, line, &st->count_body);
@@ -382,6 +409,8 @@ static void on_end(void *ctx, const xmlChar *name)
     frame *f = &st->stack[st->depth - 1];
     while (st->link_open && st->links[st->link_open - 1].depth == st->depth - 1)
         close_link(st);
+    if (page_head_end(st->p, st->depth - 1) < 0 || page_hidden_end(st->p, st->depth - 1) < 0)
+        st->failed = 1;
     st->depth--;
     if (st->depth == 0)
         return;
@@ -409,6 +438,10 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
     }
     frame *f = &st->stack[st->depth - 1];
     page *p = st->p;
+    if (p->hidden_open && page_hidden_chars(p, ch, (size_t)len) < 0) {
+        st->failed = 1;
+        return;
+    }
     if (!f->last_is_text) {
         /* a new text node: the line libxml2 would record on it, and the element
            before it (else its parent) as the floor of its first line */
@@ -454,14 +487,14 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
         }
 }
 
-/* Script and style bodies: nobody reads them on this path. */
+/* Script and style bodies: only an ld+json script's is read (page_head.c). */
 static void on_cdata(void *ctx, const xmlChar *ch, int len)
 {
     stream *st = stream_of(ctx);
-    (void)ch;
-    (void)len;
     if (st->depth)
         st->stack[st->depth - 1].last_is_text = 0;
+    if (!st->fallback && !st->failed && page_head_cdata(st->p, st->depth, ch, len) < 0)
+        st->failed = 1;
 }
 
 static void on_comment(void *ctx, const xmlChar *value)
@@ -480,6 +513,12 @@ static void on_comment(void *ctx, const xmlChar *value)
     page *p = st->p;
     if (!value)
         return;
+    /* the tree's search for hidden text looks under the root and after it */
+    if (p->hidden_wanted && page_hidden_comment(p, (const char *)value,
+                                                st->depth > 0 || st->root_seen) < 0) {
+        st->failed = 1;
+        return;
+    }
     if (p->stream_comment_count == st->comment_cap) {
         size_t cap = st->comment_cap ? st->comment_cap * 2 : 8;
         page_comment *c = realloc(p->stream_comments, cap * sizeof *c);
@@ -582,6 +621,13 @@ int page_stream_parse(page *p)
     /* links still open at the end (a stop) get their text so far */
     while (st->link_open)
         close_link(st);
+    /* a script still open at a stop keeps its text so far, as in the tree */
+    if (p->hidden_open)   /* never closed: leave the search to the tree */
+        p->hidden_incomplete = 1;
+    if (rc == 0 && p->jsonld_open && page_head_end(p, p->jsonld_open_depth) < 0) {
+        snprintf(p->error, sizeof p->error, "out of memory");
+        rc = -1;
+    }
     if (rc == 0) {
         p->raw = st->text.out ? st->text.out : strdup("");
         st->text.out = NULL;
@@ -604,6 +650,8 @@ int page_stream_parse(page *p)
 
 void page_stream_free(page *p)
 {
+    page_head_free(p);
+    page_hidden_free(p);
     free(p->stream_texts);
     p->stream_texts = NULL;
     for (size_t i = 0; i < p->stream_node_count; i++)

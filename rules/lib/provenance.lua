@@ -83,8 +83,7 @@ function M.page_lang(page, item)
   if lang then
     return lang
   end
-  local html = page:select("html")[1]
-  return M.primary_lang(html and html:attr("lang"))
+  return M.primary_lang(page:lang())
 end
 
 -- A Thing's name (a string, or an object's name).

@@ -79,6 +79,7 @@ return {
   id = "consistency",
   summary = "The visible AI disclosure and the machine-readable marking agree",
   severity = "warning",
+  needs = { "text", "meta", "jsonld" },
   options = {
     phrases = {
       type = "string[]",

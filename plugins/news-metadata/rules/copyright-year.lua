@@ -47,6 +47,7 @@ return {
   id = "copyright-year",
   summary = "A visible copyright year is not older than the article's publication year",
   severity = "warning",
+  needs = { "text", "meta", "jsonld" },
   docs = [[
 A page whose footer says "© Communities 2019" under an article published in
 2022 states a rights year that predates the text it covers: usually a footer
