@@ -92,7 +92,14 @@ static int page_l_find(lua_State *L)
     char *norm = text_normalize(needle, nlen, &norm_len, NULL);
     if (!norm)
         return luaL_error(L, "not enough memory");
-    long at = norm_len ? page_text_find(p, norm, norm_len, (size_t)init - 1) : -1;
+    /* an ASCII needle is normalized once and for all; page_text_find normalizes
+       again, which only text outside ASCII could change */
+    int ascii = 1;
+    for (size_t i = 0; i < norm_len && ascii; i++)
+        ascii = (unsigned char)norm[i] < 0x80;
+    long at = !norm_len ? -1
+              : ascii   ? page_text_find_normalized(p, norm, norm_len, (size_t)init - 1)
+                        : page_text_find(p, norm, norm_len, (size_t)init - 1);
     free(norm);
     if (at < 0) {
         lua_pushnil(L);

@@ -88,6 +88,7 @@ void page_free(page *p)
     if (p->doc)
         xmlFreeDoc(p->doc);
     page_lines_free(p);
+    page_find_free(p);
     free(p->bytes);
     free(p->path);
     free(p->site_path);

@@ -109,6 +109,8 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out,
 /* Find `needle` (normalized first, here) in the normalized text from `from`.
  * Returns the text offset, or -1 when absent. Bounded, linear work. */
 long page_text_find(page *p, const char *needle, size_t needle_len, size_t from);
+/* The same for a needle normalized already (by text_normalize). */
+long page_text_find_normalized(page *p, const char *needle, size_t needle_len, size_t from);
 /* Whether `text` (normalized here) is in the page but hidden from readers: what
  * hides it ("display:none", "visibility:hidden", "the hidden attribute",
  * "aria-hidden=\"true\"", "an HTML comment", "<template>", "<noscript>"), or NULL.

@@ -121,6 +121,9 @@ struct page {
     page_suppression *supps;
     size_t supp_count;
 
+    struct page_find_entry *finds;     /* searches of the text (page_find.c) */
+    size_t find_count;
+
     size_t *line_starts;      /* byte offset of each source line, for columns */
     size_t line_count;
     int tags_line;            /* the line `tags` indexes (0: none) */
@@ -217,6 +220,12 @@ int page_sax_hidden(const xmlChar *name, const xmlChar **atts);
    attribute and its style attribute (NULL when absent); NULL for the parts of a
    page that never show (head, script, style). page:hidden_text() reports it. */
 const char *page_hide_reason(const char *name, int has_hidden, const char *style);
+
+/* The first place of `nd` in `hay` (p's normalized text) at or after `from`, or
+   -1, from the page's record of the needle's places (page_find.c). */
+long page_find_cached(page *p, const char *hay, size_t hlen, const char *nd, size_t nlen,
+                      size_t from);
+void page_find_free(page *p);
 
 /* Views free their own state (page.c calls these from page_free). */
 void page_text_free_views(page *p);

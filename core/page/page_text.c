@@ -354,45 +354,11 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out, int *lin
     return 0;
 }
 
-/* Knuth-Morris-Pratt, skipping with memchr while nothing matches: linear in the
- * worst case, and about memchr speed on real text. */
-static long search(const char *hay, size_t hlen, const char *nd, size_t nlen, size_t from)
+long page_text_find_normalized(page *p, const char *needle, size_t needle_len, size_t from)
 {
-    if (nlen == 0)
-        return from <= hlen ? (long)from : -1;
-    if (from >= hlen || nlen > hlen - from)
-        return -1;
-    size_t *fail = malloc(nlen * sizeof *fail);
-    if (!fail)
-        return -1;
-    fail[0] = 0;
-    for (size_t i = 1, k = 0; i < nlen; i++) {
-        while (k > 0 && nd[i] != nd[k])
-            k = fail[k - 1];
-        if (nd[i] == nd[k])
-            k++;
-        fail[i] = k;
-    }
-    long found = -1;
-    size_t k = 0;
-    for (size_t i = from; i < hlen; i++) {
-        if (k == 0) {
-            const char *c = memchr(hay + i, nd[0], hlen - i);
-            if (!c)
-                break;
-            i = (size_t)(c - hay);
-        }
-        while (k > 0 && hay[i] != nd[k])
-            k = fail[k - 1];
-        if (hay[i] == nd[k])
-            k++;
-        if (k == nlen) {
-            found = (long)(i + 1 - nlen);
-            break;
-        }
-    }
-    free(fail);
-    return found;
+    size_t hlen;
+    const char *hay = page_text(p, &hlen);
+    return page_find_cached(p, hay, hlen, needle, needle_len, from);
 }
 
 long page_text_find(page *p, const char *needle, size_t needle_len, size_t from)
@@ -403,7 +369,7 @@ long page_text_find(page *p, const char *needle, size_t needle_len, size_t from)
     char *nd = text_normalize(needle, needle_len, &nlen, NULL);
     if (!nd)
         return -1;
-    long r = search(hay, hlen, nd, nlen, from);
+    long r = page_find_cached(p, hay, hlen, nd, nlen, from);
     free(nd);
     return r;
 }
