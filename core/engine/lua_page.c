@@ -1,12 +1,14 @@
 /* lua_page.c: the page userdata (lua_page.h): page.path, page.url,
  * page.site_path, page:text(), page:raw_text(), page:find(), page:contains(),
  * page:normalize(), page:select(), page:xpath(), page:links(), page:meta(),
- * page:jsonld(), page:lang(), page:link_elements(), page:target_exists(), page:now(). Heavy work (search, selectors) stays in C;
- * the text strings are made once per page and kept in the userdata's user values,
- * so every rule on the page shares them. */
+ * page:jsonld(), page:lang(), page:link_elements(), page:target_exists(),
+ * page:now(). Heavy work (search, selectors) stays in C; the text strings
+ * are made once per page and kept in the userdata's user values, so every rule
+ * on the page shares them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <lauxlib.h>
 #include "cfgval_lua.h"
 #include "lua_page.h"
@@ -66,9 +68,30 @@ static int page_l_now(lua_State *L)
     return 1;
 }
 
+/* page:text(i [, j]) is page:text():sub(i, j) without making the whole text a
+   Lua string (string.sub's rules for i and j): rules that look around a place
+   page:find gave want a few bytes of it. */
+static int push_text_part(lua_State *L, page *p)
+{
+    size_t len = 0;
+    const char *s = page_text(p, &len);
+    lua_Integer l = (lua_Integer)len;
+    lua_Integer i = luaL_checkinteger(L, 2), j = luaL_optinteger(L, 3, -1);
+    i = i > 0 ? i : i == 0 ? 1 : i < -l ? 1 : l + i + 1;
+    j = j > l ? l : j >= 0 ? j : j < -l ? 0 : l + j + 1;
+    if (i > j)
+        lua_pushliteral(L, "");
+    else
+        lua_pushlstring(L, s + i - 1, (size_t)(j - i + 1));
+    return 1;
+}
+
 static int page_l_text(lua_State *L)
 {
-    push_cached_text(L, check_page_for(L, PAGE_NEED_TEXT, "page:text()"), UV_TEXT);
+    page *p = check_page_for(L, PAGE_NEED_TEXT, "page:text()");
+    if (!lua_isnoneornil(L, 2))
+        return push_text_part(L, p);
+    push_cached_text(L, p, UV_TEXT);
     return 1;
 }
 
@@ -277,15 +300,32 @@ static int page_l_lang(lua_State *L)
     return 1;
 }
 
-/* page:link_elements(): a fresh list of { rel, href, node } for every <link rel>. */
+/* Whether rel, without white space around it, is `want` in any ASCII case (what
+   rel:lower():match("^%s*canonical%s*$") asks). */
+static int rel_is(const char *rel, const char *want, size_t want_len)
+{
+    while (*rel == ' ' || (*rel >= '\t' && *rel <= '\r'))
+        rel++;
+    size_t n = strlen(rel);
+    while (n && (rel[n - 1] == ' ' || (rel[n - 1] >= '\t' && rel[n - 1] <= '\r')))
+        n--;
+    return n == want_len && strncasecmp(rel, want, n) == 0;
+}
+
+/* page:link_elements([rel]): a fresh list of { rel, href, node } for every
+   <link rel> (or those whose rel is `rel`, white space around and case aside). */
 static int page_l_link_elements(lua_State *L)
 {
     lua_page_ctx *ctx = ctx_of(L);
     page *p = check_page_for(L, PAGE_NEED_HEAD, "page:link_elements()");
+    size_t want_len = 0;
+    const char *want = luaL_optlstring(L, 2, NULL, &want_len);
     size_t count = 0;
     const page_link_element *links = page_link_elements(p, &count);
-    lua_createtable(L, (int)count, 0);
-    for (size_t i = 0; links && i < count; i++) {
+    lua_createtable(L, want ? 0 : (int)count, 0);
+    for (size_t i = 0, n = 0; links && i < count; i++) {
+        if (want && !rel_is(links[i].rel, want, want_len))
+            continue;
         lua_createtable(L, 0, 3);
         lua_pushstring(L, links[i].rel);
         lua_setfield(L, -2, "rel");
@@ -295,7 +335,7 @@ static int page_l_link_elements(lua_State *L)
         }
         lua_node_push(L, ctx, links[i].node);
         lua_setfield(L, -2, "node");
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
+        lua_rawseti(L, -2, (lua_Integer)++n);
     }
     return 1;
 }

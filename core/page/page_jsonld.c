@@ -18,7 +18,7 @@ static void parse_bodies(page *p)
 {
     for (size_t i = 0; i < p->jsonld_body_count; i++) {
         cfgval *v = NULL;
-        const char *body = p->jsonld_bodies[i];
+        const char *body = page_head_string(p, p->jsonld_bodies[i]);
         if (json_read(body, strlen(body), &v, NULL) == 0)
             cfgval_push(p->jsonld, v);   /* takes v, also on failure */
     }

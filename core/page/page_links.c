@@ -128,11 +128,11 @@ static const char *streamed_meta(const page *p, const char *name)
 {
     for (size_t i = 0; i < p->meta_count; i++) {
         const page_meta_tag *m = &p->metas[i];
-        const char *key = m->name;
+        const char *key = page_head_string(p, m->name);
         if (!key || strcasecmp(key, name) != 0)
-            key = m->property;
+            key = page_head_string(p, m->property);
         if (key && strcasecmp(key, name) == 0)
-            return m->content;
+            return page_head_string(p, m->content);
     }
     return NULL;
 }
@@ -159,20 +159,27 @@ const char *page_meta(page *p, const char *name)
 
 const char *page_lang(page *p)
 {
-    if (!p->lang_done) {
+    if (!p->lang_done && p->head_streamed) {
+        p->lang_done = 1;
+        p->lang = page_head_string(p, p->lang_off);
+    } else if (!p->lang_done) {
         p->lang_done = 1;
         xmlDocPtr doc = page_doc(p);
         xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
         /* borrowed from the tree (owned only on the event path) */
         if (root && page_name_is(root->name, "html"))
-            p->lang = (char *)attr_borrow(root, "lang");
+            p->lang = attr_borrow(root, "lang");
     }
     return p->lang;
 }
 
 const page_link_element *page_link_elements(page *p, size_t *count_out)
 {
-    if (!p->link_elements_done && !p->head_streamed) {
+    if (!p->link_elements_done && p->head_streamed) {
+        p->link_elements_done = 1;
+        if (page_head_link_elements(p) < 0)
+            p->link_element_count = 0;   /* out of memory: none */
+    } else if (!p->link_elements_done) {
         p->link_elements_done = 1;
         xmlDocPtr doc = page_doc(p);
         xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;

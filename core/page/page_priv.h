@@ -91,21 +91,29 @@ struct page {
     cfgval *jsonld;
 
     /* The head views (page_head.c): on the event path gathered while parsing when
-       head_wanted (head_streamed then), else read from the tree. */
+       head_wanted (head_streamed then), else read from the tree. The event path
+       keeps every string it gathers in head_strings, NUL after each, and offsets
+       to them (PAGE_HEAD_NONE: absent). */
     int head_wanted;
     int head_streamed;
+    struct buf *head_strings;
     struct page_meta_tag *metas;       /* event path: every <meta>, in order */
     size_t meta_count, meta_cap;
-    char **jsonld_bodies;              /* event path: each ld+json script's text */
+    size_t *jsonld_bodies;             /* event path: each ld+json script's text */
     size_t jsonld_body_count, jsonld_body_cap;
     int jsonld_open;                   /* an ld+json script is being read */
-    struct buf *jsonld_text;           /* its text so far (made on first use) */
     size_t jsonld_open_depth;          /* its stack index */
+    size_t jsonld_open_off;            /* its text in head_strings */
+    struct page_head_link *head_links; /* event path: every <link rel> */
+    size_t head_link_count, head_link_cap;
+    size_t lang_off;
     int lang_done;
-    char *lang;                        /* owned on the event path, else borrowed */
+    const char *lang;
     int link_elements_done;
-    page_link_element *link_elements;  /* strings owned on the event path */
+    page_link_element *link_elements;
     size_t link_element_count, link_element_cap;
+    xmlNodePtr *head_nodes;            /* event path: stand-ins made for <link>s */
+    size_t head_node_count;
 
     /* The hidden parts of the event path (page_hidden.c), when hidden_wanted. */
     int hidden_wanted;
@@ -143,10 +151,19 @@ int page_stream_off(void);
 /* With PROVCHECK_PAGE_PATH set (dom or stream), one line on stderr per page saying
  * which path read it ("page-path: stream news/a.html"): what the tests count. */
 void page_path_trace(const page *p, const char *path);
-/* A <meta> as the event path saw it: each attribute's value, NULL when absent. */
+/* A <meta> and a <link rel> as the event path saw them: each attribute's value
+   in p->head_strings (PAGE_HEAD_NONE when absent); where the <link> starts. */
+#define PAGE_HEAD_NONE ((size_t)-1)
 typedef struct page_meta_tag {
-    char *name, *property, *content;
+    size_t name, property, content;
 } page_meta_tag;
+struct page_head_link {
+    size_t rel, href;
+    int line;
+    size_t k;             /* <link> start tags before it on its line */
+};
+/* A gathered string, NULL for PAGE_HEAD_NONE. */
+const char *page_head_string(const page *p, size_t off);
 
 /* The event path's side of the head views (page_head.c), called from its handlers
    when p->head_wanted. page_head_start: an element started at stack index `depth`
@@ -155,11 +172,13 @@ typedef struct page_meta_tag {
    page_head_end: the element at `depth` ended. 0, or -1 when out of memory. */
 int page_head_start(page *p, const xmlChar *name, const xmlChar **atts, size_t depth,
                     int *is_jsonld);
-int page_head_link(page *p, const xmlChar **atts, xmlNodePtr node);
+int page_head_link(page *p, const xmlChar **atts, int line, size_t k);
 int page_head_cdata(page *p, size_t depth, const xmlChar *ch, int len);
 int page_head_end(page *p, size_t depth);
-/* Whether the element about to start is a <link rel> (it then needs a stand-in). */
+/* Whether the element about to start is a <link rel>. */
 int page_head_is_link(const xmlChar *name, const xmlChar **atts);
+/* The event path's <link rel>s as page_link_elements gives them. 0 or -1. */
+int page_head_link_elements(page *p);
 void page_head_free(page *p);
 /* Whether a script's type attribute says application/ld+json (any case, leading
    white space and parameters allowed). */

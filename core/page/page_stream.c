@@ -304,7 +304,7 @@ static void skip_raw_body(xmlParserCtxtPtr ctxt, const page *p, const char *name
 }
 
 /* The head views' part of a start tag (page_head.c), at the element's future
-   stack index st->depth; a <link rel> gets a stand-in for report{node =}. */
+   stack index st->depth; a <link rel> keeps its line and k for its stand-in. */
 static int head_start(stream *st, const xmlChar *name, const xmlChar **atts, int line,
                       int *is_jsonld)
 {
@@ -317,8 +317,7 @@ static int head_start(stream *st, const xmlChar *name, const xmlChar **atts, int
     size_t k = count_on_line(st, line, &st->count_link);
     if (!page_head_is_link(name, atts))
         return 0;
-    xmlNodePtr node = stand_in(st, "link", line, k);
-    return node ? page_head_link(p, atts, node) : -1;
+    return page_head_link(p, atts, line, k);
 }
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)

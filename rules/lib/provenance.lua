@@ -235,6 +235,9 @@ end
 
 -- The first of `globs` that the page's path matches, or nil.
 function M.path_glob(page, globs)
+  if not globs or #globs == 0 then
+    return nil
+  end
   local path = (page.path or ""):gsub("^/+", "")
   local ss = segments(path)
   for _, g in ipairs(globs or {}) do

@@ -85,7 +85,7 @@ story's URL from the feed item.
       end
       return false
     end
-    for _, link in ipairs(page:link_elements()) do
+    for _, link in ipairs(page:link_elements("canonical")) do
       if (link.rel == "canonical" or link.rel == "Canonical") and credits(link.href) then
         return
       end
