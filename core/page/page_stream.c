@@ -263,24 +263,27 @@ static size_t count_on_line(stream *st, int line, size_t *counter)
    the '>' it expects, with the line count the bytes skipped would have given. The
    body is left to libxml2 (no skip) unless all of it is in the parser's buffer,
    holds no character libxml2 would complain about, and does not start with "</"
-   (libxml2 then reads an end tag first). */
-static void skip_raw_body(xmlParserCtxtPtr ctxt, const page *p, const char *name)
+   (libxml2 then reads an end tag first). An ld+json script's body is kept (`keep`):
+   it is skipped only when it holds no '\r' (which libxml2 would hand over as
+   '\n'), and handed to page_head_cdata as libxml2 would have. 0, or -1 when out
+   of memory. */
+static int skip_raw_body(xmlParserCtxtPtr ctxt, page *p, const char *name, int keep)
 {
     xmlParserInputPtr in = ctxt->input;
     const char *cur = (const char *)in->cur, *end = (const char *)in->end;
     /* the buffer must be libxml2's own copy: the page's bytes stay as they are */
     if (!in->cur || !in->end || cur >= end || *cur != '>' ||
         (cur >= p->bytes && cur < p->bytes + p->len))
-        return;
+        return 0;
     const char *body = cur + 1;
     if (end - body >= 2 && body[0] == '<' && body[1] == '/')
-        return;
+        return 0;
     size_t nlen = strlen(name);
     const char *close = NULL;
     for (const char *q = body; q < end; q++) {
         unsigned char c = (unsigned char)*q;
-        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-            return;
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (keep && c == '\r'))
+            return 0;
         if (c == '<' && (size_t)(end - q) >= 2 + nlen && q[1] == '/' &&
             strncasecmp(q + 2, name, nlen) == 0) {
             close = q;
@@ -288,7 +291,10 @@ static void skip_raw_body(xmlParserCtxtPtr ctxt, const page *p, const char *name
         }
     }
     if (!close || close - body < 1)
-        return;
+        return 0;
+    if (keep && page_head_cdata(p, p->jsonld_open_depth + 1, (const xmlChar *)body,
+                                (int)(close - body)) < 0)
+        return -1;
     int lines = 0;
     const char *last_nl = NULL;
     for (const char *q = cur; (q = memchr(q, '\n', (size_t)(close - q))) != NULL; q++) {
@@ -301,6 +307,7 @@ static void skip_raw_body(xmlParserCtxtPtr ctxt, const page *p, const char *name
     in->line += lines;
     if (last_nl)
         in->col = (int)(close - 1 - last_nl);
+    return 0;
 }
 
 /* The head views' part of a start tag (page_head.c), at the element's future
@@ -387,8 +394,9 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
             if (!st->p->stream_anchor)
                 st->failed = 1;
         }
-    } else if ((strcasecmp(n, "script") == 0 && !is_jsonld) || strcasecmp(n, "style") == 0) {
-        skip_raw_body(ctxt, st->p, n);
+    } else if (strcasecmp(n, "script") == 0 || strcasecmp(n, "style") == 0) {
+        if (skip_raw_body(ctxt, st->p, n, is_jsonld) < 0)
+            st->failed = 1;
     } else if (strcasecmp(n, "body") == 0) {
         size_t k = count_on_line(st, line, &st->count_body);
         if (!st->p->stream_anchor) {
