@@ -6,7 +6,11 @@
 void lua_page_require(lua_State *L, const lua_page_ctx *ctx, unsigned need,
                       const char *what)
 {
-    if (ctx->needs & need)
+    /* "tree-on-demand" reads what "tree" reads; only the page's path differs */
+    unsigned have = ctx->needs;
+    if (have & PAGE_NEED_TREE_ON_DEMAND)
+        have |= PAGE_NEED_TREE;
+    if (have & need)
         return;
     luaL_error(L, "%s reads \"%s\", which rule %s does not declare: add \"%s\" to its "
                "needs", what, page_need_name(need), ctx->rule_id ? ctx->rule_id : "?",

@@ -1,12 +1,14 @@
 /* lua_page.c: the page userdata (lua_page.h): page.path, page.url,
  * page.site_path, page:text(), page:raw_text(), page:find(), page:contains(),
  * page:normalize(), page:select(), page:xpath(), page:links(), page:meta(),
- * page:jsonld(), page:target_exists(), page:now(). Heavy work (search, selectors) stays in C;
- * the text strings are made once per page and kept in the userdata's user values,
- * so every rule on the page shares them. */
+ * page:jsonld(), page:lang(), page:link_elements(), page:target_exists(),
+ * page:now(). Heavy work (search, selectors) stays in C; the text strings
+ * are made once per page and kept in the userdata's user values, so every rule
+ * on the page shares them. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <lauxlib.h>
 #include "cfgval_lua.h"
 #include "lua_page.h"
@@ -66,9 +68,30 @@ static int page_l_now(lua_State *L)
     return 1;
 }
 
+/* page:text(i [, j]) is page:text():sub(i, j) without making the whole text a
+   Lua string (string.sub's rules for i and j): rules that look around a place
+   page:find gave want a few bytes of it. */
+static int push_text_part(lua_State *L, page *p)
+{
+    size_t len = 0;
+    const char *s = page_text(p, &len);
+    lua_Integer l = (lua_Integer)len;
+    lua_Integer i = luaL_checkinteger(L, 2), j = luaL_optinteger(L, 3, -1);
+    i = i > 0 ? i : i == 0 ? 1 : i < -l ? 1 : l + i + 1;
+    j = j > l ? l : j >= 0 ? j : j < -l ? 0 : l + j + 1;
+    if (i > j)
+        lua_pushliteral(L, "");
+    else
+        lua_pushlstring(L, s + i - 1, (size_t)(j - i + 1));
+    return 1;
+}
+
 static int page_l_text(lua_State *L)
 {
-    push_cached_text(L, check_page_for(L, PAGE_NEED_TEXT, "page:text()"), UV_TEXT);
+    page *p = check_page_for(L, PAGE_NEED_TEXT, "page:text()");
+    if (!lua_isnoneornil(L, 2))
+        return push_text_part(L, p);
+    push_cached_text(L, p, UV_TEXT);
     return 1;
 }
 
@@ -92,7 +115,14 @@ static int page_l_find(lua_State *L)
     char *norm = text_normalize(needle, nlen, &norm_len, NULL);
     if (!norm)
         return luaL_error(L, "not enough memory");
-    long at = norm_len ? page_text_find(p, norm, norm_len, (size_t)init - 1) : -1;
+    /* an ASCII needle is normalized once and for all; page_text_find normalizes
+       again, which only text outside ASCII could change */
+    int ascii = 1;
+    for (size_t i = 0; i < norm_len && ascii; i++)
+        ascii = (unsigned char)norm[i] < 0x80;
+    long at = !norm_len ? -1
+              : ascii   ? page_text_find_normalized(p, norm, norm_len, (size_t)init - 1)
+                        : page_text_find(p, norm, norm_len, (size_t)init - 1);
     free(norm);
     if (at < 0) {
         lua_pushnil(L);
@@ -258,6 +288,58 @@ static int page_l_jsonld(lua_State *L)
     return 1;
 }
 
+/* page:lang(): the root <html>'s lang attribute as written, or nil. */
+static int page_l_lang(lua_State *L)
+{
+    page *p = check_page_for(L, PAGE_NEED_HEAD, "page:lang()");
+    const char *lang = page_lang(p);
+    if (lang)
+        lua_pushstring(L, lang);
+    else
+        lua_pushnil(L);
+    return 1;
+}
+
+/* Whether rel, without white space around it, is `want` in any ASCII case (what
+   rel:lower():match("^%s*canonical%s*$") asks). */
+static int rel_is(const char *rel, const char *want, size_t want_len)
+{
+    while (*rel == ' ' || (*rel >= '\t' && *rel <= '\r'))
+        rel++;
+    size_t n = strlen(rel);
+    while (n && (rel[n - 1] == ' ' || (rel[n - 1] >= '\t' && rel[n - 1] <= '\r')))
+        n--;
+    return n == want_len && strncasecmp(rel, want, n) == 0;
+}
+
+/* page:link_elements([rel]): a fresh list of { rel, href, node } for every
+   <link rel> (or those whose rel is `rel`, white space around and case aside). */
+static int page_l_link_elements(lua_State *L)
+{
+    lua_page_ctx *ctx = ctx_of(L);
+    page *p = check_page_for(L, PAGE_NEED_HEAD, "page:link_elements()");
+    size_t want_len = 0;
+    const char *want = luaL_optlstring(L, 2, NULL, &want_len);
+    size_t count = 0;
+    const page_link_element *links = page_link_elements(p, &count);
+    lua_createtable(L, want ? 0 : (int)count, 0);
+    for (size_t i = 0, n = 0; links && i < count; i++) {
+        if (want && !rel_is(links[i].rel, want, want_len))
+            continue;
+        lua_createtable(L, 0, 3);
+        lua_pushstring(L, links[i].rel);
+        lua_setfield(L, -2, "rel");
+        if (links[i].href) {
+            lua_pushstring(L, links[i].href);
+            lua_setfield(L, -2, "href");
+        }
+        lua_node_push(L, ctx, links[i].node);
+        lua_setfield(L, -2, "node");
+        lua_rawseti(L, -2, (lua_Integer)++n);
+    }
+    return 1;
+}
+
 /* page:target_exists(href): true, false, or nil when it cannot be checked here
    (absolute URLs, mailto:, fragments). */
 static int page_l_target_exists(lua_State *L)
@@ -317,7 +399,8 @@ void lua_page_register(lua_State *L, lua_page_ctx *ctx)
         {"contains", page_l_contains}, {"normalize", page_l_normalize},
         {"hidden_text", page_l_hidden_text},
         {"select", page_l_select}, {"xpath", page_l_xpath}, {"links", page_l_links},
-        {"meta", page_l_meta}, {"jsonld", page_l_jsonld},
+        {"meta", page_l_meta}, {"jsonld", page_l_jsonld}, {"lang", page_l_lang},
+        {"link_elements", page_l_link_elements},
         {"target_exists", page_l_target_exists}, {"now", page_l_now}, {NULL, NULL}};
     luaL_newmetatable(L, LUA_PAGE_TYPE);
     lua_pushlightuserdata(L, ctx);

@@ -163,7 +163,8 @@ static int read_needs(lua_State *L, int t, rule_meta *m)
     }
     if (!lua_istable(L, -1))
         return rule_meta_error(m->chunkname, "needs must be a list of strings (\"text\", "
-                                        "\"links\", \"meta\", \"jsonld\", \"tree\")");
+                                        "\"links\", \"meta\", \"jsonld\", \"head\", "
+                                        "\"tree\", \"tree-on-demand\")");
     unsigned needs = 0;
     lua_Integer n = (lua_Integer)lua_rawlen(L, -1);
     for (lua_Integer i = 1; i <= n; i++) {
@@ -172,7 +173,8 @@ static int read_needs(lua_State *L, int t, rule_meta *m)
                                                       : 0;
         if (!bit) {
             snprintf(msg, sizeof msg, "needs: unknown value '%s' (expected \"text\", "
-                     "\"links\", \"meta\", \"jsonld\" or \"tree\")",
+                     "\"links\", \"meta\", \"jsonld\", \"head\", \"tree\" or "
+                     "\"tree-on-demand\")",
                      lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1)
                                                     : luaL_typename(L, -1));
             return rule_meta_error(m->chunkname, msg);

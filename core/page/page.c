@@ -37,7 +37,8 @@ page *page_new(const page_identity *id, char *bytes, size_t len)
     return p;
 }
 
-static const char *const NEED_NAMES[] = {"text", "links", "meta", "jsonld", "tree"};
+static const char *const NEED_NAMES[] = {"text", "links", "meta", "jsonld", "tree", "head",
+                                         "tree-on-demand"};
 
 unsigned page_need_parse(const char *name)
 {
@@ -58,8 +59,10 @@ const char *page_need_name(unsigned bit)
 void page_set_needs(page *p, unsigned needs)
 {
     p->needs = needs;
-    /* meta and jsonld are read from the tree for now */
-    p->stream_wanted = !(needs & ~(unsigned)(PAGE_NEED_TEXT | PAGE_NEED_LINKS));
+    p->stream_wanted = !(needs & PAGE_NEED_TREE);
+    /* what only the head views read is gathered while streaming only when a rule
+       may read it; without it those views build the tree on demand */
+    p->head_wanted = (needs & (PAGE_NEED_META | PAGE_NEED_JSONLD | PAGE_NEED_HEAD)) != 0;
 }
 
 int page_streamed(const page *p)
@@ -84,6 +87,7 @@ void page_free(page *p)
     if (p->doc)
         xmlFreeDoc(p->doc);
     page_lines_free(p);
+    page_find_free(p);
     free(p->bytes);
     free(p->path);
     free(p->site_path);

@@ -58,17 +58,21 @@ typedef struct page_limits {
 void page_set_limits(page *p, const page_limits *limits);
 
 /* What a rule reads of a page (its `needs`). Every view but the tree can be built
- * from parser events alone; PAGE_NEED_TREE (select, xpath, nodes) needs the DOM. */
+ * from parser events alone; PAGE_NEED_TREE (select, xpath, nodes) needs the DOM.
+ * PAGE_NEED_TREE_ON_DEMAND allows what PAGE_NEED_TREE allows but keeps the page on
+ * the event path: the tree is built (a second parse) when a rule first reads it. */
 enum {
     PAGE_NEED_TEXT = 1,      /* page:text, raw_text, find, contains, hidden_text */
     PAGE_NEED_LINKS = 2,     /* page:links */
     PAGE_NEED_META = 4,      /* page:meta */
     PAGE_NEED_JSONLD = 8,    /* page:jsonld */
     PAGE_NEED_TREE = 16,     /* page:select, page:xpath, node fields and methods */
-    PAGE_NEED_ALL = 31
+    PAGE_NEED_HEAD = 32,     /* page:lang, page:link_elements */
+    PAGE_NEED_ALL = 63,
+    PAGE_NEED_TREE_ON_DEMAND = 64
 };
-/* The bit of a `needs` value ("text", "links", "meta", "jsonld", "tree"), 0 when
- * unknown; and the value of one bit. */
+/* The bit of a `needs` value ("text", "links", "meta", "jsonld", "tree", "head",
+ * "tree-on-demand"), 0 when unknown; and the value of one bit. */
 unsigned page_need_parse(const char *name);
 const char *page_need_name(unsigned bit);
 
@@ -105,6 +109,8 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out,
 /* Find `needle` (normalized first, here) in the normalized text from `from`.
  * Returns the text offset, or -1 when absent. Bounded, linear work. */
 long page_text_find(page *p, const char *needle, size_t needle_len, size_t from);
+/* The same for a needle normalized already (by text_normalize). */
+long page_text_find_normalized(page *p, const char *needle, size_t needle_len, size_t from);
 /* Whether `text` (normalized here) is in the page but hidden from readers: what
  * hides it ("display:none", "visibility:hidden", "the hidden attribute",
  * "aria-hidden=\"true\"", "an HTML comment", "<template>", "<noscript>"), or NULL.
@@ -150,6 +156,20 @@ int page_link_matches(page *p, size_t i, const page_link_filter *f);
 /* Content of the first <meta name=NAME> or <meta property=NAME> (case-insensitive
  * name), or NULL. */
 const char *page_meta(page *p, const char *name);
+
+/* The lang attribute of the root <html> element as written (entities decoded), or
+ * NULL when it has none. */
+const char *page_lang(page *p);
+
+/* A <link> element that has a rel attribute. */
+typedef struct page_link_element {
+    const char *rel;        /* as written (entities decoded) */
+    const char *href;       /* NULL when absent */
+    xmlNodePtr node;
+} page_link_element;
+/* Every <link rel> of the page (head or body), in document order; valid until
+ * page_free. */
+const page_link_element *page_link_elements(page *p, size_t *count_out);
 
 /* The parsed <script type="application/ld+json"> blocks as a CV_LIST (one item per
  * block that parsed; blocks that do not parse are skipped). Never NULL after a

@@ -3,7 +3,6 @@
  * display:none" instead of only "missing". Only what an author hides counts:
  * hidden elements, comments, <template> and <noscript>; not <head>, scripts or
  * styles. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,45 +10,14 @@
 #include "page.h"
 #include "page_priv.h"
 
-/* The style declaration that hides, as the author would recognise it. */
-static const char *style_reason(const char *style)
-{
-    char compact[256];
-    size_t n = 0;
-    for (const char *s = style; *s && n + 1 < sizeof compact; s++)
-        if (!isspace((unsigned char)*s))
-            compact[n++] = (char)tolower((unsigned char)*s);
-    compact[n] = '\0';
-    return strstr(compact, "display:none") ? "display:none" : "visibility:hidden";
-}
-
-/* Why an element hidden by its name or attributes is hidden, or NULL when it is
-   one of the parts of a page that never show (head, script, style). `style` is
-   the style attribute's value ("" for one without a value), NULL without one. */
-static const char *why_hidden(const char *name, int hidden_attr, const char *style)
-{
-    if (strcasecmp(name, "head") == 0 || strcasecmp(name, "script") == 0 ||
-        strcasecmp(name, "style") == 0)
-        return NULL;
-    if (strcasecmp(name, "template") == 0)
-        return "<template>";
-    if (strcasecmp(name, "noscript") == 0)
-        return "<noscript>";
-    if (hidden_attr)
-        return "the hidden attribute";
-    if (style)
-        return style_reason(style);
-    return "aria-hidden=\"true\"";
-}
-
 static const char *hidden_reason(xmlNodePtr n)
 {
     if (n->type == XML_COMMENT_NODE)
         return "an HTML comment";
     xmlChar *style = xmlGetProp(n, (const xmlChar *)"style");
-    const char *why = why_hidden((const char *)n->name,
-                                 xmlHasProp(n, (const xmlChar *)"hidden") != NULL,
-                                 style ? (const char *)style : NULL);
+    const char *why = page_hide_reason((const char *)n->name,
+                                       xmlHasProp(n, (const xmlChar *)"hidden") != NULL,
+                                       (const char *)style);
     xmlFree(style);
     return why;
 }
@@ -65,7 +33,7 @@ const char *page_sax_hidden_why(const xmlChar *name, const xmlChar **atts)
         else if (!style && strcmp((const char *)atts[i], "style") == 0)
             style = atts[i + 1] ? (const char *)atts[i + 1] : "";
     }
-    return why_hidden((const char *)name, hidden_attr, style);
+    return page_hide_reason((const char *)name, hidden_attr, style);
 }
 
 /* Whether the needle is in text once normalized. */

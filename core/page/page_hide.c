@@ -1,6 +1,7 @@
 /* page_hide.c: what hides an element from readers and what breaks text into
  * blocks, from an element's name and attributes alone. No tree and no page here:
  * the tree walk (page_text.c) and the event path (page_stream.c) both ask. */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 #include "page_priv.h"
@@ -137,3 +138,30 @@ int page_sax_hidden(const xmlChar *name, const xmlChar **atts)
     return 0;
 }
 
+/* The style declaration that hides, as the author would recognise it. */
+static const char *style_reason(const char *style)
+{
+    char compact[256];
+    size_t n = 0;
+    for (const char *s = style; *s && n + 1 < sizeof compact; s++)
+        if (!isspace((unsigned char)*s))
+            compact[n++] = (char)tolower((unsigned char)*s);
+    compact[n] = '\0';
+    return strstr(compact, "display:none") ? "display:none" : "visibility:hidden";
+}
+
+const char *page_hide_reason(const char *name, int has_hidden, const char *style)
+{
+    if (strcasecmp(name, "head") == 0 || strcasecmp(name, "script") == 0 ||
+        strcasecmp(name, "style") == 0)
+        return NULL;
+    if (strcasecmp(name, "template") == 0)
+        return "<template>";
+    if (strcasecmp(name, "noscript") == 0)
+        return "<noscript>";
+    if (has_hidden)
+        return "the hidden attribute";
+    if (style)
+        return style_reason(style);
+    return "aria-hidden=\"true\"";
+}

@@ -5,19 +5,23 @@
 #include "json_read.h"
 #include "page_priv.h"
 
-/* type="application/ld+json", ignoring case, spaces and parameters. */
 static int is_jsonld_type(xmlNodePtr el)
 {
     xmlChar *type = xmlGetProp(el, (const xmlChar *)"type");
-    if (!type)
-        return 0;
-    const char *t = (const char *)type;
-    while (*t == ' ' || *t == '\t' || *t == '\n')
-        t++;
-    int yes = strncasecmp(t, "application/ld+json", 19) == 0 &&
-              (t[19] == '\0' || t[19] == ';' || t[19] == ' ' || t[19] == '\t');
+    int yes = page_jsonld_type((const char *)type);
     xmlFree(type);
     return yes;
+}
+
+/* The event path kept each block's text (page_head.c). */
+static void parse_bodies(page *p)
+{
+    for (size_t i = 0; i < p->jsonld_body_count; i++) {
+        cfgval *v = NULL;
+        const char *body = page_head_string(p, p->jsonld_bodies[i]);
+        if (json_read(body, strlen(body), &v, NULL) == 0)
+            cfgval_push(p->jsonld, v);   /* takes v, also on failure */
+    }
 }
 
 const cfgval *page_jsonld(page *p)
@@ -28,6 +32,10 @@ const cfgval *page_jsonld(page *p)
     p->jsonld = cfgval_list();
     if (!p->jsonld)
         return NULL;
+    if (p->head_streamed) {
+        parse_bodies(p);
+        return p->jsonld;
+    }
     xmlDocPtr doc = page_doc(p);
     xmlNodePtr n = doc ? xmlDocGetRootElement(doc) : NULL;
     while (n) {

@@ -123,12 +123,28 @@ int page_link_matches(page *p, size_t i, const page_link_filter *f)
     return 0;
 }
 
+/* The first <meta> whose name, else property, is `name`: its content. */
+static const char *streamed_meta(const page *p, const char *name)
+{
+    for (size_t i = 0; i < p->meta_count; i++) {
+        const page_meta_tag *m = &p->metas[i];
+        const char *key = page_head_string(p, m->name);
+        if (!key || strcasecmp(key, name) != 0)
+            key = page_head_string(p, m->property);
+        if (key && strcasecmp(key, name) == 0)
+            return page_head_string(p, m->content);
+    }
+    return NULL;
+}
+
 const char *page_meta(page *p, const char *name)
 {
-    xmlDocPtr doc = page_doc(p);
-    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     if (!name)
         return NULL;
+    if (p->head_streamed)
+        return streamed_meta(p, name);
+    xmlDocPtr doc = page_doc(p);
+    xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
     for (xmlNodePtr n = root; n; n = next_element(n)) {
         if (!page_name_is(n->name, "meta"))
             continue;
@@ -139,6 +155,52 @@ const char *page_meta(page *p, const char *name)
             return attr_borrow(n, "content");
     }
     return NULL;
+}
+
+const char *page_lang(page *p)
+{
+    if (!p->lang_done && p->head_streamed) {
+        p->lang_done = 1;
+        p->lang = page_head_string(p, p->lang_off);
+    } else if (!p->lang_done) {
+        p->lang_done = 1;
+        xmlDocPtr doc = page_doc(p);
+        xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+        /* borrowed from the tree (owned only on the event path) */
+        if (root && page_name_is(root->name, "html"))
+            p->lang = attr_borrow(root, "lang");
+    }
+    return p->lang;
+}
+
+const page_link_element *page_link_elements(page *p, size_t *count_out)
+{
+    if (!p->link_elements_done && p->head_streamed) {
+        p->link_elements_done = 1;
+        if (page_head_link_elements(p) < 0)
+            p->link_element_count = 0;   /* out of memory: none */
+    } else if (!p->link_elements_done) {
+        p->link_elements_done = 1;
+        xmlDocPtr doc = page_doc(p);
+        xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+        for (xmlNodePtr n = root; n; n = next_element(n)) {
+            const char *rel = page_name_is(n->name, "link") ? attr_borrow(n, "rel") : NULL;
+            if (!rel)
+                continue;
+            if (p->link_element_count == p->link_element_cap) {
+                size_t cap = p->link_element_cap ? p->link_element_cap * 2 : 8;
+                page_link_element *l = realloc(p->link_elements, cap * sizeof *l);
+                if (!l)
+                    break;   /* out of memory: those found so far */
+                p->link_elements = l;
+                p->link_element_cap = cap;
+            }
+            p->link_elements[p->link_element_count++] =
+                (page_link_element){rel, attr_borrow(n, "href"), n};
+        }
+    }
+    *count_out = p->link_element_count;
+    return p->link_elements;
 }
 
 void page_links_free(page *p)

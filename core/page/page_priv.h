@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include "page.h"
 
+struct buf;
+
 /* The libxml2 HTML parser options of every page parse (bench/parse_floor.c uses
  * them too, so the benchmark floor is the same parse). XML_PARSE_BIG_LINES keeps
  * text node line numbers past 65535. */
@@ -100,9 +102,38 @@ struct page {
     int jsonld_done;
     cfgval *jsonld;
 
+    /* The head views (page_head.c): on the event path gathered while parsing when
+       head_wanted (head_streamed then), else read from the tree. The event path
+       keeps every string it gathers in head_strings, NUL after each, and offsets
+       to them (PAGE_HEAD_NONE: absent). */
+    int head_wanted;
+    int head_streamed;
+    struct buf *head_strings;
+    struct page_meta_tag *metas;       /* event path: every <meta>, in order */
+    size_t meta_count, meta_cap;
+    size_t *jsonld_bodies;             /* event path: each ld+json script's text */
+    size_t jsonld_body_count, jsonld_body_cap;
+    int jsonld_open;                   /* an ld+json script is being read */
+    size_t jsonld_open_depth;          /* its stack index */
+    size_t jsonld_open_off;            /* its text in head_strings */
+    struct page_head_link *head_links; /* event path: every <link rel> */
+    size_t head_link_count, head_link_cap;
+    size_t lang_off;
+    int lang_done;
+    const char *lang;
+    int link_elements_done;
+    page_link_element *link_elements;
+    size_t link_element_count, link_element_cap;
+    xmlNodePtr *head_nodes;            /* event path: stand-ins made for <link>s */
+    size_t head_node_count;
+
+
     int supp_done;
     page_suppression *supps;
     size_t supp_count;
+
+    struct page_find_entry *finds;     /* searches of the text (page_find.c) */
+    size_t find_count;
 
     size_t *line_starts;      /* byte offset of each source line, for columns */
     size_t line_count;
@@ -123,6 +154,40 @@ int page_stream_off(void);
 /* With PROVCHECK_PAGE_PATH set (dom or stream), one line on stderr per page saying
  * which path read it ("page-path: stream news/a.html"): what the tests count. */
 void page_path_trace(const page *p, const char *path);
+/* A <meta> and a <link rel> as the event path saw them: each attribute's value
+   in p->head_strings (PAGE_HEAD_NONE when absent); where the <link> starts. */
+#define PAGE_HEAD_NONE ((size_t)-1)
+typedef struct page_meta_tag {
+    size_t name, property, content;
+} page_meta_tag;
+struct page_head_link {
+    size_t rel, href;
+    int line;
+    size_t k;             /* <link> start tags before it on its line */
+};
+/* A gathered string, NULL for PAGE_HEAD_NONE. */
+const char *page_head_string(const page *p, size_t off);
+
+/* The event path's side of the head views (page_head.c), called from its handlers
+   when p->head_wanted. page_head_start: an element started at stack index `depth`
+   (`link_node`: its stand-in when it is a <link>, made by the caller); returns 1
+   when it is an ld+json script, whose body must then reach page_head_cdata.
+   page_head_end: the element at `depth` ended. 0, or -1 when out of memory. */
+int page_head_start(page *p, const xmlChar *name, const xmlChar **atts, size_t depth,
+                    int *is_jsonld);
+int page_head_link(page *p, const xmlChar **atts, int line, size_t k);
+int page_head_cdata(page *p, size_t depth, const xmlChar *ch, int len);
+int page_head_end(page *p, size_t depth);
+/* Whether the element about to start is a <link rel>. */
+int page_head_is_link(const xmlChar *name, const xmlChar **atts);
+/* The event path's <link rel>s as page_link_elements gives them. 0 or -1. */
+int page_head_link_elements(page *p);
+void page_head_free(page *p);
+/* Whether a script's type attribute says application/ld+json (any case, leading
+   white space and parameters allowed). */
+int page_jsonld_type(const char *type);
+
+
 /* A stand-in node of the event path (no document behind it). */
 static inline int page_stream_node(const page *p, xmlNodePtr node)
 {
@@ -154,6 +219,17 @@ int page_sax_hidden(const xmlChar *name, const xmlChar **atts);
 /* What hides an element page_sax_hidden() hides, as page:hidden_text() says it,
  * or NULL for the parts of a page that never show (head, script, style). */
 const char *page_sax_hidden_why(const xmlChar *name, const xmlChar **atts);
+/* Why an element that hides itself is hidden ("<template>", "the hidden
+   attribute", "display:none"...), from its name, whether it has the hidden
+   attribute and its style attribute (NULL when absent); NULL for the parts of a
+   page that never show (head, script, style). page:hidden_text() reports it. */
+const char *page_hide_reason(const char *name, int has_hidden, const char *style);
+
+/* The first place of `nd` in `hay` (p's normalized text) at or after `from`, or
+   -1, from the page's record of the needle's places (page_find.c). */
+long page_find_cached(page *p, const char *hay, size_t hlen, const char *nd, size_t nlen,
+                      size_t from);
+void page_find_free(page *p);
 
 /* Views free their own state (page.c calls these from page_free). */
 void page_text_free_views(page *p);

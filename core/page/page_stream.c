@@ -82,8 +82,8 @@ typedef struct stream {
     collector hid_text;
     size_t hidden_cap;
 
-    int count_line;      /* start tags of a, article, body seen on this line */
-    size_t count_a, count_article, count_body;
+    int count_line;      /* start tags of a, article, body, link seen on this line */
+    size_t count_a, count_article, count_body, count_link;
     int anchor_is_article;
 } stream;
 
@@ -336,7 +336,7 @@ static size_t count_on_line(stream *st, int line, size_t *counter)
 {
     if (line != st->count_line) {
         st->count_line = line;
-        st->count_a = st->count_article = st->count_body = 0;
+        st->count_a = st->count_article = st->count_body = st->count_link = 0;
     }
     return (*counter)++;
 }
@@ -349,25 +349,31 @@ static size_t count_on_line(stream *st, int line, size_t *counter)
    the '>' it expects, with the line count the bytes skipped would have given. The
    body is left to libxml2 (no skip) unless all of it is in the parser's buffer,
    holds no character libxml2 would complain about, and does not start with "</"
-   (libxml2 then reads an end tag first). */
-static void skip_raw_body(xmlParserCtxtPtr ctxt, const page *p, const char *name)
+   (libxml2 then reads an end tag first). An ld+json script's body is kept (`keep`):
+   it is skipped only when it holds no '\r' (which libxml2 would hand over as
+   '\n'), and handed to page_head_cdata as libxml2 would have. 0, or -1 when out
+   of memory. */
+static int skip_raw_body(xmlParserCtxtPtr ctxt, page *p, const char *name, int keep)
 {
     xmlParserInputPtr in = ctxt->input;
     const char *cur = (const char *)in->cur, *end = (const char *)in->end;
     /* the buffer must be libxml2's own copy: the page's bytes stay as they are */
     if (!in->cur || !in->end || cur >= end || *cur != '>' ||
         (cur >= p->bytes && cur < p->bytes + p->len))
-        return;
+        return 0;
     const char *body = cur + 1;
     if (end - body >= 2 && body[0] == '<' && body[1] == '/')
-        return;
+        return 0;
     size_t nlen = strlen(name);
     const char *close = NULL;
     for (const char *q = body; q < end;) {
         /* from one '<' to the next: scripts are long, and most of them is code */
         const char *lt = memchr(q, '<', (size_t)(end - q));
-        if (page_first_bad_char(q, lt ? lt : end))
-            return;
+        const char *stop = lt ? lt : end;
+        /* a kept body (ld+json) is read as the tree reads it, without carriage
+           returns to translate */
+        if (page_first_bad_char(q, stop) || (keep && memchr(q, '\r', (size_t)(stop - q))))
+            return 0;
         if (!lt)
             break;
         if ((size_t)(end - lt) >= 2 + nlen && lt[1] == '/' &&
@@ -378,7 +384,10 @@ static void skip_raw_body(xmlParserCtxtPtr ctxt, const page *p, const char *name
         q = lt + 1;
     }
     if (!close || close - body < 1)
-        return;
+        return 0;
+    if (keep && page_head_cdata(p, p->jsonld_open_depth + 1, (const xmlChar *)body,
+                                (int)(close - body)) < 0)
+        return -1;
     int lines = 0;
     const char *last_nl = NULL;
     for (const char *q = cur; (q = memchr(q, '\n', (size_t)(close - q))) != NULL; q++) {
@@ -391,6 +400,24 @@ static void skip_raw_body(xmlParserCtxtPtr ctxt, const page *p, const char *name
     in->line += lines;
     if (last_nl)
         in->col = (int)(close - 1 - last_nl);
+    return 0;
+}
+
+/* The head views' part of a start tag (page_head.c), at the element's future
+   stack index st->depth; a <link rel> keeps its line and k for its stand-in. */
+static int head_start(stream *st, const xmlChar *name, const xmlChar **atts, int line,
+                      int *is_jsonld)
+{
+    page *p = st->p;
+    if (page_head_start(p, name, atts, st->depth, is_jsonld) < 0)
+        return -1;
+    if (strcasecmp((const char *)name, "link") != 0)
+        return 0;
+    /* every <link> counts for the column, with rel or not */
+    size_t k = count_on_line(st, line, &st->count_link);
+    if (!page_head_is_link(name, atts))
+        return 0;
+    return page_head_link(p, atts, line, k);
 }
 
 static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
@@ -437,6 +464,11 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
         }
     }
     st->root_seen = 1;
+    int is_jsonld = 0;
+    if (st->p->head_wanted && head_start(st, name, atts, line, &is_jsonld) < 0) {
+        st->failed = 1;
+        return;
+    }
     st->stack[st->depth++] = (frame){name, line, is_inline, 0, 0, hidden_below + (hides != 0)};
     /* an outermost hidden element: page:hidden_text() searches its text */
     if (hides && hidden_below == 0 && !st->hid_open) {
@@ -464,7 +496,8 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
                 st->failed = 1;
         }
     } else if (strcasecmp(n, "script") == 0 || strcasecmp(n, "style") == 0) {
-        skip_raw_body(ctxt, st->p, n);
+        if (skip_raw_body(ctxt, st->p, n, is_jsonld) < 0)
+            st->failed = 1;
     } else if (strcasecmp(n, "body") == 0) {
         size_t k = count_on_line(st, line, &st->count_body);
         if (!st->p->stream_anchor) {
@@ -486,6 +519,8 @@ static void on_end(void *ctx, const xmlChar *name)
         close_link(st);
     if (st->hid_open && st->hid_depth == st->depth - 1)
         close_hidden(st);
+    if (page_head_end(st->p, st->depth - 1) < 0)
+        st->failed = 1;
     st->depth--;
     if (st->depth == 0)
         return;
@@ -562,14 +597,14 @@ static void on_characters(void *ctx, const xmlChar *ch, int len)
         collect(&st->hid_text, ch, (size_t)len, st, 0);
 }
 
-/* Script and style bodies: nobody reads them on this path. */
+/* Script and style bodies: only an ld+json script's is read (page_head.c). */
 static void on_cdata(void *ctx, const xmlChar *ch, int len)
 {
     stream *st = stream_of(ctx);
-    (void)ch;
-    (void)len;
     if (st->depth)
         st->stack[st->depth - 1].last_is_text = 0;
+    if (!st->fallback && !st->failed && page_head_cdata(st->p, st->depth, ch, len) < 0)
+        st->failed = 1;
 }
 
 static void on_comment(void *ctx, const xmlChar *value)
@@ -710,6 +745,11 @@ int page_stream_parse(page *p)
         close_link(st);
     if (st->hid_open)
         close_hidden(st);
+    /* a script still open at a stop keeps its text so far, as in the tree */
+    if (rc == 0 && p->jsonld_open && page_head_end(p, p->jsonld_open_depth) < 0) {
+        snprintf(p->error, sizeof p->error, "out of memory");
+        rc = -1;
+    }
     if (rc == 0 && st->failed) {
         snprintf(p->error, sizeof p->error, "out of memory");
         rc = -1;
@@ -740,6 +780,7 @@ int page_stream_parse(page *p)
 
 void page_stream_free(page *p)
 {
+    page_head_free(p);
     free(p->stream_texts);
     p->stream_texts = NULL;
     for (size_t i = 0; i < p->stream_node_count; i++)

@@ -354,82 +354,11 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out, int *lin
     return 0;
 }
 
-/* Knuth-Morris-Pratt from `from`: linear in the worst case. */
-static long search_kmp(const char *hay, size_t hlen, const char *nd, size_t nlen, size_t from)
+long page_text_find_normalized(page *p, const char *needle, size_t needle_len, size_t from)
 {
-    size_t *fail = malloc(nlen * sizeof *fail);
-    if (!fail)
-        return -1;
-    fail[0] = 0;
-    for (size_t i = 1, k = 0; i < nlen; i++) {
-        while (k > 0 && nd[i] != nd[k])
-            k = fail[k - 1];
-        if (nd[i] == nd[k])
-            k++;
-        fail[i] = k;
-    }
-    long found = -1;
-    size_t k = 0;
-    for (size_t i = from; i < hlen; i++) {
-        if (k == 0) {
-            const char *c = memchr(hay + i, nd[0], hlen - i);
-            if (!c)
-                break;
-            i = (size_t)(c - hay);
-        }
-        while (k > 0 && hay[i] != nd[k])
-            k = fail[k - 1];
-        if (hay[i] == nd[k])
-            k++;
-        if (k == nlen) {
-            found = (long)(i + 1 - nlen);
-            break;
-        }
-    }
-    free(fail);
-    return found;
-}
-
-/* How common a byte is in normalized (lowercased) text, roughly: the search
-   looks for the needle's rarest byte, so memchr stops as seldom as it can. */
-static int byte_commonness(unsigned char c)
-{
-    static const char by_frequency[] = " etaoinsrhldcumfpgwybvkxjqz";
-    const char *at = c ? strchr(by_frequency, c) : NULL;
-    if (at)
-        return 100 - (int)(at - by_frequency);
-    return c >= 0x80 ? 60 : 50;   /* UTF-8 bytes, digits and punctuation */
-}
-
-/* The needle's first occurrence at or after `from`, or -1. memchr for its rarest
- * byte and a compare at each place it lands, which is about memchr's speed on
- * real text; once the compares have cost twice the text (a page built to make
- * them match often), Knuth-Morris-Pratt takes over, so it stays linear. */
-static long search(const char *hay, size_t hlen, const char *nd, size_t nlen, size_t from)
-{
-    if (nlen == 0)
-        return from <= hlen ? (long)from : -1;
-    if (from >= hlen || nlen > hlen - from)
-        return -1;
-    size_t anchor = 0;
-    for (size_t j = 1; j < nlen; j++)
-        if (byte_commonness((unsigned char)nd[j]) < byte_commonness((unsigned char)nd[anchor]))
-            anchor = j;
-    size_t budget = 2 * hlen + 64;
-    size_t i = from;   /* the next start to try */
-    while (i + nlen <= hlen) {
-        const char *c = memchr(hay + i + anchor, nd[anchor], hlen - nlen + 1 - i);
-        if (!c)
-            return -1;
-        size_t start = (size_t)(c - hay) - anchor;
-        if (memcmp(hay + start, nd, nlen) == 0)
-            return (long)start;
-        if (budget < nlen)
-            return search_kmp(hay, hlen, nd, nlen, start + 1);
-        budget -= nlen;
-        i = start + 1;
-    }
-    return -1;
+    size_t hlen;
+    const char *hay = page_text(p, &hlen);
+    return page_find_cached(p, hay, hlen, needle, needle_len, from);
 }
 
 long page_text_find(page *p, const char *needle, size_t needle_len, size_t from)
@@ -440,7 +369,7 @@ long page_text_find(page *p, const char *needle, size_t needle_len, size_t from)
     char *nd = text_normalize(needle, needle_len, &nlen, NULL);
     if (!nd)
         return -1;
-    long r = search(hay, hlen, nd, nlen, from);
+    long r = page_find_cached(p, hay, hlen, nd, nlen, from);
     free(nd);
     return r;
 }

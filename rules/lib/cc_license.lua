@@ -83,11 +83,10 @@ end
 -- ("Source: cnnespanol"), normalized.
 local function visible_sources(page, labels)
   local names = {}
-  local text = page:text()
   for _, label in ipairs(labels) do
     local _, e = page:find(label .. ":")
     if e then
-      local name = text:sub(e + 1, e + 80):match("^%s*([%w%.%-_]+)")
+      local name = page:text(e + 1, e + 80):match("^%s*([%w%.%-_]+)")
       if name then
         names[#names + 1] = (name:gsub("[%.%-_]+$", ""))
       end

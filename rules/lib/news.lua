@@ -96,7 +96,6 @@ end
 -- The visible "LABEL: ..." places: { at = position in page:text(), rest = the
 -- normalized text after the colon (at most 120 bytes) }, at most 20.
 function M.source_lines(page, labels)
-  local text = page:text()
   local out = {}
   for _, label in ipairs(labels) do
     local init = 1
@@ -106,8 +105,8 @@ function M.source_lines(page, labels)
         break
       end
       -- "Resource:" is not a source line: the label starts a word.
-      if s == 1 or not text:sub(s - 1, s - 1):find("%w") then
-        out[#out + 1] = { at = s, rest = text:sub(e + 1, e + 120) }
+      if s == 1 or not page:text(s - 1, s - 1):find("%w") then
+        out[#out + 1] = { at = s, rest = page:text(e + 1, e + 120) }
       end
       init = e + 1
     end
@@ -121,18 +120,23 @@ function M.shown_name(rest)
   return rest:match("^%s*(%S+)") or ""
 end
 
-local ACCENTS = {
-  ["à"] = "a", ["á"] = "a", ["â"] = "a", ["ã"] = "a", ["ä"] = "a", ["å"] = "a",
-  ["è"] = "e", ["é"] = "e", ["ê"] = "e", ["ë"] = "e", ["ì"] = "i", ["í"] = "i",
-  ["î"] = "i", ["ï"] = "i", ["ò"] = "o", ["ó"] = "o", ["ô"] = "o", ["õ"] = "o",
-  ["ö"] = "o", ["ø"] = "o", ["ù"] = "u", ["ú"] = "u", ["û"] = "u", ["ü"] = "u",
-  ["ñ"] = "n", ["ç"] = "c", ["ý"] = "y", ["ÿ"] = "y",
-}
+local ACCENTS   -- made on first use: most pages compare no names
+
+local function accents()
+  ACCENTS = ACCENTS or {
+    ["à"] = "a", ["á"] = "a", ["â"] = "a", ["ã"] = "a", ["ä"] = "a", ["å"] = "a",
+    ["è"] = "e", ["é"] = "e", ["ê"] = "e", ["ë"] = "e", ["ì"] = "i", ["í"] = "i",
+    ["î"] = "i", ["ï"] = "i", ["ò"] = "o", ["ó"] = "o", ["ô"] = "o", ["õ"] = "o",
+    ["ö"] = "o", ["ø"] = "o", ["ù"] = "u", ["ú"] = "u", ["û"] = "u", ["ü"] = "u",
+    ["ñ"] = "n", ["ç"] = "c", ["ý"] = "y", ["ÿ"] = "y",
+  }
+  return ACCENTS
+end
 
 -- A name as compared: normalized, accents dropped, every run of other characters
 -- than letters and digits one space ("CNN en Español" -> "cnn en espanol").
 local function fold(page, s)
-  local n = page:normalize(s):gsub("\195[\128-\191]", ACCENTS)
+  local n = page:normalize(s):gsub("\195[\128-\191]", accents())
   return (n:gsub("[^%w]+", " "):match("^ *(.-) *$"))
 end
 

@@ -83,8 +83,7 @@ function M.page_lang(page, item)
   if lang then
     return lang
   end
-  local html = page:select("html")[1]
-  return M.primary_lang(html and html:attr("lang"))
+  return M.primary_lang(page:lang())
 end
 
 -- A Thing's name (a string, or an object's name).
@@ -236,6 +235,9 @@ end
 
 -- The first of `globs` that the page's path matches, or nil.
 function M.path_glob(page, globs)
+  if not globs or #globs == 0 then
+    return nil
+  end
   local path = (page.path or ""):gsub("^/+", "")
   local ss = segments(path)
   for _, g in ipairs(globs or {}) do

@@ -87,8 +87,7 @@ end
 
 -- The primary language subtag of <html lang>, lowercased ("de" for "de-AT").
 local function page_language(page)
-  local html = page:select("html")[1]
-  local lang = html and html:attr("lang")
+  local lang = page:lang()
   if not lang then
     return nil
   end

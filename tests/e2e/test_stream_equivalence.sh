@@ -8,6 +8,9 @@
 # needs the tree. Configs make the rules report at links (privacy-link with broken
 # targets), at text positions (source-attribution with an allow-list) and at the
 # anchor (missing disclaimer), so lines and columns of all three kinds are compared.
+# With every rule pack on (their rules read <meta>, JSON-LD, <html lang>, <link rel>
+# and hidden text, and some the tree on demand) the pages still take the event
+# path, with the same report; so do the packs' example configs.
 . "$(dirname "$0")/lib.sh"
 
 S=$TMP/site
@@ -61,6 +64,30 @@ w("scripts.html", "<html><head><script>\nvar a = '</div>';\n\n</script><style>\n
 w("empty.html", "   \n")
 w("textonly.html", "Source: bare text before any tag, third-party")
 w("deep.html", "<div>" * 600 + "Source: deep" + "</div>" * 600)
+# what the packs read of the head, in the corners where the tree and the events
+# could disagree
+w("head-dup.html", '<!DOCTYPE html><html LANG="de"><head><meta name="Generator" content="DeepL">'
+  '<meta property="og:type"><meta name="og:type" content="article"><meta name="ROBOTS" content="NoIndex">'
+  '<link rel=" Canonical " href="/copy.html"><link rel="canonical" href="https://orig.example/a">'
+  '<link rel="license" href="https://creativecommons.org/licenses/by-nd/4.0/"><link href="/no-rel">'
+  '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2099-01-01",'
+  ' "isBasedOn": {"url": "https://orig.example/a", "inLanguage": "es", "publisher": {"name": "efe"},'
+  ' "license": "https://creativecommons.org/licenses/by-nd/4.0/"}, "translator": {"name": "DeepL"}}</script>'
+  '<script type="APPLICATION/LD+JSON ;x">{"@graph": [{"@type": "Person", "digitalSourceType":'
+  ' "trainedAlgorithmicMedia"}]}</script><script type="application/ld+json">{bad</script></head>'
+  '<body><html lang="es"><article><h1>T</h1><p>Source: efe. \u00a9 2019 Copyright 2018-2020</p>'
+  '<div hidden>translated automatically <script>var x = 1;</script></div>'
+  '<template><script type="application/ld+json">{"@type": "Article"}</script></template>'
+  '<noscript><link rel="canonical" href="https://other.example/"></noscript>'
+  '<p style>Impressum</p><p aria-hidden="true" style="color: red">cookie policy</p>'
+  '<!-- does not necessarily imply endorsement --></article>'
+  '<a href="https://orig.example/a">original</a></body></html><!-- after: third-party -->')
+w("head-none.html", "<p>Fuente: reuters. Quelle: x \u00a9 Communities 2019</p>"
+  "<script type='application/ld+json'>[{\"@type\": \"ReportageNewsArticle\","
+  " \"datePublished\": \"not a date\"}, 3]</script><time datetime='2020-01-01'>x</time>")
+w("head-unclosed.html", "<html lang=en-US><meta name=robots content=x><link rel=canonical "
+  "href=//cdn.example/x><p>Source: cnnespanol<div style='display:none'>machine translation"
+  "<script type=application/ld+json>{\"@type\": \"NewsArticle\", \"isBasedOn\": \"https://x.example/\"")
 PY
 
 cat >"$S/strict.lua" <<'EOF'
@@ -75,11 +102,28 @@ EOF
 cat >"$S/default.lua" <<'EOF'
 return { site_root = "." }
 EOF
+cat >"$S/packs.lua" <<'EOF'
+return {
+  site_root = ".",
+  now = "2026-08-02T00:00:00Z",
+  plugins = { "ai-transparency", "licensing", "news-metadata", "privacy-regional", "syndication" },
+  rules = {
+    ["source-attribution"] = { sources = { "nobody" } },
+    ["ai-transparency/disclosure"] = { pages = { "edge/**", "bench/news/2022/001/**" } },
+    ["licensing/cc-attribution"] = { sources = { "efe = CC BY 4.0", "reuters = CC BY-SA 4.0" } },
+    ["licensing/cc-no-derivatives"] = { sources = { "cnnespanol = CC BY-ND 4.0" } },
+    ["licensing/cc-modification-notice"] = { sources = { "efe = CC BY 4.0" }, derivative_pages = { "bench/**" } },
+    ["privacy-regional/do-not-sell"] = { enabled = true },
+    ["privacy-regional/cookie-policy"] = { languages = { "en", "es" } },
+    ["syndication/original-link"] = { domains = { "orig.example", "cnnespanol.cnn.com" } },
+  },
+}
+EOF
 
 pages=$(find "$S" -name '*.htm*' | wc -l)
 [ "$pages" -gt 250 ] || fail "only $pages pages collected"
 
-for cfg in default strict; do
+for cfg in default strict packs; do
   (cd "$S" && PROVCHECK_PAGE_PATH=dom timeout 300 "$PROVCHECK" check -j2 -c "$cfg.lua" . \
       -f json -o "$TMP/dom-$cfg.json" >/dev/null 2>"$TMP/dom-$cfg.err")
   dom_status=$?
@@ -107,6 +151,31 @@ for cfg in default strict; do
   # the page past 65535 lines goes to the DOM on its own
   grep -q '^page-path: dom .*edge/manylines.html' "$TMP/stream-$cfg.err" ||
     fail "$cfg: manylines.html did not fall back to the DOM"
+done
+
+# the packs' example configs (their pages, options and clock), both paths
+for cfg in "$src"/examples/packs/*.lua; do
+  name=$(basename "$cfg" .lua)
+  (cd "$src" && PROVCHECK_PAGE_PATH=dom "$PROVCHECK" check -j1 -c "$cfg" -f json \
+      -o "$TMP/ex-dom.json" >/dev/null 2>"$TMP/ex-dom.err")
+  (cd "$src" && PROVCHECK_PAGE_PATH=stream "$PROVCHECK" check -j1 -c "$cfg" -f json \
+      -o "$TMP/ex-stream.json" >/dev/null 2>"$TMP/ex-stream.err")
+  STATUS=0
+  ERR=$(grep -v '^page-path:' "$TMP/ex-stream.err" | head -c 2000)
+  OUT=""
+  check_sanitizers
+  if cmp -s "$TMP/ex-dom.json" "$TMP/ex-stream.json"; then
+    pass
+  else
+    OUT=$(diff <(python3 -m json.tool "$TMP/ex-dom.json") \
+               <(python3 -m json.tool "$TMP/ex-stream.json") | head -40)
+    fail "examples/packs/$name.lua: the reports of the two paths differ"
+  fi
+  if grep -q '^page-path: dom ' "$TMP/ex-stream.err"; then
+    fail "examples/packs/$name.lua: a page took the tree: $(grep '^page-path: dom ' "$TMP/ex-stream.err" | head -3)"
+  else
+    pass
+  fi
 done
 
 # a rule that needs the tree brings the DOM back for every page it runs on

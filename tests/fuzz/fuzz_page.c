@@ -72,11 +72,66 @@ static void same_hidden(page *a, page *b, const char *needle, size_t len)
         differ("hidden text");
 }
 
+static int same_value(const cfgval *a, const cfgval *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (a->kind != b->kind || a->count != b->count)
+        return 0;
+    switch (a->kind) {
+    case CV_BOOL: return a->b == b->b;
+    case CV_NUM: return a->n == b->n;
+    case CV_STR: return a->slen == b->slen && memcmp(a->s, b->s, a->slen) == 0;
+    case CV_LIST:
+    case CV_MAP:
+        for (size_t i = 0; i < a->count; i++)
+            if ((a->kind == CV_MAP && strcmp(a->keys[i], b->keys[i]) != 0) ||
+                !same_value(a->items[i], b->items[i]))
+                return 0;
+        return 1;
+    default: return 1;
+    }
+}
+
+static int same_string(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* The head views (meta, JSON-LD, lang, <link rel>) and hidden text of both. */
+static void compare_head(page *d, page *s)
+{
+    static const char *const metas[] = {"description", "generator", "og:type", "robots",
+                                        "article:published_time", "x"};
+    for (size_t i = 0; i < sizeof metas / sizeof *metas; i++)
+        if (!same_string(page_meta(d, metas[i]), page_meta(s, metas[i])))
+            differ("meta");
+    if (!same_value(page_jsonld(d), page_jsonld(s)))
+        differ("JSON-LD");
+    if (!same_string(page_lang(d), page_lang(s)))
+        differ("lang");
+    size_t nd, ns;
+    const page_link_element *ld = page_link_elements(d, &nd), *ls = page_link_elements(s, &ns);
+    if (nd != ns)
+        differ("link element count");
+    for (size_t i = 0; i < nd; i++)
+        if (!same_string(ld[i].rel, ls[i].rel) || !same_string(ld[i].href, ls[i].href) ||
+            page_node_line(d, ld[i].node) != page_node_line(s, ls[i].node) ||
+            page_node_column(d, ld[i].node) != page_node_column(s, ls[i].node))
+            differ("link element");
+    static const char *const hidden[] = {"source", "a", "x", "privacy", "third-party"};
+    for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++)
+        if (!same_string(page_hidden_reason(d, hidden[i], strlen(hidden[i])),
+                         page_hidden_reason(s, hidden[i], strlen(hidden[i]))))
+            differ("hidden text");
+}
+
 /* Both paths over the same bytes: the views the event path builds are equal. */
 static void compare_paths(const uint8_t *data, size_t size)
 {
     page *d = page_over(data, size, PAGE_NEED_ALL);
-    page *s = page_over(data, size, PAGE_NEED_TEXT | PAGE_NEED_LINKS);
+    page *s = page_over(data, size, PAGE_NEED_TEXT | PAGE_NEED_LINKS | PAGE_NEED_META |
+                                        PAGE_NEED_JSONLD | PAGE_NEED_HEAD);
     if (!d || !s)
         goto done;
     int rd = page_parse(d), rs = page_parse(s);
@@ -148,6 +203,7 @@ static void compare_paths(const uint8_t *data, size_t size)
     for (size_t off = 0; bare && off < blen; off += blen / 9 + 1)
         same_hidden(d, s, bare + off, blen - off < 24 ? blen - off : 24);
     free(bare);
+    compare_head(d, s);
 done:
     page_free(d);
     page_free(s);
@@ -182,6 +238,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < n && i < 50; i++)
             page_link_target_exists(p, links[i].href);
         page_meta(p, "description");
+        page_lang(p);
+        page_link_elements(p, &n);
         page_jsonld(p);
         page_suppressions(p, &n);
         page_anchor(p);

@@ -55,7 +55,6 @@ end
 -- `credits` followed by a name that is not an engine. Returns the credit as the
 -- normalized text shows it, and its position.
 local function human_credit(page, opts)
-  local text = page:text()
   for _, credit in ipairs(opts.human_credits) do
     local init = 1
     for _ = 1, 20 do
@@ -63,11 +62,11 @@ local function human_credit(page, opts)
       if not s then
         break
       end
-      local after = text:sub(e + 1, e + 40)
+      local after = page:text(e + 1, e + 40)
       local name = after:match("^[%s:]*([^%.,;%(%)]*)") or ""
       name = name:gsub("%s+$", "")
       if name ~= "" and not provenance.engine_in(after, opts.engines) and not names_software(name) then
-        return text:sub(s, e) .. " " .. name, s
+        return page:text(s, e) .. " " .. name, s
       end
       init = e + 1
     end
@@ -79,6 +78,7 @@ return {
   id = "consistency",
   summary = "The visible AI disclosure and the machine-readable marking agree",
   severity = "warning",
+  needs = { "text", "meta", "jsonld" },
   options = {
     phrases = {
       type = "string[]",

@@ -102,6 +102,7 @@ return {
   id = "disclosure",
   summary = "Machine-translated or AI-generated articles carry a visible disclosure near the article",
   severity = "error",
+  needs = { "text", "meta", "jsonld", "head", "tree-on-demand" },
   options = {
     pages = {
       type = "string[]",

@@ -88,6 +88,7 @@ return {
   id = "cc-attribution",
   summary = "Republished Creative Commons content carries title, author, source link and license link",
   severity = "error",
+  needs = { "text", "links", "jsonld", "tree-on-demand" },
   options = cc.options({
     author_selector = {
       type = "string",

@@ -7,6 +7,7 @@ return {
   id = "cc-modification-notice",
   summary = "Translated or modified Creative Commons content says that it was changed",
   severity = "warning",
+  needs = { "text", "jsonld", "head" },
   options = cc.options({
     modification_notice = {
       type = "string[]",

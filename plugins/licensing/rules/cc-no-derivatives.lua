@@ -8,6 +8,7 @@ return {
   id = "cc-no-derivatives",
   summary = "Content under a NoDerivatives license is not published translated or modified",
   severity = "error",
+  needs = { "text", "jsonld", "head" },
   options = cc.options({
     derivative_phrases = {
       type = "string[]",

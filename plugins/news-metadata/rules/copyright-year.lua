@@ -19,7 +19,6 @@ end
 -- The latest year of each visible copyright notice: "© 2019", "© Communities
 -- 2019", "Copyright 2019-2022" (the year within 40 bytes of the sign or word).
 local function notices(page)
-  local text = page:text()
   local out = {}
   for _, mark in ipairs({ "©", "copyright" }) do
     local init = 1
@@ -28,7 +27,7 @@ local function notices(page)
       if not s then
         break
       end
-      local window = text:sub(e + 1, e + 40)
+      local window = page:text(e + 1, e + 40)
       local y1 = window:match("^%D-(%d%d%d%d)")
       if y1 then
         local y2 = window:match("^%D-%d%d%d%d%s*[-/]%s*(%d%d%d%d)")
@@ -47,6 +46,7 @@ return {
   id = "copyright-year",
   summary = "A visible copyright year is not older than the article's publication year",
   severity = "warning",
+  needs = { "text", "meta", "jsonld" },
   docs = [[
 A page whose footer says "© Communities 2019" under an article published in
 2022 states a rights year that predates the text it covers: usually a footer

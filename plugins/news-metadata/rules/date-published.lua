@@ -13,6 +13,7 @@ return {
   id = "date-published",
   summary = "The article's JSON-LD datePublished is present, valid, not in the future, and dateModified not before it",
   severity = "warning",
+  needs = { "jsonld", "tree-on-demand" },
   options = {
     tolerance_minutes = {
       type = "integer",

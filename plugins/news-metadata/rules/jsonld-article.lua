@@ -6,6 +6,7 @@ return {
   id = "jsonld-article",
   summary = "Article pages carry schema.org NewsArticle (or another Article type) JSON-LD",
   severity = "warning",
+  needs = { "meta", "jsonld", "tree-on-demand" },
   options = {
     types = {
       type = "string[]",

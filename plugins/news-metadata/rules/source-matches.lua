@@ -6,6 +6,7 @@ return {
   id = "source-matches",
   summary = "JSON-LD isBasedOn / sourceOrganization names the outlet of the visible \"Source:\" line",
   severity = "warning",
+  needs = { "text", "jsonld" },
   options = {
     labels = {
       type = "string[]",

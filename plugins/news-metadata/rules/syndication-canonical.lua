@@ -17,6 +17,7 @@ return {
   id = "syndication-canonical",
   summary = "Syndicated pages have rel=canonical to the original article (another host) or noindex",
   severity = "warning",
+  needs = { "text", "meta", "jsonld", "head" },
   options = {
     labels = {
       type = "string[]",
@@ -66,18 +67,18 @@ the canonical link (the JSON-LD isBasedOn URL, when there is one).
     end
     local example = "<link rel=\"canonical\" href=\"" .. (original or "<the original article's URL>") .. "\">"
     local why = #lines > 0 and ("the visible \"" .. opts.labels[1] .. ":\" line") or "the JSON-LD isBasedOn"
-    for _, link in ipairs(page:select("link[rel]")) do
-      if link:attr("rel"):lower():match("^%s*canonical%s*$") then
-        local href = link:attr("href") or ""
-        local host = news.host(href)
-        if host and not own[host] then
-          return
-        end
-        report{ node = link, message = "the canonical link '" .. href .. "' points at this copy, not at the original"
-          .. " article (syndicated, by " .. why .. "): set it to the original's absolute URL, e.g. " .. example
-          .. ", or add <meta name=\"robots\" content=\"noindex\">" }
+    -- the first <link rel=canonical> (any case, white space around) decides
+    local link = page:link_elements("canonical")[1]
+    if link then
+      local href = link.href or ""
+      local host = news.host(href)
+      if host and not own[host] then
         return
       end
+      report{ node = link.node, message = "the canonical link '" .. href .. "' points at this copy, not at the original"
+        .. " article (syndicated, by " .. why .. "): set it to the original's absolute URL, e.g. " .. example
+        .. ", or add <meta name=\"robots\" content=\"noindex\">" }
+      return
     end
     report{ message = "syndicated page (by " .. why .. ") without a canonical link to the original: add "
       .. example .. " to the <head>, or <meta name=\"robots\" content=\"noindex\">" }

@@ -6,6 +6,7 @@ return {
   id = "cookie-policy",
   summary = "Every page links to the cookie policy",
   severity = "warning",
+  needs = { "links", "head" },
   options = {
     enabled = {
       type = "boolean",

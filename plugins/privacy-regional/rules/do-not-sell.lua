@@ -6,6 +6,7 @@ return {
   id = "do-not-sell",
   summary = "Every page links to the California \"Do Not Sell or Share My Personal Information\" opt-out",
   severity = "warning",
+  needs = { "links", "head" },
   options = {
     enabled = {
       type = "boolean",

@@ -6,6 +6,7 @@ return {
   id = "impressum",
   summary = "German-language pages link to the Impressum (legal notice)",
   severity = "warning",
+  needs = { "links", "head" },
   options = {
     enabled = {
       type = "boolean",

@@ -43,7 +43,7 @@ return {
   id = "original-link",
   summary = "Republished articles link to the original story",
   severity = "warning",
-  needs = { "links", "jsonld", "tree" },
+  needs = { "links", "jsonld", "head" },
   options = {
     domains = {
       type = "string[]",
@@ -85,8 +85,8 @@ story's URL from the feed item.
       end
       return false
     end
-    for _, link in ipairs(page:select('link[rel="canonical"], link[rel="Canonical"]')) do
-      if credits(link:attr("href")) then
+    for _, link in ipairs(page:link_elements("canonical")) do
+      if (link.rel == "canonical" or link.rel == "Canonical") and credits(link.href) then
         return
       end
     end

@@ -16,7 +16,7 @@ return {
   id = "translation-notice",
   summary = "Translated articles say that they are translations",
   severity = "warning",
-  needs = { "text", "jsonld", "tree" },
+  needs = { "text", "jsonld", "head" },
   options = {
     phrases = {
       type = "string[]",
@@ -43,8 +43,7 @@ template, visible, near the byline.
   check = function(page, opts, report)
     local required = opts.always
     if not required then
-      local html = page:select("html")[1]
-      local lang = primary(html and html:attr("lang"))
+      local lang = primary(page:lang())
       for _, block in ipairs(page:jsonld()) do
         local items = block["@graph"] or { block }
         for _, item in ipairs(items) do

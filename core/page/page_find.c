@@ -1,0 +1,133 @@
+/* page_find.c: searches in the normalized text, remembered per page.
+ *
+ * The rules on a page search its text for the same needles again and again
+ * ("Source:" for five rules, each label and phrase of a pack, "©" in a loop over
+ * every notice), and a needle that is absent costs a scan of the whole text each
+ * time. So the first search for a needle records every place it occurs
+ * (overlapping ones too), and each search after, from any offset, is a binary
+ * search in that list: the same answers as a scan, one scan per needle and page. */
+#define _GNU_SOURCE   /* memmem */
+#include <stdlib.h>
+#include <string.h>
+#include "page_priv.h"
+
+#define FIND_CACHE_NEEDLES 64    /* past that, needles are searched uncached */
+#define FIND_CACHE_PLACES 4096   /* places kept per needle; later ones are searched */
+
+struct page_find_entry {
+    char *needle;
+    size_t len;
+    size_t *at;          /* ascending */
+    size_t count;
+    int complete;        /* every place is in `at` */
+};
+
+/* How common a byte is in normalized (case-folded) text: English letters by
+   frequency, the space most; 0 for the rare ones. */
+static int commonness(unsigned char c)
+{
+    static const char order[] = "zqxj,.kvbpygfwmucldrhsnioate ";
+    const char *at = c ? strchr(order, c) : NULL;
+    return at ? (int)(at - order) + 1 : 0;
+}
+
+/* The first place of nd from `from`. Most needles the rules look for are absent
+   or rare, and memmem steps through the text at about a byte a step for short
+   ones: candidates come from memchr (many bytes a step) on the needle's rarest
+   byte instead, each checked with memcmp. When the byte turns out common in this
+   text, what is left goes to memmem, so the work stays linear: at most a quarter
+   of the text's length in compared bytes before that. */
+static long scan(const char *hay, size_t hlen, const char *nd, size_t nlen, size_t from)
+{
+    if (from >= hlen || nlen > hlen - from)
+        return -1;
+    size_t j = 0;
+    for (size_t i = 1; i < nlen; i++)
+        if (commonness((unsigned char)nd[i]) < commonness((unsigned char)nd[j]))
+            j = i;
+    size_t tries = 16 + (hlen - from) / (4 * nlen);
+    const char *last = hay + hlen - nlen;   /* the last place a match can start */
+    const char *at = hay + from;
+    while (at <= last) {
+        if (tries-- == 0) {
+            const char *m = memmem(at, hlen - (size_t)(at - hay), nd, nlen);
+            return m ? (long)(m - hay) : -1;
+        }
+        const char *c = memchr(at + j, nd[j], (size_t)(last - at) + 1);
+        if (!c)
+            return -1;
+        at = c - j;
+        if (memcmp(at, nd, nlen) == 0)
+            return (long)(at - hay);
+        at++;
+    }
+    return -1;
+}
+
+static struct page_find_entry *entry_for(page *p, const char *hay, size_t hlen,
+                                         const char *nd, size_t nlen)
+{
+    for (size_t i = 0; i < p->find_count; i++)
+        if (p->finds[i].len == nlen && memcmp(p->finds[i].needle, nd, nlen) == 0)
+            return &p->finds[i];
+    if (p->find_count == FIND_CACHE_NEEDLES)
+        return NULL;
+    if (!p->finds && !(p->finds = calloc(FIND_CACHE_NEEDLES, sizeof *p->finds)))
+        return NULL;
+    struct page_find_entry e = {malloc(nlen), nlen, NULL, 0, 1};
+    size_t cap = 0;
+    if (!e.needle)
+        return NULL;
+    memcpy(e.needle, nd, nlen);
+    for (long at = scan(hay, hlen, nd, nlen, 0); at >= 0;
+         at = scan(hay, hlen, nd, nlen, (size_t)at + 1)) {
+        if (e.count == FIND_CACHE_PLACES) {
+            e.complete = 0;
+            break;
+        }
+        if (e.count == cap) {
+            cap = cap ? cap * 2 : 4;
+            size_t *a = realloc(e.at, cap * sizeof *a);
+            if (!a) {
+                free(e.at);
+                free(e.needle);
+                return NULL;
+            }
+            e.at = a;
+        }
+        e.at[e.count++] = (size_t)at;
+    }
+    p->finds[p->find_count] = e;
+    return &p->finds[p->find_count++];
+}
+
+long page_find_cached(page *p, const char *hay, size_t hlen, const char *nd, size_t nlen,
+                      size_t from)
+{
+    if (nlen == 0)
+        return from <= hlen ? (long)from : -1;
+    struct page_find_entry *e = entry_for(p, hay, hlen, nd, nlen);
+    if (!e || (!e->complete && (e->count == 0 || from > e->at[e->count - 1])))
+        return scan(hay, hlen, nd, nlen, from);
+    /* the first place at or after `from` */
+    size_t lo = 0, hi = e->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e->at[mid] < from)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < e->count ? (long)e->at[lo] : -1;
+}
+
+void page_find_free(page *p)
+{
+    for (size_t i = 0; i < p->find_count; i++) {
+        free(p->finds[i].needle);
+        free(p->finds[i].at);
+    }
+    free(p->finds);
+    p->finds = NULL;
+    p->find_count = 0;
+}
