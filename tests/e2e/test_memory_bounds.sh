@@ -79,6 +79,34 @@ if [ "$REV2_KB" -le $((FILES2_KB + 24576)) ]; then pass; else
   fail "--rev -j2 peaked at $REV2_KB KiB, files mode -j2 at $FILES2_KB KiB (pack $PACK_KB KiB)"
 fi
 
+# --- --rev: what each page adds ----------------------------------------------
+# A run keeps per page its path and blob id (the tree's list, the page list, the
+# report) and its findings. They cost about 460 bytes a page while each was its
+# own allocation and every finding copied the page's path, blob id and commit;
+# about 350 since they share the report's strings and sit in string pools. The
+# bound is between the two, over 8,000 pages (noise is a few hundred KiB).
+if ldd "$PROVCHECK" 2>/dev/null | grep -q libasan; then
+  echo "sanitizer build: the per-page growth is not measured" >&2
+else
+  for n in 1000 9000; do
+    python3 "$PROVCHECK_SRC/bench/gen_pages.py" "$n" "$TMP/scale-$n" >/dev/null
+    rm "$TMP/scale-$n/expected.tsv"
+    git -C "$TMP/scale-$n" init -q -b main
+    git -C "$TMP/scale-$n" config gc.auto 0
+    git -C "$TMP/scale-$n" add -A
+    git -C "$TMP/scale-$n" commit -qm "$n pages"
+    git -C "$TMP/scale-$n" gc -q
+    peak_kb "$TMP/scale-$n" check --rev HEAD --no-cache -j1 -f json -o "$TMP/scale-$n.json"
+    assert_status 1 "--rev over $n generated pages has findings"
+    eval "SCALE_KB_$n=$RSS_KB"
+  done
+  assert_eq "$(json 'd["summary"]["pages"]' "$TMP/scale-9000.json")" 9001 "--rev checked every page"
+  PER_PAGE=$(( (SCALE_KB_9000 - SCALE_KB_1000) * 1024 / 8000 ))
+  if [ "$PER_PAGE" -le 410 ]; then pass; else
+    fail "--rev: each page added $PER_PAGE bytes of peak RSS ($SCALE_KB_1000 KiB at 1,000 pages, $SCALE_KB_9000 KiB at 9,000), over 410"
+  fi
+fi
+
 # --- one 5 MB page ------------------------------------------------------------
 # A sanitizer build has its own allocator overheads: the bound is for real builds.
 if ldd "$PROVCHECK" 2>/dev/null | grep -q libasan; then
