@@ -81,7 +81,7 @@ fi
 
 # --- --rev: what each page adds ----------------------------------------------
 # A run keeps per page its path and blob id (the tree's list, the page list, the
-# report) and its findings. They cost about 460 bytes a page while each was its
+# report) and its findings. They cost 460-480 bytes a page while each was its
 # own allocation and every finding copied the page's path, blob id and commit;
 # about 350 since they share the report's strings and sit in string pools. The
 # bound is between the two, over 8,000 pages (noise is a few hundred KiB).
