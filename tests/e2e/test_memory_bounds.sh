@@ -79,6 +79,53 @@ if [ "$REV2_KB" -le $((FILES2_KB + 24576)) ]; then pass; else
   fail "--rev -j2 peaked at $REV2_KB KiB, files mode -j2 at $FILES2_KB KiB (pack $PACK_KB KiB)"
 fi
 
+# --- --rev: what each page adds ----------------------------------------------
+# A run keeps per page its path and blob id (the tree's list, the page list, the
+# report) and its findings. Small pages with three findings each: about 1,560
+# bytes a page while each string was its own allocation and every finding copied
+# its page's path, blob id and commit; about 1,020 since findings share the
+# report's strings and the lists sit in string pools. The bound is between the
+# two, over 4,000 pages (noise is a few hundred KiB).
+if ldd "$PROVCHECK" 2>/dev/null | grep -q libasan; then
+  echo "sanitizer build: the per-page growth is not measured" >&2
+else
+  for n in 1000 5000; do
+    S=$TMP/scale-$n
+    mkdir -p "$S/news"
+    cat >"$S/provcheck.lua" <<'LUA'
+return {
+  rules = {
+    ["source-attribution"] = { sources = { "reuters" } },
+    ["third-party-disclaimer"] = { text = "Content from external sources." },
+  },
+}
+LUA
+    python3 - "$n" "$S" <<'PY'
+import sys
+n, root = int(sys.argv[1]), sys.argv[2]
+for i in range(n):
+    with open(f"{root}/news/page-{i:05d}.html", "w") as f:
+        f.write(f"<!DOCTYPE html><html><head><title>Page {i}</title></head><body>"
+                f"<article><h1>Page {i}</h1><p>Text of page {i}.</p></article></body></html>\n")
+PY
+    git -C "$S" init -q -b main
+    git -C "$S" config gc.auto 0
+    git -C "$S" add -A
+    git -C "$S" commit -qm "$n pages"
+    git -C "$S" gc -q
+    peak_kb "$S" check --rev HEAD --no-cache -j1 -f json -o "$TMP/scale-$n.json"
+    assert_status 1 "--rev over $n small pages has findings"
+    eval "SCALE_KB_$n=$RSS_KB"
+  done
+  assert_eq "$(json 'd["summary"]["pages"]' "$TMP/scale-5000.json")" 5000 "--rev checked every page"
+  assert_eq "$(json 'd["summary"]["findings"] >= 5000' "$TMP/scale-5000.json")" true \
+    "every small page has findings"
+  PER_PAGE=$(( (SCALE_KB_5000 - SCALE_KB_1000) * 1024 / 4000 ))
+  if [ "$PER_PAGE" -le 1250 ]; then pass; else
+    fail "--rev: each page added $PER_PAGE bytes of peak RSS ($SCALE_KB_1000 KiB at 1,000 pages, $SCALE_KB_5000 KiB at 5,000), over 1250"
+  fi
+fi
+
 # --- one 5 MB page ------------------------------------------------------------
 # A sanitizer build has its own allocator overheads: the bound is for real builds.
 if ldd "$PROVCHECK" 2>/dev/null | grep -q libasan; then
