@@ -20,6 +20,7 @@ typedef struct lua_page_ctx {
     page *p;                /* the page being checked, NULL between pages */
     unsigned long gen;      /* bumped for every page */
     int node_cache_ref;     /* registry ref: light userdata -> node userdata */
+    int jsonld_ref;         /* registry ref: this page's page:jsonld() list, or false */
     unsigned needs;         /* PAGE_NEED_* the running rule declared */
     const char *rule_id;    /* the running rule, for the error naming a missing need */
     long long now;          /* page:now(): the run's clock, seconds since the epoch */

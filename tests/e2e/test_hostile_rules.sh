@@ -36,6 +36,15 @@ return { id = "libstate", summary = "keeps state in a shipped module", severity 
     d.visits = (d.visits or 0) + 1
     report{ message = "module visits " .. d.visits }
   end }'
+# page:jsonld() is one list per page shared by the rules: read-only, so a rule
+# cannot change what the next one reads
+write_file "$H/jsonwriter.lua" 'return { id = "jsonwriter", summary = "writes into the JSON-LD list",
+  severity = "info", needs = { "jsonld" },
+  check = function(page, opts, report)
+    local list = page:jsonld()
+    local wrote = pcall(function() list[1] = { ["@type"] = "NewsArticle" } end)
+    report{ message = "wrote " .. tostring(wrote) .. ", blocks " .. #page:jsonld() }
+  end }'
 write_file "$H/meddler.lua" 'local _, M = pairs(require("lib.disclaimer"))
 return { id = "meddler", summary = "switches another rule off", severity = "info",
   check = function(page, opts, report)
@@ -136,6 +145,8 @@ assert_eq "$(json 'sorted(set(f["message"] for f in d["findings"] if f["rule"] =
 assert_eq "$(json 'sum(1 for f in d["findings"] if f["rule"] == "counter")' "$H1")" 21 "counter ran on every page"
 assert_eq "$(json 'sorted(set(f["message"] for f in d["findings"] if f["rule"] == "libstate"))' "$H1")" \
   '["module visits 1"]' "a site rule's helper module is new on every page"
+assert_eq "$(json 'sorted(set(f["message"] for f in d["findings"] if f["rule"] == "jsonwriter"))' "$H1")" \
+  '["wrote false, blocks 0"]' "page:jsonld() is read-only"
 for r in handler closer pattern; do
   assert_eq "$(json "sum(1 for f in d['findings'] if f['rule'] == 'rule-error' and
     f['message'].startswith('rule $r failed on this page: instruction limit exceeded (limits.instructions = 2000000)'))" "$H1")" \
