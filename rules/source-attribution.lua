@@ -10,12 +10,22 @@
 local NAME_CHARS = "^[%w%.%-_\128-\255]+"
 local WORD_BYTE = "[%w\128-\255]"
 
--- The name starting at or just after pos (one optional space), and where it starts.
-local function name_after(text, pos)
-  if text:sub(pos, pos) == " " then
+-- The name starting at or just after pos (one optional space), and where it
+-- starts. It reads the text in parts (page:text(i, j)): the whole text as a Lua
+-- string would be one more copy of a page-sized text.
+local function name_after(page, pos)
+  if page:text(pos, pos) == " " then
     pos = pos + 1
   end
-  local name = text:match(NAME_CHARS, pos)
+  local want, name = 128, nil
+  while true do
+    local part = page:text(pos, pos + want - 1)
+    name = part:match(NAME_CHARS)
+    if not name or #name < want then
+      break   -- the name ends inside the part (or the text does)
+    end
+    want = want * 2
+  end
   if not name then
     return nil
   end
@@ -70,7 +80,6 @@ Fix: add a visible "Source: NAME" line to the article, or add the outlet to
 (home, about, privacy) can turn the rule off through `overrides`.
 ]],
   check = function(page, opts, report)
-    local text = page:text()
     local allowed, allowed_list = nil, nil
     if opts.sources and #opts.sources > 0 then
       allowed, allowed_list = {}, {}
@@ -88,9 +97,9 @@ Fix: add a visible "Source: NAME" line to the article, or add the outlet to
           break
         end
         from = e + 1
-        local before = s > 1 and text:sub(s - 1, s - 1) or ""
+        local before = s > 1 and page:text(s - 1, s - 1) or ""
         if not before:match(WORD_BYTE) then
-          local name, at = name_after(text, e + 1)
+          local name, at = name_after(page, e + 1)
           if name then
             found = true
             if allowed and not allowed[name] then

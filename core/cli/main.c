@@ -59,13 +59,14 @@ static const char *command_guess(const char *typed)
    heap's top is given back to the kernel after each page and taken again for the
    next (brk thousands of times a run), and every page of it comes back zeroed by
    a page fault: a third of the CPU time of a check went to the kernel. Keeping
-   freed memory (up to 64 MiB above what is in use) and serving buffers up to
-   32 MiB from the heap makes the buffers reused from page to page; peak memory
-   is the same, since it is what the largest page needed. */
+   freed memory (up to 64 MiB above what is in use) makes the buffers reused from
+   page to page. Buffers of 1 MiB and more (large pages only) still get their own
+   mapping: they grow with mremap and go back whole when freed, where on the heap
+   each doubling would leave its old copy behind as a hole. */
 static void tune_allocator(void)
 {
 #ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
 #endif
 }

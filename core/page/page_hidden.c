@@ -22,20 +22,6 @@ static const char *hidden_reason(xmlNodePtr n)
     return why;
 }
 
-const char *page_sax_hidden_why(const xmlChar *name, const xmlChar **atts)
-{
-    int hidden_attr = 0;
-    const char *style = NULL;
-    for (size_t i = 0; atts && atts[i]; i += 2) {
-        /* the first of a name counts, as in the tree (the parser drops repeats) */
-        if (!hidden_attr && strcmp((const char *)atts[i], "hidden") == 0)
-            hidden_attr = 1;
-        else if (!style && strcmp((const char *)atts[i], "style") == 0)
-            style = atts[i + 1] ? (const char *)atts[i + 1] : "";
-    }
-    return page_hide_reason((const char *)name, hidden_attr, style);
-}
-
 /* Whether the needle is in text once normalized. */
 static int text_holds(const char *text, size_t len, const char *needle)
 {

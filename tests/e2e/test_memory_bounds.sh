@@ -141,12 +141,13 @@ else
   # rules need no tree, so this page streams by default).
   # The tree path: the page, its DOM, its raw and normalized text and Lua's copy
   # of it: about 6x (the map made it 10x).
-  # The streaming path: the page, its raw text, the texts its runs point into,
-  # the normalized text and Lua's copy of it: measured 4.9x. It was 8.8x while
-  # libxml2 converted its copy of the input again (a UTF-8 decoder over UTF-8
-  # bytes, into a buffer twice their size) and the norm->raw map was built for
-  # every streamed page; 6x fails either coming back.
-  for path_bound in dom:8 stream:6; do
+  # The streaming path: the page, its raw text, the texts its runs point into
+  # and the normalized text: measured 4.1x. It was 8.8x while libxml2 converted
+  # its copy of the input again (a UTF-8 decoder over UTF-8 bytes, into a buffer
+  # twice their size) and the norm->raw map was built for every streamed page,
+  # 5.1x while source-attribution took the whole text into Lua and large buffers
+  # grew on the heap (each doubling left a hole); 5x fails any of them back.
+  for path_bound in dom:8 stream:5; do
     path=${path_bound%%:*} bound=${path_bound##*:}
     PROVCHECK_PAGE_PATH=$path peak_kb "$TMP/big" check --no-cache -f json -o "$TMP/big-$path.json"
     BIG_KB=$RSS_KB
