@@ -237,7 +237,9 @@ char *text_normalize(const char *str, size_t len, size_t *len_out, uint32_t **ma
                     b.space_from = i;
                 }
             } else {
-                if (b.len + 2 > b.cap && nbuf_reserve(&b, 2) < 0)
+                /* a space, the byte and the final NUL: the slow path below can
+                   have grown the output past the input (U+FFFD for a bad byte) */
+                if (b.len + 3 > b.cap && nbuf_reserve(&b, 2) < 0)
                     goto fail;
                 if (b.pending_space) {
                     nbuf_flush_space(&b);
