@@ -426,14 +426,13 @@ static void anchor_position(page *p, int *line, int *column)
         *line = 1;
 }
 
-/* run_instance(chunk, page, opts, report): a new instance of the rule (its file
-   run again with a fresh environment), then its check. Inside the budgeted run,
-   so the rule's top level counts against its limits too. */
+/* run_instance(chunk, page, opts, report): an instance of the rule, then its
+   check. A site's rule gets a new instance (its file run again with a fresh
+   environment) inside the budgeted run, so its top level counts against its
+   limits; a shipped rule keeps one per worker (sandbox_push_instance). */
 static int run_instance_l(lua_State *L)
 {
-    sandbox_fresh_env(L, 1);
-    lua_pushvalue(L, 1);
-    lua_call(L, 0, 1);
+    sandbox_push_instance(L, 1);
     if (!lua_istable(L, -1))
         return luaL_error(L, "the rule file did not return a table");
     lua_pushliteral(L, "check");

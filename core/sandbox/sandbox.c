@@ -84,7 +84,9 @@ static const char KEY_BASE = 'b';      /* the frozen base table */
 static const char KEY_ENVMT = 'e';     /* metatable of every environment */
 static const char KEY_LOADED = 'l';    /* this run's module cache, or false */
 static const char KEY_COMPILED = 'c';  /* module name -> compiled chunk */
-static const char KEY_KEPT = 'k';      /* rule slot -> { module name -> shipped module } */
+static const char KEY_KEPT = 'k';      /* rule slot -> { module name -> shipped module,
+                                          &KEY_INSTANCE -> the rule's own instance } */
+static const char KEY_INSTANCE = 'i';
 static const char PROXY_MARK = 'p';    /* key set in every proxy's metatable */
 
 /* The thread's CPU time, not the wall clock: on a loaded machine (a CI runner,
@@ -491,6 +493,35 @@ static int find_module(const sandbox *sb, const char *name)
     return -1;
 }
 
+/* [-0, +1] The slot table of KEY_KEPT for the current rule, made when absent. */
+static void push_kept_slot(sandbox *sb)
+{
+    lua_State *L = sb->L;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_KEPT);
+    if (lua_rawgeti(L, -1, sb->keep_slot) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, -3, sb->keep_slot);
+    }
+    lua_remove(L, -2);
+}
+
+/* [-(nargs+1), +1] lua_pcall(nargs, 1) with no limit counting: what the call
+   keeps allocated stays out of the current run's memory too. For code run once
+   per worker and kept, so that a budget is the same on every page. */
+static int pcall_outside_limits(sandbox *sb, int nargs)
+{
+    int was_running = sb->running;
+    size_t used_before = sb->used;
+    sb->running = 0;
+    int rc = lua_pcall(sb->L, nargs, 1, 0);
+    sb->running = was_running;
+    if (was_running && sb->used > used_before)   /* once, at the outermost */
+        sb->baseline += sb->used - used_before;
+    return rc;
+}
+
 /* require(name): the ruleset's helper modules only, each run once per run (the
    cache is new for every run, so a module's tables belong to the rule that
    required it, on this page only) in its own environment. Compiled once. A
@@ -520,14 +551,7 @@ static int sandboxed_require(lua_State *L)
                              "modules can be required)", name);
     int kept = 0;   /* stack index of this rule's kept modules, when m is kept */
     if (sb->keep_slot > 0 && sb->mod_shipped && sb->mod_shipped[m]) {
-        lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_KEPT);
-        if (lua_rawgeti(L, -1, sb->keep_slot) != LUA_TTABLE) {
-            lua_pop(L, 1);
-            lua_newtable(L);
-            lua_pushvalue(L, -1);
-            lua_rawseti(L, -3, sb->keep_slot);
-        }
-        lua_remove(L, -2);
+        push_kept_slot(sb);
         kept = lua_gettop(L);
         if (lua_getfield(L, kept, name) != LUA_TNIL) {
             lua_pushvalue(L, -1);
@@ -558,14 +582,7 @@ static int sandboxed_require(lua_State *L)
     lua_pushstring(L, name);
     if (kept) {
         /* run once for this rule and worker: outside its limits (see the header) */
-        int was_running = sb->running;
-        size_t used_before = sb->used;
-        sb->running = 0;
-        int rc = lua_pcall(L, 1, 1, 0);
-        sb->running = was_running;
-        if (was_running && sb->used > used_before)   /* once, at the outermost */
-            sb->baseline += sb->used - used_before;
-        if (rc != LUA_OK) {
+        if (pcall_outside_limits(sb, 1) != LUA_OK) {
             lua_pushnil(L);
             lua_setfield(L, loaded, name);
             return lua_error(L);
@@ -605,6 +622,53 @@ void sandbox_fresh_env(lua_State *L, int idx)
     sandbox_push_env(sandbox_of(L));
     set_env_upvalue(L, idx, -1);
     lua_pop(L, 1);
+}
+
+/* __newindex of a kept instance's environment. */
+static int kept_global_set(lua_State *L)
+{
+    return luaL_error(L, "a rule kept across pages cannot set the global '%s' (it "
+                         "would carry state from one page to the next)",
+                      lua_tostring(L, 2) ? lua_tostring(L, 2) : "?");
+}
+
+int sandbox_push_instance(lua_State *L, int chunk_idx)
+{
+    sandbox *sb = sandbox_of(L);
+    chunk_idx = lua_absindex(L, chunk_idx);
+    if (sb->keep_slot <= 0) {
+        sandbox_fresh_env(L, chunk_idx);
+        lua_pushvalue(L, chunk_idx);
+        lua_call(L, 0, 1);
+        return 1;
+    }
+    push_kept_slot(sb);
+    if (lua_rawgetp(L, -1, &KEY_INSTANCE) != LUA_TNIL) {
+        lua_remove(L, -2);
+        return 1;
+    }
+    lua_pop(L, 1);
+    int slot = lua_gettop(L);
+    sandbox_push_env(sb);
+    int env = lua_gettop(L);
+    set_env_upvalue(L, chunk_idx, env);
+    lua_pushvalue(L, chunk_idx);
+    if (pcall_outside_limits(sb, 0) != LUA_OK)
+        return lua_error(L);
+    /* its top level has run: from now on a global set would outlive the page */
+    lua_createtable(L, 0, 3);
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &KEY_BASE);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, kept_global_set);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, env);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, slot, &KEY_INSTANCE);
+    lua_replace(L, slot);
+    lua_settop(L, slot);
+    return 1;
 }
 
 /* [-0, +0] Keep Lua's base function `name` as upvalue 1 of fn, under the same

@@ -52,6 +52,13 @@ void sandbox_set_module_shipped(sandbox *sb, const unsigned char *shipped);
  * first run of such a module counts against no limit, so a rule's budget is the
  * same on every page whichever worker ran it first. */
 void sandbox_keep_modules(sandbox *sb, int slot);
+/* [-0, +1] (inside a run) An instance of the rule file compiled as the function at
+ * chunk_idx: what running it returns. With no slot kept (sandbox_keep_modules) a
+ * new one each call, the file run with a fresh environment under the run's
+ * limits. With a slot, the slot's instance, made on its first call outside the
+ * limits; its environment then refuses new globals, which would carry state from
+ * page to page. Errors are raised. */
+int sandbox_push_instance(lua_State *L, int chunk_idx);
 
 /* [-0, +1] Push a fresh environment table: its own _G and a text-only load bound
  * to it; everything else (safe functions, read-only library proxies, require)

@@ -268,6 +268,87 @@ static void test_handlers_and_close_are_budgeted(void **state)
     expect_error(sb, "setmetatable({}, { __mode = 'k' })", "__mode");
 }
 
+/* call_instance(chunk, method): sandbox_push_instance, then instance[method]() */
+static int call_instance_l(lua_State *L)
+{
+    sandbox_push_instance(L, 1);
+    lua_getfield(L, -1, lua_tostring(L, 2));
+    lua_call(L, 0, 1);
+    return 1;
+}
+
+/* Run method of an instance of the compiled rule file `chunk` (a registry ref),
+   keeping instances for slot; the result as with run(). */
+static int run_instance(sandbox *sb, int chunk, int slot, const char *method, char **out)
+{
+    lua_State *L = sandbox_state(sb);
+    char *msg = NULL;
+    *out = NULL;
+    lua_pushcfunction(L, call_instance_l);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, chunk);
+    lua_pushstring(L, method);
+    sandbox_keep_modules(sb, slot);
+    sandbox_run_begin(sb);
+    int rc = sandbox_pcall(sb, 2, 1, &msg);
+    sandbox_keep_modules(sb, 0);
+    if (rc < 0) {
+        *out = msg;
+        return -1;
+    }
+    *out = strdup(lua_tostring(L, -1) ? lua_tostring(L, -1) : "(not a string)");
+    lua_pop(L, 1);
+    return 0;
+}
+
+static void expect_instance(sandbox *sb, int chunk, int slot, const char *method,
+                            int want_rc, const char *want)
+{
+    char *got = NULL;
+    int rc = run_instance(sb, chunk, slot, method, &got);
+    if (rc != want_rc || !got || !strstr(got, want))
+        fail_msg("slot %d, %s: wanted rc %d with %s, got rc %d: %s", slot, method,
+                 want_rc, want, rc, got ? got : "(null)");
+    free(got);
+}
+
+/* A shipped rule keeps one instance per slot (worker and rule): its top level runs
+   once, outside the limits, and may not set globals after; slot 0 (a site's rule)
+   gets a new instance, under the limits, every time. */
+static void test_kept_instances(void **state)
+{
+    sandbox *sb = *state;
+    lua_State *L = sandbox_state(sb);
+    /* the top level costs more than the whole instruction budget */
+    static const char rule[] =
+        "local n = 0\n"
+        "local burn = 0; for i = 1, 3 * 1000 * 1000 do burn = burn + 1 end\n"
+        "return {\n"
+        "  tick = function() n = n + 1; return tostring(n) end,\n"
+        "  set_global = function() seen = true; return 'set' end,\n"
+        "  read_global = function() return tostring(seen) end,\n"
+        "}\n";
+    char *msg = NULL;
+    assert_int_equal(sandbox_load(sb, rule, strlen(rule), "=rule", &msg), 0);
+    int chunk = luaL_ref(L, LUA_REGISTRYINDEX);
+    expect_instance(sb, chunk, 0, "tick", -1, SANDBOX_MSG_INSTRUCTIONS);
+    expect_instance(sb, chunk, 1, "tick", 0, "1");
+    expect_instance(sb, chunk, 1, "tick", 0, "2");     /* the same instance */
+    expect_instance(sb, chunk, 2, "tick", 0, "1");     /* another slot, its own */
+    expect_instance(sb, chunk, 1, "set_global", -1, "cannot set the global 'seen'");
+    expect_instance(sb, chunk, 1, "read_global", 0, "nil");
+    expect_instance(sb, chunk, 1, "tick", 0, "3");
+    /* new modules forget every kept instance */
+    sandbox_set_modules(sb, NULL, NULL, NULL, 0);
+    expect_instance(sb, chunk, 1, "tick", 0, "1");
+    /* without a slot: a fresh instance under the limits, and globals are its own */
+    sandbox_set_limits(sb, 0, MEMORY);
+    expect_instance(sb, chunk, 0, "tick", 0, "1");
+    expect_instance(sb, chunk, 0, "set_global", 0, "set");
+    expect_instance(sb, chunk, 0, "read_global", 0, "nil");
+    sandbox_set_limits(sb, INSTRUCTIONS, MEMORY);
+    luaL_unref(L, LUA_REGISTRYINDEX, chunk);
+}
+
 static void test_time_limit(void **state)
 {
     sandbox *sb = *state;
@@ -385,6 +466,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readonly_proxy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_proxies_leak_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_handlers_and_close_are_budgeted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_instances, setup, teardown),
         cmocka_unit_test_setup_teardown(test_time_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pattern_runaway, setup, teardown),
         cmocka_unit_test_setup_teardown(test_patterns_match_lua, setup, teardown),
