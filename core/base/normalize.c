@@ -5,6 +5,7 @@
  * Everything else goes through utf8proc one grapheme cluster at a time: NFKC
  * composition never crosses a cluster boundary in practice, and working per cluster
  * keeps the output-to-input map exact to the cluster and needs no allocation. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -21,7 +22,8 @@
 
 typedef struct {
     char *out;
-    uint32_t *map;
+    norm_map *map;        /* NULL: no map wanted */
+    long long delta;      /* in - out along the map's last segment */
     size_t len, cap;
     int pending_space;    /* a white space run was seen and not written yet */
     size_t space_from;    /* input offset where that run began */
@@ -34,9 +36,9 @@ static int nbuf_reserve(nbuf *b, size_t extra)
     if (b->len + extra + 1 <= b->cap)
         return 0;
     /* a large input's first reserve is its length, which ASCII never passes:
-       exact, not rounded up to a power of two, which would waste megabytes (the
-       map is four bytes per byte); small ones keep the power-of-two sizes the
-       allocator reuses from page to page */
+       exact, not rounded up to a power of two, which would waste megabytes;
+       small ones keep the power-of-two sizes the allocator reuses from page to
+       page */
     size_t need = b->len + extra + 1;
     size_t cap = b->cap ? b->cap * 2 : need >= NBUF_EXACT_BYTES ? need : 64;
     while (cap < need)
@@ -45,14 +47,57 @@ static int nbuf_reserve(nbuf *b, size_t extra)
     if (!out)
         return -1;
     b->out = out;
-    if (b->map) {
-        uint32_t *map = realloc(b->map, cap * sizeof *map);
-        if (!map)
-            return -1;
-        b->map = map;
-    }
     b->cap = cap;
     return 0;
+}
+
+/* Append a segment: output byte `out` came from input byte `in`. */
+static int map_push(nbuf *b, size_t out, size_t in)
+{
+    norm_map *m = b->map;
+    if (m->count == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 64;
+        norm_segment *seg = realloc(m->seg, cap * sizeof *seg);
+        if (!seg)
+            return -1;
+        m->seg = seg;
+        m->cap = cap;
+    }
+    m->seg[m->count++] = (norm_segment){(uint32_t)out, (uint32_t)in};
+    b->delta = (long long)in - (long long)out;
+    return 0;
+}
+
+/* Record that output byte `out` came from input byte `in`: a new segment only
+   where the pair leaves the current one's byte-for-byte stretch, which is one
+   compare on the hot path. */
+static inline int map_mark(nbuf *b, size_t out, size_t in)
+{
+    if (!b->map || (long long)in - (long long)out == b->delta)
+        return 0;
+    return map_push(b, out, in);
+}
+
+size_t norm_map_source(const norm_map *m, size_t k)
+{
+    size_t lo = 0, hi = m->count;   /* the last segment with out <= k */
+    if (hi == 0)
+        return 0;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->seg[mid].out <= k)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return m->seg[lo].in + (k - m->seg[lo].out);
+}
+
+void norm_map_free(norm_map *m)
+{
+    free(m->seg);
+    m->seg = NULL;
+    m->count = m->cap = 0;
 }
 
 static void nbuf_space(nbuf *b, size_t from)
@@ -64,15 +109,16 @@ static void nbuf_space(nbuf *b, size_t from)
 }
 
 /* Write the pending space (never at the start: output is trimmed). */
-static void nbuf_flush_space(nbuf *b)
+static int nbuf_flush_space(nbuf *b)
 {
     if (b->pending_space && b->len > 0) {
         b->out[b->len] = ' ';
-        if (b->map)
-            b->map[b->len] = (uint32_t)b->space_from;
+        if (map_mark(b, b->len, b->space_from) < 0)
+            return -1;
         b->len++;
     }
     b->pending_space = 0;
+    return 0;
 }
 
 static int is_unicode_space(int32_t cp)
@@ -126,14 +172,14 @@ static int emit_cp(nbuf *b, int32_t cp, size_t src)
     int stand_in = ascii_stand_in(cp);
     if (stand_in)
         cp = stand_in;
-    if (nbuf_reserve(b, 5) < 0)
+    if (nbuf_reserve(b, 5) < 0 || nbuf_flush_space(b) < 0)
         return -1;
-    nbuf_flush_space(b);
     utf8proc_ssize_t n = utf8proc_encode_char(cp, (utf8proc_uint8_t *)b->out + b->len);
     if (n <= 0)
         n = utf8proc_encode_char(0xFFFD, (utf8proc_uint8_t *)b->out + b->len);
     for (utf8proc_ssize_t k = 0; k < n && b->map; k++)
-        b->map[b->len + (size_t)k] = (uint32_t)src;
+        if (map_mark(b, b->len + (size_t)k, src) < 0)
+            return -1;
     b->len += (size_t)n;
     return 0;
 }
@@ -193,16 +239,18 @@ static int ascii_chunk(nbuf *b, const unsigned char *s, size_t len, size_t i)
         return 0;                                     /* part of a run, or a leading space */
     if (b->len + 10 > b->cap && nbuf_reserve(b, 10) < 0)
         return 0;
-    nbuf_flush_space(b);
+    if (nbuf_flush_space(b) < 0)
+        return 0;
+    /* byte for byte: one mark covers the chunk (a map that cannot grow leaves the
+       chunk to the byte loop, which fails the call) */
+    if (map_mark(b, b->len, i) < 0)
+        return 0;
     /* 'A'..'Z' to 'a'..'z': bit 0x20 on where the byte is at least 'A' and at most 'Z' */
     uint64_t at_least_a = w + WORD_ONES * (0x80 - 'A');
     uint64_t above_z = w + WORD_ONES * (0x80 - 'Z' - 1);
     w |= (at_least_a & ~above_z & WORD_HIGH) >> 2;
     memcpy(b->out + b->len, &w, 8);
     size_t kept = trailing ? 7 : 8;    /* a last space waits: the next byte may extend it */
-    if (b->map)
-        for (size_t k = 0; k < kept; k++)
-            b->map[b->len + k] = (uint32_t)(i + k);
     b->len += kept;
     if (trailing) {
         b->pending_space = 1;
@@ -211,22 +259,21 @@ static int ascii_chunk(nbuf *b, const unsigned char *s, size_t len, size_t i)
     return 1;
 }
 
-char *text_normalize(const char *str, size_t len, size_t *len_out, uint32_t **map_out)
+char *text_normalize(const char *str, size_t len, size_t *len_out, norm_map *map_out)
 {
     const unsigned char *s = (const unsigned char *)str;
     nbuf b = {0};
+    b.delta = LLONG_MIN;   /* no segment yet */
     if (map_out) {
-        b.map = malloc(sizeof *b.map);   /* grown with out by nbuf_reserve */
-        if (!b.map)
-            return NULL;
+        *map_out = (norm_map){0};
+        b.map = map_out;
     }
     if (nbuf_reserve(&b, len + 16) < 0)
         goto fail;
     size_t i = 0;
     while (i < len) {
         /* the hot loop: ASCII not followed by a non-ASCII byte (which could be a
-         * combining mark) needs no Unicode work, and never grows the output past
-         * the input consumed, so the capacity reserved above holds */
+         * combining mark) needs no Unicode work */
         while (i + 8 <= len && ascii_chunk(&b, s, len, i))
             i += 8;
         if (i < len && s[i] < 0x80 && (i + 1 == len || s[i + 1] < 0x80)) {
@@ -241,11 +288,10 @@ char *text_normalize(const char *str, size_t len, size_t *len_out, uint32_t **ma
                    have grown the output past the input (U+FFFD for a bad byte) */
                 if (b.len + 3 > b.cap && nbuf_reserve(&b, 2) < 0)
                     goto fail;
-                if (b.pending_space) {
-                    nbuf_flush_space(&b);
-                }
-                if (b.map)
-                    b.map[b.len] = (uint32_t)i;
+                if (nbuf_flush_space(&b) < 0)
+                    goto fail;
+                if (map_mark(&b, b.len, i) < 0)
+                    goto fail;
                 b.out[b.len++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
             }
             i++;
@@ -259,15 +305,12 @@ char *text_normalize(const char *str, size_t len, size_t *len_out, uint32_t **ma
         i += used;
     }
     b.out[b.len] = '\0';
-    if (b.map)
-        b.map[b.len] = (uint32_t)len;
+    if (map_mark(&b, b.len, len) < 0)
+        goto fail;
     if (len_out)
         *len_out = b.len;
-    if (map_out)
-        *map_out = b.map;
     return b.out;
 fail:
     free(b.out);
-    free(b.map);
     return NULL;
 }

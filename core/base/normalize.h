@@ -7,9 +7,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Where each output byte came from, kept compactly: a stretch where output and
+ * input advance byte for byte is one segment, so mostly-ASCII text needs a
+ * segment per collapsed white space run, not four bytes per byte. */
+typedef struct {
+    uint32_t out, in;   /* output byte `out` came from input byte `in`; the
+                           segment's later output bytes from the bytes after it */
+} norm_segment;
+
+typedef struct {
+    norm_segment *seg;  /* ascending by `out` */
+    size_t count, cap;
+} norm_map;
+
 /* Returns a malloc'd NUL-terminated string (NULL only when out of memory). When
- * map_out is not NULL it receives a malloc'd array of (*len_out + 1) input byte
- * offsets: map[i] is where output byte i came from; map[len] = len of input. */
-char *text_normalize(const char *s, size_t len, size_t *len_out, uint32_t **map_out);
+ * map_out is not NULL it is filled (and must be norm_map_free'd, also after a
+ * NULL return). */
+char *text_normalize(const char *s, size_t len, size_t *len_out, norm_map *map_out);
+
+/* The input offset output byte k came from; for k = the output's length, the
+ * input's length. Every byte of a cluster's output maps to the cluster's start. */
+size_t norm_map_source(const norm_map *m, size_t k);
+void norm_map_free(norm_map *m);
 
 #endif

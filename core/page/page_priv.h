@@ -4,6 +4,7 @@
 #define PROVCHECK_PAGE_PRIV_H
 #include <stdint.h>
 #include "page.h"
+#include "normalize.h"
 
 struct buf;
 
@@ -90,7 +91,7 @@ struct page {
     size_t run_count;
     char *norm;
     size_t norm_len;
-    uint32_t *norm_map;       /* norm byte -> raw offset */
+    norm_map norm_map;        /* norm byte -> raw offset (page_normalize_text) */
 
     node_text *node_texts;    /* capacity is a power of two */
     size_t node_text_count, node_text_cap;
@@ -204,6 +205,8 @@ const char *page_conv_message(page *p);
 int page_tag_column(page *p, int line, const char *name, size_t k);
 /* A text run's first line (page_text.c). */
 int page_run_start_line(const page *p, const text_run *run);
+/* p->norm, p->norm_len and p->norm_map from p->raw (page_text.c). */
+void page_normalize_text(page *p);
 
 
 /* Element kinds for visible text (page_hide.c): whether an element does not break

@@ -674,10 +674,9 @@ static void drop_views(page *p)
     free(p->raw);
     free(p->runs);
     free(p->norm);
-    free(p->norm_map);
+    norm_map_free(&p->norm_map);
     p->raw = p->norm = NULL;
     p->runs = NULL;
-    p->norm_map = NULL;
     p->run_count = p->raw_len = p->norm_len = 0;
     for (size_t i = 0; i < p->link_count; i++) {
         free((char *)p->links[i].text);
@@ -762,9 +761,7 @@ int page_stream_parse(page *p)
             p->raw_len = st->text.len;
             trim_to_fit(&p->raw, p->raw_len + 1);
             trim_to_fit(&p->stream_texts, st->texts_len + 1);
-            /* no map: four bytes per text byte, built only when a finding is
-               placed with `at` (page_text.c) */
-            p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, NULL);
+            page_normalize_text(p);
         }
         p->text_done = 1;
         p->links_done = 1;

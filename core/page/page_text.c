@@ -264,20 +264,18 @@ static void build_text(page *p)
         if (fit)
             p->raw = fit;
     }
-    /* no map here: it takes four bytes per text byte, and only a finding placed
-       with `at` needs it (page_text_locate builds it then) */
     if (p->raw)
-        p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, NULL);
+        page_normalize_text(p);
 }
 
-/* The map from normalized text back to raw text, built on first use. */
-static const uint32_t *norm_map(page *p)
+/* The map comes with the text: a segment per white space run collapsed or
+   character changed in length costs far less than normalizing again for the
+   first finding placed with `at`. */
+void page_normalize_text(page *p)
 {
-    if (!p->norm_map && p->raw) {
-        size_t len = 0;
-        free(text_normalize(p->raw, p->raw_len, &len, &p->norm_map));
-    }
-    return p->norm_map;
+    p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, &p->norm_map);
+    if (!p->norm)
+        norm_map_free(&p->norm_map);
 }
 
 const char *page_raw_text(page *p, size_t *len_out)
@@ -334,9 +332,9 @@ int page_text_locate(page *p, size_t text_offset, xmlNodePtr *node_out, int *lin
         *line_out = 0;
     if (column_out)
         *column_out = 0;
-    if (!p->norm || text_offset >= p->norm_len || p->run_count == 0 || !norm_map(p))
+    if (!p->norm || text_offset >= p->norm_len || p->run_count == 0)
         return -1;
-    size_t raw = p->norm_map[text_offset];
+    size_t raw = norm_map_source(&p->norm_map, text_offset);
     size_t lo = 0, hi = p->run_count;   /* last run with raw_off <= raw */
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -606,7 +604,7 @@ void page_text_free_views(page *p)
     free(p->raw);
     free(p->runs);
     free(p->norm);
-    free(p->norm_map);
+    norm_map_free(&p->norm_map);
     for (size_t i = 0; i < p->node_text_cap; i++)
         free(p->node_texts[i].text);
     free(p->node_texts);

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,18 +81,54 @@ static void test_map_points_back(void **state)
     (void)state;
     const char *in = "  Ab\xC2\xA0\xC3\x9F!";   /* "  Ab<NBSP>ß!" */
     size_t len;
-    uint32_t *map;
+    norm_map map;
     char *o = text_normalize(in, strlen(in), &len, &map);
     assert_string_equal(o, "ab ss!");
-    assert_int_equal(map[0], 2);   /* a */
-    assert_int_equal(map[1], 3);   /* b */
-    assert_int_equal(map[2], 4);   /* the NBSP */
-    assert_int_equal(map[3], 6);   /* both s from ß */
-    assert_int_equal(map[4], 6);
-    assert_int_equal(map[5], 8);   /* ! */
-    assert_int_equal(map[6], strlen(in));
+    assert_int_equal(norm_map_source(&map, 0), 2);   /* a */
+    assert_int_equal(norm_map_source(&map, 1), 3);   /* b */
+    assert_int_equal(norm_map_source(&map, 2), 4);   /* the NBSP */
+    assert_int_equal(norm_map_source(&map, 3), 6);   /* both s from ß */
+    assert_int_equal(norm_map_source(&map, 4), 6);
+    assert_int_equal(norm_map_source(&map, 5), 8);   /* ! */
+    assert_int_equal(norm_map_source(&map, 6), strlen(in));
     free(o);
-    free(map);
+    norm_map_free(&map);
+}
+
+/* Long ASCII stretches (the 8-byte path) between collapsed runs, a chunk ending
+   in a space, accents and a typographic quote: every output byte against where
+   a byte-by-byte reading says it came from. */
+static void test_map_every_byte(void **state)
+{
+    (void)state;
+    const char *in = "Breaking News \n\n   from the wire:  Caf\xC3\xA9 "
+                     "\xE2\x80\x9Cquoted\xE2\x80\x9D text,\tand a sentence longer than "
+                     "eight bytes ends here ";
+    size_t len, n = strlen(in);
+    norm_map map;
+    char *o = text_normalize(in, n, &len, &map);
+    assert_non_null(o);
+    size_t prev = 0;
+    for (size_t k = 0; k < len; k++) {
+        size_t src = norm_map_source(&map, k);
+        assert_true(src < n);
+        assert_true(src >= prev);                 /* never goes back */
+        prev = src;
+        unsigned char c = (unsigned char)o[k];
+        if (c == ' ')                             /* a run's first byte */
+            assert_true(strchr(" \t\n", in[src]) && (src == 0 || !strchr(" \t\n", in[src - 1])));
+        else if (c == '"')                        /* from a 3-byte quote */
+            assert_int_equal((unsigned char)in[src], 0xE2);
+        else if (c < 0x80)                        /* ASCII: the same letter */
+            assert_int_equal(c, tolower((unsigned char)in[src]));
+        else                                      /* é: both bytes from its start */
+            assert_int_equal((unsigned char)in[src], 0xC3);
+    }
+    assert_int_equal(norm_map_source(&map, len), n);
+    /* far fewer segments than bytes: one per stretch */
+    assert_true(map.count < len / 3);
+    free(o);
+    norm_map_free(&map);
 }
 
 static void test_embedded_nul_and_long(void **state)
@@ -123,6 +160,7 @@ int main(void)
         cmocka_unit_test(test_nfkc),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_map_points_back),
+        cmocka_unit_test(test_map_every_byte),
         cmocka_unit_test(test_embedded_nul_and_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
