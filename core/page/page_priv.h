@@ -205,8 +205,15 @@ const char *page_conv_message(page *p);
 int page_tag_column(page *p, int line, const char *name, size_t k);
 /* A text run's first line (page_text.c). */
 int page_run_start_line(const page *p, const text_run *run);
-/* p->norm, p->norm_len and p->norm_map from p->raw (page_text.c). */
-void page_normalize_text(page *p);
+/* p->norm, p->norm_len and p->norm_map from p->raw. The map comes with the text:
+   a segment per white space run collapsed or character changed in length costs
+   far less than normalizing again for the first finding placed with `at`. */
+static inline void page_normalize_text(page *p)
+{
+    p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, &p->norm_map);
+    if (!p->norm)
+        norm_map_free(&p->norm_map);
+}
 
 
 /* Element kinds for visible text (page_hide.c): whether an element does not break

@@ -268,16 +268,6 @@ static void build_text(page *p)
         page_normalize_text(p);
 }
 
-/* The map comes with the text: a segment per white space run collapsed or
-   character changed in length costs far less than normalizing again for the
-   first finding placed with `at`. */
-void page_normalize_text(page *p)
-{
-    p->norm = text_normalize(p->raw, p->raw_len, &p->norm_len, &p->norm_map);
-    if (!p->norm)
-        norm_map_free(&p->norm_map);
-}
-
 const char *page_raw_text(page *p, size_t *len_out)
 {
     build_text(p);

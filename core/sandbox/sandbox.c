@@ -16,9 +16,9 @@
  * string metatable is hidden (__metatable = false).
  *
  * The time limit is on the thread's CPU time (cpu_ns). Reading it is a system
- * call, so it is read once when a run begins and otherwise only once the wall
- * clock (vDSO, nearly free) says the limit could have passed: a thread cannot
- * use more CPU time than wall time. Waiting uses no CPU time (page:target_exists
+ * call, so it is read only once the wall clock (vDSO, nearly free) says the limit
+ * could have passed (a thread cannot use more CPU time than wall time), and counts
+ * from then (time_is_up). Waiting uses no CPU time (page:target_exists
  * fetches in audits), so WALL_FACTOR times the limit of wall time stops a run too:
  * far enough above the CPU limit that only a run that waits, not a busy machine,
  * reaches it.
@@ -47,6 +47,7 @@
 #include "lua_date.h"
 #include "lua_pattern.h"
 #include "sandbox.h"
+#include "slab.h"
 
 /* Coarse on purpose: the hook costs a C call (and a clock read) per step. */
 #define HOOK_STEP 10000
@@ -61,8 +62,9 @@ struct sandbox {
     long long max_instructions;
     long long count;
     long time_ms;           /* per run; <= 0 = no deadline */
-    long long deadline_ns;  /* thread CPU time; 0 = none */
-    long long wall_deadline_ns;   /* before this wall time the CPU deadline cannot
+    int timed;              /* the run has a time limit */
+    long long deadline_ns;  /* thread CPU time; 0 = not armed yet (time_is_up) */
+    long long wall_deadline_ns;   /* before this wall time the CPU limit cannot
                                      have passed */
     long long wall_backstop_ns;   /* past this wall time the run is over anyway */
     int hit;                /* SANDBOX_HIT_*: once set, the run is dead */
@@ -72,6 +74,7 @@ struct sandbox {
     size_t mod_count;
     const unsigned char *mod_shipped;   /* NULL = none ships with provcheck */
     int keep_slot;                      /* sandbox_keep_modules */
+    slab slab;                          /* the state's small blocks */
 };
 
 static const char *const LIBS[] = {"string", "table", "math", "utf8", NULL};
@@ -118,13 +121,50 @@ static void kill_run(sandbox *sb, int hit)
     lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, 1);
 }
 
+/* Small blocks come from the state's slab (slab.h); under AddressSanitizer every
+   block is malloc's, so that a use after free inside Lua is still caught. */
+#if defined(__SANITIZE_ADDRESS__)
+#define USE_SLAB 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define USE_SLAB 0
+#endif
+#endif
+#ifndef USE_SLAB
+#define USE_SLAB 1
+#endif
+
+static void block_free(sandbox *sb, void *ptr, size_t size)
+{
+    if (USE_SLAB && size <= SLAB_MAX)
+        slab_free(&sb->slab, ptr, size);
+    else
+        free(ptr);
+}
+
+/* realloc for blocks whose size the caller knows (old is 0 for a new block). */
+static void *block_resize(sandbox *sb, void *ptr, size_t old, size_t nsize)
+{
+    if (!USE_SLAB || (old > SLAB_MAX && nsize > SLAB_MAX))
+        return realloc(ptr, nsize);
+    if (ptr && old <= SLAB_MAX && nsize <= SLAB_MAX && slab_same_class(old, nsize))
+        return ptr;
+    void *np = nsize <= SLAB_MAX ? slab_alloc(&sb->slab, nsize) : malloc(nsize);
+    if (!np || !ptr)
+        return np;
+    memcpy(np, ptr, old < nsize ? old : nsize);
+    block_free(sb, ptr, old);
+    return np;
+}
+
 static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     sandbox *sb = ud;
     /* with ptr NULL, osize is a type tag, not a size */
     size_t old = ptr ? osize : 0;
     if (nsize == 0) {
-        free(ptr);
+        if (ptr)
+            block_free(sb, ptr, old);
         sb->used -= old;
         return NULL;
     }
@@ -134,7 +174,7 @@ static void *sandbox_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
             kill_run(sb, SANDBOX_HIT_MEMORY);
         return NULL;
     }
-    void *np = realloc(ptr, nsize);
+    void *np = block_resize(sb, ptr, old, nsize);
     if (!np)
         return NULL;
     sb->used = sb->used - old + nsize;
@@ -165,19 +205,31 @@ static int raise_dead(lua_State *L, sandbox *sb)
     return lua_error(L);
 }
 
-static int time_is_up(const sandbox *sb)
+/* The CPU clock is a system call (no vDSO for it), a noticeable cost for each of
+   a page's rule runs, so it is not read when a run begins: only once the run has
+   taken limits.time_ms of wall time, and the CPU time counts from then. A run that
+   computes is stopped after between one and two times the limit of CPU time (what
+   it used before is at most the wall time); a busy machine delays that, never
+   brings it forward. */
+static int time_is_up(sandbox *sb)
 {
     long long wall = wall_ns();
     if (wall <= sb->wall_deadline_ns)
         return 0;
-    return wall > sb->wall_backstop_ns || cpu_ns() > sb->deadline_ns;
+    if (wall > sb->wall_backstop_ns)
+        return 1;
+    if (!sb->deadline_ns) {
+        sb->deadline_ns = cpu_ns() + (long long)sb->time_ms * 1000000LL;
+        return 0;
+    }
+    return cpu_ns() > sb->deadline_ns;
 }
 
-static int over_budget(const sandbox *sb)
+static int over_budget(sandbox *sb)
 {
     if (sb->max_instructions > 0 && sb->count > sb->max_instructions)
         return SANDBOX_HIT_INSTRUCTIONS;
-    if (sb->deadline_ns && time_is_up(sb))
+    if (sb->timed && time_is_up(sb))
         return SANDBOX_HIT_TIME;
     return SANDBOX_HIT_NONE;
 }
@@ -766,13 +818,13 @@ sandbox *sandbox_new(long long max_instructions, size_t max_memory)
     sb->time_ms = SANDBOX_DEFAULT_TIME_MS;
     sb->L = lua_newstate(sandbox_alloc, sb);
     if (!sb->L) {
+        slab_release(&sb->slab);
         free(sb);
         return NULL;
     }
     lua_pushcfunction(sb->L, sandbox_setup);
     if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
-        lua_close(sb->L);
-        free(sb);
+        sandbox_free(sb);
         return NULL;
     }
     return sb;
@@ -783,6 +835,7 @@ void sandbox_free(sandbox *sb)
     if (!sb)
         return;
     lua_close(sb->L);
+    slab_release(&sb->slab);
     free(sb);
 }
 
@@ -872,7 +925,8 @@ void sandbox_run_begin(sandbox *sb)
     sb->hit = SANDBOX_HIT_NONE;
     sb->baseline = sb->used;
     long long limit_ns = (long long)sb->time_ms * 1000000LL;
-    sb->deadline_ns = sb->time_ms > 0 ? cpu_ns() + limit_ns : 0;
+    sb->timed = sb->time_ms > 0;
+    sb->deadline_ns = 0;
     long long wall = sb->time_ms > 0 ? wall_ns() : 0;
     sb->wall_deadline_ns = wall + limit_ns;
     sb->wall_backstop_ns = wall + WALL_FACTOR * limit_ns;
@@ -891,7 +945,7 @@ int sandbox_pcall(sandbox *sb, int nargs, int nresults, char **msg_out)
     int rc = lua_pcall(L, nargs, nresults, 0);
     sb->running = 0;
     /* C-side work after the last hook (a long pattern, a big sort) still counts */
-    if (sb->hit == SANDBOX_HIT_NONE && sb->deadline_ns && time_is_up(sb))
+    if (sb->hit == SANDBOX_HIT_NONE && sb->timed && time_is_up(sb))
         sb->hit = SANDBOX_HIT_TIME;
     lua_sethook(L, NULL, 0, 0);
     if (rc == LUA_OK && sb->hit == SANDBOX_HIT_NONE)

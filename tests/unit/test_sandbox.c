@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 #include <lua.h>
 #include <lauxlib.h>
@@ -349,13 +350,26 @@ static void test_kept_instances(void **state)
     luaL_unref(L, LUA_REGISTRYINDEX, chunk);
 }
 
+static double thread_cpu_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
 static void test_time_limit(void **state)
 {
     sandbox *sb = *state;
     sandbox_set_limits(sb, 0, MEMORY);        /* no instruction limit: only the clock */
     sandbox_set_time_limit(sb, 200);
+    double before = thread_cpu_ms();
     expect_error(sb, "while true do end", SANDBOX_MSG_TIME);
+    double used = thread_cpu_ms() - before;
     assert_int_equal(sandbox_limit_hit(sb), SANDBOX_HIT_TIME);
+    /* CPU time counts once the run has taken the limit in wall time: between one
+       and two limits of CPU time (and some slack for a loaded machine) */
+    if (used < 200 || used > 2 * 200 + 150)
+        fail_msg("the spinning run used %.0f ms of CPU time, limit 200", used);
     expect_error(sb, "pcall(function() while true do end end) while true do end",
                  SANDBOX_MSG_TIME);
     expect_result(sb, "return 'fresh'", "fresh");
