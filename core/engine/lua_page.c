@@ -29,6 +29,10 @@ static lua_page_ctx *ctx_of(lua_State *L)
 static page *check_page(lua_State *L)
 {
     lua_page_ctx *ctx = ctx_of(L);
+    /* the common case, without luaL_checkudata's registry lookup by name: the
+       current page's userdata is alive, so no other object has its address */
+    if (ctx->page_ud && lua_touserdata(L, 1) == ctx->page_ud)
+        return ctx->p;
     lpage *lp = luaL_checkudata(L, 1, LUA_PAGE_TYPE);
     if (lp->gen != ctx->gen || !ctx->p)
         luaL_error(L, "page object is no longer valid (a page lives only while it is "
@@ -377,6 +381,12 @@ static void push_opt_string(lua_State *L, const char *s)
 
 static int page_index(lua_State *L)
 {
+    /* methods first: `page:find` is far more common than `page.path`, and each
+       method checks the page itself when called */
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL)
+        return 1;
+    lua_pop(L, 1);
     page *p = check_page(L);
     const char *key = luaL_checkstring(L, 2);
     if (strcmp(key, "path") == 0)
@@ -390,7 +400,7 @@ static int page_index(lua_State *L)
     else if (strcmp(key, "commit") == 0)
         push_opt_string(L, page_commit(p));
     else
-        lua_getfield(L, lua_upvalueindex(2), key);   /* methods */
+        lua_pushnil(L);
     return 1;
 }
 
@@ -444,6 +454,7 @@ void lua_page_begin(lua_State *L, lua_page_ctx *ctx, page *p)
 {
     ctx->p = p;
     ctx->gen++;
+    ctx->page_ud = NULL;
     ctx->clock_read = 0;
     lua_newtable(L);
     lua_rawseti(L, LUA_REGISTRYINDEX, ctx->node_cache_ref);
@@ -455,6 +466,7 @@ void lua_page_end(lua_State *L, lua_page_ctx *ctx)
 {
     ctx->p = NULL;
     ctx->gen++;
+    ctx->page_ud = NULL;
     /* drop the node cache now rather than at the next page: it pins userdata */
     lua_newtable(L);
     lua_rawseti(L, LUA_REGISTRYINDEX, ctx->node_cache_ref);
@@ -467,4 +479,5 @@ void lua_page_push(lua_State *L, lua_page_ctx *ctx)
     lpage *lp = lua_newuserdatauv(L, sizeof *lp, UV_COUNT);
     lp->gen = ctx->gen;
     luaL_setmetatable(L, LUA_PAGE_TYPE);
+    ctx->page_ud = lp;
 }

@@ -19,6 +19,7 @@
 typedef struct lua_page_ctx {
     page *p;                /* the page being checked, NULL between pages */
     unsigned long gen;      /* bumped for every page */
+    const void *page_ud;    /* the page userdata of ctx->p (lua_page_push), or NULL */
     int node_cache_ref;     /* registry ref: light userdata -> node userdata */
     int jsonld_ref;         /* registry ref: this page's page:jsonld() list, or false */
     unsigned needs;         /* PAGE_NEED_* the running rule declared */

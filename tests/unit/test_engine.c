@@ -133,6 +133,10 @@ static const char API_RULE[] =
     "    report{ message = 'byline ' .. page:select('.byline')[1]:text() }\n"
     "    local x = page:xpath('//h1')\n"
     "    report{ message = 'xpath ' .. x[1].tag .. ' ' .. tostring(x[1] == page:select('h1')[1]), node = x[1] }\n"
+    "    local ok, err = pcall(page.find, x[1], 'idly')\n"
+    "    report{ message = 'wrong self ' .. tostring(ok) .. ' ' ..\n"
+    "            tostring(err:find('provcheck.page expected', 1, true) ~= nil) .. ' ' ..\n"
+    "            tostring(page.nosuch) .. ' ' .. page.path .. ' ' .. type(page.text) }\n"
     "  end }\n";
 
 static const char UTIL_MODULE[] =
@@ -390,6 +394,8 @@ static void test_page_api_and_modules(void **state)
     const finding *xp = with_message(&out, "xpath h1 true");
     assert_non_null(xp);
     assert_int_equal(xp->line, 8);
+    /* a method called on another object is refused; fields and methods resolve */
+    assert_non_null(with_message(&out, "wrong self false true nil news/g.html function"));
     finding_list_free(&out);
     fixture_close(&fx);
 }
