@@ -16,6 +16,9 @@ void sha256_init(sha256_ctx *c);
 void sha256_update(sha256_ctx *c, const void *data, size_t len);
 void sha256_final(sha256_ctx *c, unsigned char out[32]);
 void sha256(const void *data, size_t len, unsigned char out[32]);
+/* Tests: 1 = use the portable rounds even where the CPU has SHA extensions; 0 =
+ * decide by the CPU again. */
+void sha256_force_portable(int portable);
 /* Lowercase hex of `len` bytes into hex (2*len chars + NUL). */
 void sha256_hex(const unsigned char *digest, size_t len, char *hex);
 

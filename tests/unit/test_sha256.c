@@ -1,4 +1,5 @@
-/* test_sha256.c: SHA-256 against the FIPS 180-4 / NIST example vectors. */
+/* test_sha256.c: SHA-256 against the FIPS 180-4 / NIST example vectors, on the
+ * portable rounds and on the CPU's SHA extensions where it has them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -75,6 +76,47 @@ static void test_padding_edges(void **state)
     expect_digest(m, 64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
 }
 
+/* Every length from 0 to 700 bytes, one call and in pieces: both paths give the
+   same digest (the vectors above run on both through the group setups). */
+static void test_paths_agree(void **state)
+{
+    (void)state;
+    unsigned char data[700];
+    unsigned seed = 12345;
+    for (size_t i = 0; i < sizeof data; i++) {
+        seed = seed * 1103515245u + 12345u;
+        data[i] = (unsigned char)(seed >> 16);
+    }
+    for (size_t len = 0; len <= sizeof data; len++) {
+        unsigned char fast[32], portable[32];
+        sha256_force_portable(0);
+        sha256_ctx c;
+        sha256_init(&c);
+        sha256_update(&c, data, len / 3);
+        sha256_update(&c, data + len / 3, len - len / 3);
+        sha256_final(&c, fast);
+        sha256_force_portable(1);
+        sha256(data, len, portable);
+        if (memcmp(fast, portable, 32) != 0)
+            fail_msg("the two SHA-256 paths differ at %zu bytes", len);
+    }
+    sha256_force_portable(0);
+}
+
+static int on_portable(void **state)
+{
+    (void)state;
+    sha256_force_portable(1);
+    return 0;
+}
+
+static int on_cpu(void **state)
+{
+    (void)state;
+    sha256_force_portable(0);
+    return 0;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -84,5 +126,11 @@ int main(void)
         cmocka_unit_test(test_million_a_incremental),
         cmocka_unit_test(test_padding_edges),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest agree[] = {
+        cmocka_unit_test(test_paths_agree),
+    };
+    int failed = cmocka_run_group_tests_name("portable rounds", tests, on_portable, on_cpu);
+    failed += cmocka_run_group_tests_name("CPU's rounds", tests, on_cpu, NULL);
+    failed += cmocka_run_group_tests_name("both", agree, NULL, NULL);
+    return failed;
 }
