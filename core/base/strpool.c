@@ -14,12 +14,21 @@ typedef struct block {
 } block;
 
 struct strpool {
-    block *head;   /* the block being filled */
+    block *head;         /* the block being filled */
+    size_t block_bytes;  /* a new block's capacity */
 };
+
+strpool *strpool_new_blocks(size_t block_bytes)
+{
+    strpool *pool = calloc(1, sizeof(strpool));
+    if (pool)
+        pool->block_bytes = block_bytes < 4096 ? 4096 : block_bytes;
+    return pool;
+}
 
 strpool *strpool_new(void)
 {
-    return calloc(1, sizeof(strpool));
+    return strpool_new_blocks(BLOCK_BYTES);
 }
 
 static block *block_new(size_t cap, block *next)
@@ -39,7 +48,7 @@ char *strpool_dup(strpool *pool, const char *s)
         return NULL;
     size_t n = strlen(s) + 1;
     block *b = pool->head;
-    if (n > BLOCK_BYTES / 4) {
+    if (n > pool->block_bytes / 4) {
         /* its own block, behind the one being filled so that one stays in use */
         block *own = block_new(n, b ? b->next : NULL);
         if (!own)
@@ -50,7 +59,7 @@ char *strpool_dup(strpool *pool, const char *s)
             pool->head = own;
         b = own;
     } else if (!b || b->cap - b->used < n) {
-        block *fresh = block_new(BLOCK_BYTES, b);
+        block *fresh = block_new(pool->block_bytes, b);
         if (!fresh)
             return NULL;
         pool->head = b = fresh;

@@ -9,6 +9,10 @@ typedef struct strpool strpool;
 
 /* An empty pool, or NULL when out of memory. */
 strpool *strpool_new(void);
+/* The same with blocks of block_bytes (at least 4 KiB). Blocks of a MiB and more
+ * get mappings of their own from malloc (main.c), away from the heap's small
+ * allocations. */
+strpool *strpool_new_blocks(size_t block_bytes);
 /* A NUL-terminated copy of s in the pool, valid until strpool_free. NULL when out
    of memory (s NULL gives NULL too). */
 char *strpool_dup(strpool *pool, const char *s);

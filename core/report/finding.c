@@ -99,6 +99,7 @@ int finding_list_add(finding_list *list, const finding *f)
     copy.suppress_reason = dup_or_null(f->suppress_reason, &failed);
     copy.extra_json = dup_or_null(f->extra_json, &failed);
     copy.shares_ids = 0;   /* the copy owns its strings */
+    copy.pooled_text = 0;
     if (failed || finding_list_grow(list) < 0) {
         finding_free(&copy);
         return -1;
@@ -164,8 +165,10 @@ void finding_free(finding *f)
 {
     if (!f)
         return;
-    free(f->rule);
-    free(f->message);
+    if (!f->pooled_text) {
+        free(f->rule);
+        free(f->message);
+    }
     if (!f->shares_ids) {
         free(f->path);
         free(f->commit);
@@ -177,6 +180,7 @@ void finding_free(finding *f)
     f->rule = f->message = f->path = f->url = NULL;
     f->commit = f->blob = f->suppress_reason = f->extra_json = NULL;
     f->shares_ids = 0;
+    f->pooled_text = 0;
 }
 
 void finding_list_free(finding_list *list)

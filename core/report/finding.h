@@ -33,6 +33,11 @@ typedef struct finding {
        findings of a run (check.c): finding_free leaves them to the report.
        Here, it takes no room (the padding after fingerprint). */
     unsigned char shares_ids;
+    /* 1: rule and message live in a string pool of the report's (text_pools,
+       check.c), not in allocations of their own: finding_free leaves them. Kept
+       apart from the heap the pages are parsed in, the run-long messages do not
+       scatter the parser's memory (cache misses grew with the finding count). */
+    unsigned char pooled_text;
     suppression_kind suppression;
     char *suppress_reason;   /* inline suppression reason, or NULL */
     char *extra_json;        /* NULL, or JSON object members ("\"introduced\":{...}")

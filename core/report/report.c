@@ -61,6 +61,9 @@ void report_free(report *r)
     strpool_free(r->page_pool);
     free(r->pages);
     finding_list_free(&r->findings);
+    for (size_t i = 0; i < r->text_pool_count; i++)
+        strpool_free(r->text_pools[i]);
+    free(r->text_pools);
     for (size_t i = 0; i < r->rule_count; i++) {
         free(r->rules[i].id);
         free(r->rules[i].summary);

@@ -46,6 +46,9 @@ typedef struct report {
        report_free frees the pool, not the strings one by one */
     strpool *page_pool;
     finding_list findings;                   /* sorted (finding_list_sort) */
+    /* where the findings with pooled_text keep rule and message (check.c: one
+       pool per worker); freed after the findings */
+    strpool **text_pools; size_t text_pool_count;
     report_rule *rules; size_t rule_count;   /* sorted by id */
     size_t errors, warnings, infos, suppressed, unsuppressed;
 } report;

@@ -57,6 +57,7 @@ typedef struct worker {
     pthread_t thread;
     int started;
     finding_list found;       /* every finding of the pages this worker checked */
+    strpool *text_pool;       /* their rules and messages (the report's) */
     char error[256];          /* err_last() is per thread: a failing worker copies it */
 } worker;
 
@@ -220,6 +221,30 @@ static void share_ids(finding_list *page_found, const page_result *pr, const cha
     }
 }
 
+/* A MiB: its own mapping (main.c sets the threshold), pages touched as filled */
+#define TEXT_POOL_BLOCK ((size_t)1 << 20)
+
+/* Copy the page's findings' rule and message into the worker's pool, freeing
+ * their own allocations now, while the page's are freed too: a finding that could
+ * not be copied (out of memory) keeps its own. */
+static void pool_texts(finding_list *page_found, strpool *pool)
+{
+    for (size_t i = 0; pool && i < page_found->count; i++) {
+        finding *f = &page_found->items[i];
+        if (f->pooled_text || !f->rule || !f->message)
+            continue;
+        char *rule = strpool_dup(pool, f->rule);
+        char *message = rule ? strpool_dup(pool, f->message) : NULL;
+        if (!message)
+            continue;   /* what was copied stays in the pool, unused */
+        free(f->rule);
+        free(f->message);
+        f->rule = rule;
+        f->message = message;
+        f->pooled_text = 1;
+    }
+}
+
 /* Move the page's findings to the worker's list; the page list keeps its array for
  * the next page. */
 static int keep_findings(finding_list *dst, finding_list *page_found)
@@ -264,8 +289,10 @@ static void *worker_main(void *arg)
         if (i >= rn->count)
             break;
         int checked = check_one(rn, eng, reader, i, &page_found);
-        if (checked == 0)
+        if (checked == 0) {
             share_ids(&page_found, &rn->pages[i], rn->commit);
+            pool_texts(&page_found, w->text_pool);
+        }
         if (checked < 0 || keep_findings(&w->found, &page_found) < 0) {
             snprintf(w->error, sizeof w->error, "out of memory while checking %s",
                      rn->pages[i].path);
@@ -480,9 +507,20 @@ int check_run(report *out, source *src, const ruleset *rs, const check_options *
     if ((size_t)jobs > rn.count)
         jobs = rn.count ? (int)rn.count : 1;
     workers = calloc((size_t)jobs, sizeof *workers);
-    if (!workers) {
+    out->text_pools = calloc((size_t)jobs, sizeof *out->text_pools);
+    if (!workers || !out->text_pools) {
         err_set("out of memory");
         goto cleanup;
+    }
+    /* the report owns the pools from the start: on any failure report_free frees
+       them, and the workers' findings free nothing in them */
+    for (int j = 0; j < jobs; j++) {
+        if (!(out->text_pools[j] = strpool_new_blocks(TEXT_POOL_BLOCK))) {
+            err_set("out of memory");
+            goto cleanup;
+        }
+        out->text_pool_count = (size_t)j + 1;
+        workers[j].text_pool = out->text_pools[j];
     }
     /* libxml2 sets up its globals once, before any thread parses. */
     xmlInitParser();

@@ -156,6 +156,10 @@ static void test_jobs_identical(void **state)
         sum += r.pages[i].findings;
     assert_int_equal(sum, r.unsuppressed);
     assert_true(r.errors > 0);
+    /* every finding's rule and message were moved to the report's text pools */
+    assert_int_equal(r.text_pool_count, 1);
+    for (size_t i = 0; i < r.findings.count; i++)
+        assert_int_equal(r.findings.items[i].pooled_text, 1);
     report_free(&r);
     free(one);
     free(four);

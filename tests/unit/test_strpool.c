@@ -72,11 +72,36 @@ static void test_shared_ids_left_to_owner(void **state)
     assert_string_equal(path, "a.html");
 }
 
+/* A finding whose rule and message live in a pool (check.c) frees neither; its
+   copy owns copies, readable after the pool is gone. */
+static void test_pooled_text_left_to_pool(void **state)
+{
+    (void)state;
+    strpool *pool = strpool_new_blocks(1 << 20);
+    assert_non_null(pool);
+    finding_list l = {0};
+    finding f = {0};
+    f.rule = strpool_dup(pool, "privacy-link");
+    f.message = strpool_dup(pool, "no link to the privacy policy");
+    f.pooled_text = 1;
+    assert_int_equal(finding_list_take(&l, &f), 0);
+    finding_list copy = {0};
+    assert_int_equal(finding_list_add(&copy, &l.items[0]), 0);
+    assert_int_equal(copy.items[0].pooled_text, 0);
+    assert_ptr_not_equal(copy.items[0].message, l.items[0].message);
+    finding_list_free(&l);   /* must not free the pool's strings */
+    strpool_free(pool);
+    assert_string_equal(copy.items[0].rule, "privacy-link");
+    assert_string_equal(copy.items[0].message, "no link to the privacy policy");
+    finding_list_free(&copy);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings_stay_put),
         cmocka_unit_test(test_shared_ids_left_to_owner),
+        cmocka_unit_test(test_pooled_text_left_to_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
