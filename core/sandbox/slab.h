@@ -10,7 +10,7 @@
 #define PROVCHECK_SLAB_H
 #include <stddef.h>
 
-#define SLAB_MAX 256                        /* larger blocks go to malloc */
+#define SLAB_MAX 1024                       /* larger blocks go to malloc */
 #define SLAB_GRAIN 16                       /* class sizes step; also alignment */
 #define SLAB_CLASSES (SLAB_MAX / SLAB_GRAIN)
 
