@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "json_read.h"
+#include "word_scan.h"
 
 /* Below this many keys a repeated key replaces the earlier value, as cfgval_set
  * does; larger objects skip the linear check to stay linear. */
@@ -131,6 +132,16 @@ static int parse_string(jreader *r, char **out, size_t *len_out)
 {
     size_t start = r->pos, end = start;
     int plain = 1;
+    /* eight bytes a step over what needs no work: printable ASCII without a quote
+       or a backslash (most of a JSON-LD block); the byte loops below take the rest */
+    while (end + 8 <= r->len) {
+        uint64_t w = word_load(r->s + end);
+        if ((w & WORD_HIGH) || word_has_below(w, 0x20) || word_equal_mask(w, '"') ||
+            word_equal_mask(w, '\\'))
+            break;
+        end += 8;
+    }
+    size_t simple_end = end;
     while (end < r->len && r->s[end] != '"') {
         if (r->s[end] == '\\') {
             plain = 0;
@@ -143,7 +154,9 @@ static int parse_string(jreader *r, char **out, size_t *len_out)
     char *o = malloc(end - start + 1);
     if (!o)
         return jfail(r, "out of memory");
-    size_t n = 0;
+    size_t n = simple_end - start;
+    memcpy(o, r->s + start, n);
+    r->pos = simple_end;
     while (r->pos < end) {
         unsigned char c = r->s[r->pos];
         if (c < 0x20) {

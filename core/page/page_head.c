@@ -16,16 +16,6 @@
 #include "buf.h"
 #include "page_priv.h"
 
-/* The value of attribute `name`: "" for a bare attribute, NULL when absent (as
-   page_links.c's attr_borrow reads the tree). */
-static const char *att(const xmlChar **atts, const char *name)
-{
-    for (size_t i = 0; atts && atts[i]; i += 2)
-        if (strcasecmp((const char *)atts[i], name) == 0)
-            return atts[i + 1] ? (const char *)atts[i + 1] : "";
-    return NULL;
-}
-
 static int grow(void **arr, size_t *cap, size_t count, size_t size)
 {
     if (count < *cap)
@@ -76,9 +66,9 @@ static int add_meta(page *p, const xmlChar **atts)
         return -1;
     int failed = 0;
     page_meta_tag m;
-    m.name = keep(p, att(atts, "name"), &failed);
-    m.property = keep(p, att(atts, "property"), &failed);
-    m.content = keep(p, att(atts, "content"), &failed);
+    m.name = keep(p, page_att(atts, "name"), &failed);
+    m.property = keep(p, page_att(atts, "property"), &failed);
+    m.content = keep(p, page_att(atts, "content"), &failed);
     if (failed)
         return -1;
     p->metas[p->meta_count++] = m;
@@ -88,18 +78,17 @@ static int add_meta(page *p, const xmlChar **atts)
 int page_head_start(page *p, const xmlChar *name, const xmlChar **atts, size_t depth,
                     int *is_jsonld)
 {
-    const char *n = (const char *)name;
     *is_jsonld = 0;
     p->head_streamed = 1;
     int failed = 0;
     if (depth == 0) {
         /* the root, which page_lang reads when it is <html> */
-        p->lang_off = keep(p, strcasecmp(n, "html") == 0 ? att(atts, "lang") : NULL, &failed);
+        p->lang_off = keep(p, page_name_is(name, "html") ? page_att(atts, "lang") : NULL, &failed);
         return failed ? -1 : 0;
     }
-    if (strcasecmp(n, "meta") == 0)
+    if (page_name_is(name, "meta"))
         return add_meta(p, atts);
-    if (strcasecmp(n, "script") == 0 && page_jsonld_type(att(atts, "type"))) {
+    if (page_name_is(name, "script") && page_jsonld_type(page_att(atts, "type"))) {
         /* its text goes straight into the strings: no element can open inside */
         *is_jsonld = 1;
         p->jsonld_open_off = keep(p, "", &failed);
@@ -114,7 +103,7 @@ int page_head_start(page *p, const xmlChar *name, const xmlChar **atts, size_t d
 
 int page_head_is_link(const xmlChar *name, const xmlChar **atts)
 {
-    return strcasecmp((const char *)name, "link") == 0 && att(atts, "rel") != NULL;
+    return page_name_is(name, "link") && page_att(atts, "rel") != NULL;
 }
 
 int page_head_link(page *p, const xmlChar **atts, int line, size_t k)
@@ -124,8 +113,8 @@ int page_head_link(page *p, const xmlChar **atts, int line, size_t k)
              sizeof *p->head_links) < 0)
         return -1;
     int failed = 0;
-    struct page_head_link l = {keep(p, att(atts, "rel"), &failed),
-                               keep(p, att(atts, "href"), &failed), line, k};
+    struct page_head_link l = {keep(p, page_att(atts, "rel"), &failed),
+                               keep(p, page_att(atts, "href"), &failed), line, k};
     if (failed)
         return -1;
     p->head_links[p->head_link_count++] = l;

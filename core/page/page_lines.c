@@ -11,13 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "page_priv.h"
-
-int page_name_is(const xmlChar *name, const char *s)
-{
-    return name && strcasecmp((const char *)name, s) == 0;
-}
 
 int build_line_starts(page *p)
 {

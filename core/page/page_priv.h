@@ -205,6 +205,34 @@ const char *page_conv_message(page *p);
 int page_tag_column(page *p, int line, const char *name, size_t k);
 /* A text run's first line (page_text.c). */
 int page_run_start_line(const page *p, const text_run *run);
+/* Whether the element or attribute name is `lower` (lowercase ASCII), ignoring
+   ASCII case; NULL is no name. The event handlers ask it of every start tag: the
+   first letter rejects most names without a call. */
+static inline int page_name_is(const xmlChar *name, const char *lower)
+{
+    if (!name || (name[0] | 0x20) != (unsigned char)lower[0])
+        return 0;
+    for (size_t i = 1;; i++) {
+        unsigned char a = name[i];
+        if (a >= 'A' && a <= 'Z')
+            a += 'a' - 'A';
+        if (a != (unsigned char)lower[i])
+            return 0;
+        if (!a)
+            return 1;
+    }
+}
+
+/* The value of attribute `name` of a start tag: "" for a bare attribute, NULL
+   when absent (as page_links.c's attr_borrow reads the tree). */
+static inline const char *page_att(const xmlChar **atts, const char *name)
+{
+    for (size_t i = 0; atts && atts[i]; i += 2)
+        if (page_name_is(atts[i], name))
+            return atts[i + 1] ? (const char *)atts[i + 1] : "";
+    return NULL;
+}
+
 /* p->norm, p->norm_len and p->norm_map from p->raw. The map comes with the text:
    a segment per white space run collapsed or character changed in length costs
    far less than normalizing again for the first finding placed with `at`. */
@@ -260,7 +288,5 @@ int build_line_starts(page *p);
  * '/') on `line`, 0 when there is none (page_lines.c). */
 int page_line_tag_column(page *p, int line, const char *name, size_t k);
 
-/* ASCII case-insensitive equality of a libxml2 name and a C string. */
-int page_name_is(const xmlChar *name, const char *s);
 
 #endif

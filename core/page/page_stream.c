@@ -274,14 +274,6 @@ static xmlNodePtr stand_in(stream *st, const char *name, int line, size_t k)
     return n;
 }
 
-static const char *attr_of(const xmlChar **atts, const char *name)
-{
-    for (size_t i = 0; atts && atts[i]; i += 2)
-        if (strcasecmp((const char *)atts[i], name) == 0)
-            return atts[i + 1] ? (const char *)atts[i + 1] : "";
-    return NULL;
-}
-
 static int open_link_new(stream *st, const char *href, int line, size_t k)
 {
     page *p = st->p;
@@ -411,7 +403,7 @@ static int head_start(stream *st, const xmlChar *name, const xmlChar **atts, int
     page *p = st->p;
     if (page_head_start(p, name, atts, st->depth, is_jsonld) < 0)
         return -1;
-    if (strcasecmp((const char *)name, "link") != 0)
+    if (!page_name_is(name, "link"))
         return 0;
     /* every <link> counts for the column, with rel or not */
     size_t k = count_on_line(st, line, &st->count_link);
@@ -482,12 +474,12 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
     }
 
     const char *n = (const char *)name;
-    if (strcasecmp(n, "a") == 0) {
+    if (page_name_is(name, "a")) {
         size_t k = count_on_line(st, line, &st->count_a);
-        const char *href = attr_of(atts, "href");
+        const char *href = page_att(atts, "href");
         if (href && open_link_new(st, href, line, k) < 0)
             st->failed = 1;
-    } else if (strcasecmp(n, "article") == 0) {
+    } else if (page_name_is(name, "article")) {
         size_t k = count_on_line(st, line, &st->count_article);
         if (!st->anchor_is_article) {
             st->anchor_is_article = 1;
@@ -495,10 +487,10 @@ static void on_start(void *ctx, const xmlChar *name, const xmlChar **atts)
             if (!st->p->stream_anchor)
                 st->failed = 1;
         }
-    } else if (strcasecmp(n, "script") == 0 || strcasecmp(n, "style") == 0) {
+    } else if (page_name_is(name, "script") || page_name_is(name, "style")) {
         if (skip_raw_body(ctxt, st->p, n, is_jsonld) < 0)
             st->failed = 1;
-    } else if (strcasecmp(n, "body") == 0) {
+    } else if (page_name_is(name, "body")) {
         size_t k = count_on_line(st, line, &st->count_body);
         if (!st->p->stream_anchor) {
             st->p->stream_anchor = stand_in(st, "body", line, k);

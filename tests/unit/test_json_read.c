@@ -78,6 +78,25 @@ static void test_string_escapes(void **state)
     v = ok("\"\\ud800x\"");      /* a lone surrogate becomes U+FFFD */
     assert_string_equal(v->s, "\xEF\xBF\xBDx");
     cfgval_free(v);
+    /* what follows a run of plain bytes (read eight at a time) at every offset:
+       an escape, a quote, UTF-8, a control character, an invalid byte */
+    for (size_t k = 0; k < 20; k++) {
+        char doc[64], want[64];
+        memset(doc, 'a', sizeof doc);
+        doc[0] = '"';
+        memcpy(doc + 1 + k, "\\n\xC3\xA9z\"", 7);
+        doc[1 + k + 7] = '\0';
+        memset(want, 'a', k);
+        memcpy(want + k, "\n\xC3\xA9z", 5);
+        v = ok(doc);
+        assert_int_equal(v->slen, k + 4);
+        assert_memory_equal(v->s, want, k + 4);
+        cfgval_free(v);
+        doc[1 + k] = '\x01';
+        expect_error(doc, strlen(doc), "control character");
+        doc[1 + k] = '\xFF';
+        expect_error(doc, strlen(doc), "invalid UTF-8");
+    }
 }
 
 static void test_errors_name_the_place(void **state)
