@@ -123,6 +123,20 @@ EOF
 pages=$(find "$S" -name '*.htm*' | wc -l)
 [ "$pages" -gt 250 ] || fail "only $pages pages collected"
 
+# same_reports DOM_JSON STREAM_JSON STREAM_ERR WHAT: the event path's run was
+# clean under the sanitizers and its report is the DOM path's, byte for byte
+same_reports() {
+  ERR=$(grep -v '^page-path:' "$3" | head -c 2000)
+  OUT=""
+  check_sanitizers
+  if cmp -s "$1" "$2"; then
+    pass
+  else
+    OUT=$(diff <(python3 -m json.tool "$1") <(python3 -m json.tool "$2") | head -40)
+    fail "$4: the reports of the two paths differ"
+  fi
+}
+
 for cfg in default strict packs; do
   (cd "$S" && PROVCHECK_PAGE_PATH=dom timeout 300 "$PROVCHECK" check -j2 -c "$cfg.lua" . \
       -f json -o "$TMP/dom-$cfg.json" >/dev/null 2>"$TMP/dom-$cfg.err")
@@ -131,18 +145,9 @@ for cfg in default strict packs; do
       -f json -o "$TMP/stream-$cfg.json" >/dev/null 2>"$TMP/stream-$cfg.err")
   stream_status=$?
   STATUS=$stream_status
-  ERR=$(grep -v '^page-path:' "$TMP/stream-$cfg.err" | head -c 2000)
-  OUT=""
-  check_sanitizers
   [ "$dom_status" = 1 ] || fail "$cfg: the DOM run ended with $dom_status"
   [ "$stream_status" = "$dom_status" ] || fail "$cfg: exit $stream_status, DOM path $dom_status"
-  if cmp -s "$TMP/dom-$cfg.json" "$TMP/stream-$cfg.json"; then
-    pass
-  else
-    OUT=$(diff <(python3 -m json.tool "$TMP/dom-$cfg.json") \
-               <(python3 -m json.tool "$TMP/stream-$cfg.json") | head -40)
-    fail "$cfg: the reports of the two paths differ"
-  fi
+  same_reports "$TMP/dom-$cfg.json" "$TMP/stream-$cfg.json" "$TMP/stream-$cfg.err" "$cfg"
   # the default path really read most pages from events (else the test proves little)
   streamed=$(grep -c '^page-path: stream ' "$TMP/stream-$cfg.err")
   dommed=$(grep -c '^page-path: dom ' "$TMP/dom-$cfg.err")
@@ -161,16 +166,8 @@ for cfg in "$src"/examples/packs/*.lua; do
   (cd "$src" && PROVCHECK_PAGE_PATH=stream "$PROVCHECK" check -j1 -c "$cfg" -f json \
       -o "$TMP/ex-stream.json" >/dev/null 2>"$TMP/ex-stream.err")
   STATUS=0
-  ERR=$(grep -v '^page-path:' "$TMP/ex-stream.err" | head -c 2000)
-  OUT=""
-  check_sanitizers
-  if cmp -s "$TMP/ex-dom.json" "$TMP/ex-stream.json"; then
-    pass
-  else
-    OUT=$(diff <(python3 -m json.tool "$TMP/ex-dom.json") \
-               <(python3 -m json.tool "$TMP/ex-stream.json") | head -40)
-    fail "examples/packs/$name.lua: the reports of the two paths differ"
-  fi
+  same_reports "$TMP/ex-dom.json" "$TMP/ex-stream.json" "$TMP/ex-stream.err" \
+    "examples/packs/$name.lua"
   if grep -q '^page-path: dom ' "$TMP/ex-stream.err"; then
     fail "examples/packs/$name.lua: a page took the tree: $(grep '^page-path: dom ' "$TMP/ex-stream.err" | head -3)"
   else
