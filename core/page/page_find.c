@@ -96,26 +96,44 @@ static long scan_byte_pair(const char *hay, size_t hlen, const char *nd, size_t 
    digits, punctuation, UTF-8). */
 #define RARE_BELOW 7
 
-/* The first place of nd from `from`: by its rarest byte when that is rare, else
-   by its two rarest bytes at once (where the CPU has SSE2). */
-static long scan(const char *hay, size_t hlen, const char *nd, size_t nlen, size_t from)
+/* How a needle is searched, decided once per needle: by its rarest byte (j1)
+   when that is rare, else by its two rarest bytes at once (j1 and j2, where the
+   CPU has SSE2). */
+typedef struct {
+    size_t j1, j2;
+    int pair;
+} needle_plan;
+
+static needle_plan plan_for(const char *nd, size_t nlen)
+{
+    needle_plan pl = {0, 0, 0};
+    for (size_t i = 1; i < nlen; i++)
+        if (commonness((unsigned char)nd[i]) < commonness((unsigned char)nd[pl.j1]))
+            pl.j1 = i;
+#ifdef __SSE2__
+    if (nlen >= 2 && commonness((unsigned char)nd[pl.j1]) >= RARE_BELOW) {
+        pl.pair = 1;
+        pl.j2 = pl.j1 == 0 ? 1 : 0;
+        for (size_t i = 0; i < nlen; i++)
+            if (i != pl.j1 &&
+                commonness((unsigned char)nd[i]) < commonness((unsigned char)nd[pl.j2]))
+                pl.j2 = i;
+    }
+#endif
+    return pl;
+}
+
+/* The first place of nd from `from`, searched as planned. */
+static long scan(const char *hay, size_t hlen, const char *nd, size_t nlen, size_t from,
+                 const needle_plan *pl)
 {
     if (from >= hlen || nlen > hlen - from)
         return -1;
-    size_t j = 0;
-    for (size_t i = 1; i < nlen; i++)
-        if (commonness((unsigned char)nd[i]) < commonness((unsigned char)nd[j]))
-            j = i;
 #ifdef __SSE2__
-    if (nlen >= 2 && commonness((unsigned char)nd[j]) >= RARE_BELOW) {
-        size_t j2 = j == 0 ? 1 : 0;
-        for (size_t i = 0; i < nlen; i++)
-            if (i != j && commonness((unsigned char)nd[i]) < commonness((unsigned char)nd[j2]))
-                j2 = i;
-        return scan_byte_pair(hay, hlen, nd, nlen, from, j, j2);
-    }
+    if (pl->pair)
+        return scan_byte_pair(hay, hlen, nd, nlen, from, pl->j1, pl->j2);
 #endif
-    return scan_rare_byte(hay, hlen, nd, nlen, from, j);
+    return scan_rare_byte(hay, hlen, nd, nlen, from, pl->j1);
 }
 
 static struct page_find_entry *entry_for(page *p, const char *hay, size_t hlen,
@@ -133,8 +151,9 @@ static struct page_find_entry *entry_for(page *p, const char *hay, size_t hlen,
     if (!e.needle)
         return NULL;
     memcpy(e.needle, nd, nlen);
-    for (long at = scan(hay, hlen, nd, nlen, 0); at >= 0;
-         at = scan(hay, hlen, nd, nlen, (size_t)at + 1)) {
+    needle_plan pl = plan_for(nd, nlen);
+    for (long at = scan(hay, hlen, nd, nlen, 0, &pl); at >= 0;
+         at = scan(hay, hlen, nd, nlen, (size_t)at + 1, &pl)) {
         if (e.count == FIND_CACHE_PLACES) {
             e.complete = 0;
             break;
@@ -161,8 +180,10 @@ long page_find_cached(page *p, const char *hay, size_t hlen, const char *nd, siz
     if (nlen == 0)
         return from <= hlen ? (long)from : -1;
     struct page_find_entry *e = entry_for(p, hay, hlen, nd, nlen);
-    if (!e || (!e->complete && (e->count == 0 || from > e->at[e->count - 1])))
-        return scan(hay, hlen, nd, nlen, from);
+    if (!e || (!e->complete && (e->count == 0 || from > e->at[e->count - 1]))) {
+        needle_plan pl = plan_for(nd, nlen);
+        return scan(hay, hlen, nd, nlen, from, &pl);
+    }
     /* the first place at or after `from` */
     size_t lo = 0, hi = e->count;
     while (lo < hi) {
