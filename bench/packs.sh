@@ -36,14 +36,7 @@ say() { echo "$*" | tee -a "$OUT"; }
 site() {
   python3 bench/gen_pages.py "$1" "$2/none" >/dev/null
   cp -r "$2/none" "$2/packs"
-  python3 - "$2/packs/provcheck.lua" $PACKS <<'PY'
-import sys
-path, packs = sys.argv[1], sys.argv[2:]
-src = open(path).read().rstrip()
-assert src.startswith("return {")
-names = ", ".join(f'"{p}"' for p in packs)
-open(path, "w").write("return {\n  plugins = { " + names + " }," + src[len("return {"):] + "\n")
-PY
+  python3 bench/with_packs.py "$2/packs/provcheck.lua" $PACKS
 }
 
 # run DIR: one check under GNU time; appends "user+sys" to $W/cpu-<name of DIR>

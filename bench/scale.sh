@@ -131,14 +131,7 @@ say "## 3. Every pack on against none ($SMALL pages, files mode)"
 say ""
 PACKS=$(for m in plugins/*/plugin.lua; do [ -e "$m" ] && basename "$(dirname "$m")"; done | sort | tr '\n' ' ')
 cp "$repo/provcheck.lua" "$W/provcheck.lua.off"
-python3 - "$repo/provcheck.lua" $PACKS <<'PY'
-import sys
-path, packs = sys.argv[1], sys.argv[2:]
-src = open(path).read().rstrip()
-assert src.startswith("return {")
-names = ", ".join(f'"{p}"' for p in packs)
-open(path, "w").write("return {\n  plugins = { " + names + " }," + src[len("return {"):] + "\n")
-PY
+python3 bench/with_packs.py "$repo/provcheck.lua" $PACKS
 best "$repo" "$PROVCHECK" check --no-cache -j1 -f json -o "$W/packs.json"
 ON=$CPU
 cp "$W/provcheck.lua.off" "$repo/provcheck.lua"
